@@ -1,0 +1,88 @@
+/** What x2nestos knows about the host. Gathered once (src/facts/gather.ts), read by the pure planner. */
+import type { NetworkModel } from '../network/model.js';
+
+export type Family = 'yum' | 'apt';
+export type Arch = 'x86_64' | 'aarch64';
+
+export interface OsFacts {
+  id: string;
+  idLike: string[];
+  versionId: string;
+  prettyName: string;
+}
+
+export interface Disk {
+  /** Kernel name, e.g. /dev/vda. */
+  path: string;
+  sizeBytes: number;
+  model?: string;
+  serial?: string;
+  wwn?: string;
+  transport?: string;
+  removable: boolean;
+  readOnly: boolean;
+  /** Stable names that point at this disk, best first (by-id wwn, by-id bus-serial, by-path). */
+  stableNames: string[];
+  partitions: Partition[];
+  /** Mount points on this disk or its partitions (and on LVM/LUKS stacked on them). */
+  mountpoints: string[];
+  /** Partition table: gpt | dos | undefined. */
+  ptType?: string;
+}
+
+export interface Partition {
+  path: string;
+  number: number;
+  startBytes: number;
+  sizeBytes: number;
+  label?: string;
+  fsType?: string;
+  mountpoints: string[];
+}
+
+export type RootDisk =
+  | { ok: true; disk: string; stableName: string | undefined; via: string[] }
+  | { ok: false; reason: string };
+
+export interface KexecFacts {
+  /** CONFIG_KEXEC (kexec_load) from /proc/config.gz or /boot/config-$(uname -r); undefined when unknown. */
+  kexecLoad: boolean | undefined;
+  /** CONFIG_KEXEC_FILE (kexec_file_load). */
+  kexecFileLoad: boolean | undefined;
+  /** /proc/sys/kernel/kexec_load_disabled = 1: no kexec at all until reboot. */
+  loadDisabled: boolean;
+  /** /sys/kernel/security/lockdown active mode: none | integrity | confidentiality. */
+  lockdown: 'none' | 'integrity' | 'confidentiality' | undefined;
+  /** Secure Boot enabled (EFI variable SecureBoot-8be4df61-...). */
+  secureBoot: boolean | undefined;
+  /** /sys/kernel/kexec_loaded. */
+  loaded: boolean;
+  /** Path of the kexec binary when installed. */
+  tool: string | undefined;
+}
+
+export interface HostFacts {
+  os: OsFacts;
+  family: Family | undefined;
+  arch: string;
+  kernelRelease: string;
+  bootMode: 'uefi' | 'bios';
+  memory: { totalBytes: number; availableBytes: number };
+  cmdline: string;
+  /** console= values from /proc/cmdline, in order (the last is /dev/console). */
+  consoles: string[];
+  disks: Disk[];
+  rootDisk: RootDisk;
+  network: NetworkModel;
+  hostname: string;
+  kexec: KexecFacts;
+  /** Container type when running inside one (lxc, docker, podman, ...). */
+  container: string | undefined;
+  virtualization: string | undefined;
+  systemd: boolean;
+  isRoot: boolean;
+  glibc: string | undefined;
+  /** Free bytes on the filesystem holding the work directory (or its nearest existing parent). */
+  workDirFreeBytes: number | undefined;
+  workDirFsType: string | undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * The one typed options object. Flags, the YAML config file (`--config`) and the Ansible role all
+ * produce this shape; it is validated once here. Config file keys are the flags' long names
+ * (`stream-base-url: ...`); unknown keys are errors; flags win over the file.
+ */
+import { z } from 'zod';
+
+const sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').transform((s) => s.toLowerCase());
+const location = z.string().min(1);
+
+export const optionsSchema = z
+  .object({
+    // --- release -----------------------------------------------------------------------------
+    stream: z.string().regex(/^[A-Za-z0-9._-]+$/, 'stream names are letters, digits, . _ -').default('2403-LTS'),
+    streamBaseUrl: z.string().url().default('https://nestos.org.cn/NestOS-release/streams/'),
+    iso: location.optional(),
+    releaseDir: location.optional(),
+    /** Base URL of a directory written by `x2nestos fetch --to` and served over HTTP. */
+    releaseUrl: z.string().url().optional(),
+    kernel: location.optional(),
+    initramfs: location.optional(),
+    rootfs: location.optional(),
+    kernelSha256: sha256.optional(),
+    initramfsSha256: sha256.optional(),
+    rootfsSha256: sha256.optional(),
+    arch: z.enum(['x86_64', 'aarch64']).optional(),
+    /** Armored OpenPGP public key: verify detached signatures published with the artifacts. */
+    signingKey: location.optional(),
+    allowUnverifiedArtifacts: z.boolean().default(false),
+
+    // --- destination ----------------------------------------------------------------------------
+    ignition: location.optional(),
+    allowHttpIgnition: z.boolean().default(false),
+    allowNoSshKey: z.boolean().default(false),
+    disk: z.string().startsWith('/dev/', 'must be a device path under /dev/').optional(),
+    savePartlabel: z.array(z.string().min(1)).default([]),
+    savePartindex: z
+      .array(z.string().regex(/^(\d+|\d*-\d*)$/, 'is N, M-N, M- or -N'))
+      .default([]),
+    allowRemovableDisk: z.boolean().default(false),
+
+    // --- live system kernel ----------------------------------------------------------------------
+    console: z.array(z.string().min(1)).default([]),
+    appendKarg: z.array(z.string().min(1)).default([]),
+    rootfsMode: z.enum(['auto', 'append', 'url']).default('auto'),
+    skipMemoryCheck: z.boolean().default(false),
+
+    // --- identity (issue 4) ----------------------------------------------------------------------
+    network: z.enum(['keep', 'dhcp', 'none']).default('keep'),
+    networkKeyfile: z.array(location).default([]),
+    inheritSshKeys: z.boolean().default(false),
+    keepHostKeys: z.boolean().default(false),
+    keepHostname: z.boolean().default(true),
+
+    // --- run behaviour ---------------------------------------------------------------------------
+    workDir: z.string().startsWith('/', 'must be an absolute path').default('/var/lib/x2nestos'),
+    allowTmpfsWorkDir: z.boolean().default(false),
+    yes: z.boolean().default(false),
+    json: z.boolean().default(false),
+    events: z.enum(['jsonl']).optional(),
+    reboot: z.boolean().default(true),
+    /** Seconds between the final confirmation and the switch, so SSH sessions return cleanly. */
+    rebootDelay: z.number().int().min(0).max(600).default(0),
+    logFile: z.string().optional(),
+    lang: z.enum(['en', 'zh']).optional(),
+    skipPackageInstall: z.boolean().default(false),
+    /** Destination directory of `x2nestos fetch`. */
+    to: z.string().optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+export type Options = z.output<typeof optionsSchema>;
+export type OptionsInput = z.input<typeof optionsSchema>;
+
+/** kebab-case (config file, flags) → camelCase (schema). */
+export function camelKey(key: string): string {
+  return key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** camelCase → kebab-case, for messages that name a flag. */
+export function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
