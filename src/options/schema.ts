@@ -14,6 +14,7 @@ export const optionsSchema = z
     stream: z.string().regex(/^[A-Za-z0-9._-]+$/, 'stream names are letters, digits, . _ -').default('2403-LTS'),
     streamBaseUrl: z.string().url().default('https://nestos.org.cn/NestOS-release/streams/'),
     iso: location.optional(),
+    isoSha256: sha256.optional(),
     releaseDir: location.optional(),
     /** Base URL of a directory written by `x2nestos fetch --to` and served over HTTP. */
     releaseUrl: z.string().url().optional(),
