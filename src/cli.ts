@@ -1,3 +1,208 @@
-// Placeholder entry point until the command line lands (see issue 2). Replaced by the real CLI.
-const VERSION = '0.2.0';
-if (process.argv.includes('--version')) process.stdout.write(`x2nestos ${VERSION}\n`);
+/**
+ * Entry point: parses arguments, builds the context, dispatches to a command, and maps the outcome
+ * to an exit code and (with --json) one JSON document. Heavy modules load lazily per command.
+ */
+import { Command, Option } from 'commander';
+import { EXIT_CODES, X2Error, exitCodeOf, isX2Error } from './errors.js';
+import { VERSION } from './version.js';
+import type { Context } from './commands/context.js';
+
+type CommandName = 'convert' | 'plan' | 'fetch' | 'status' | 'abort' | 'reboot';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const integer = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new X2Error('usage', `"${value}" is not a whole number`, { remedy: 'pass a number of seconds' });
+  return n;
+};
+
+function releaseOptions(cmd: Command): Command {
+  return cmd
+    .option('--stream <name>', 'NestOS stream (default 2403-LTS)')
+    .option('--stream-base-url <url>', 'where stream documents live (default the NestOS mirror)')
+    .option('--iso <path|url>', 'take the live artifacts from a NestOS live ISO')
+    .option('--iso-sha256 <hex>', 'expected sha256 of the ISO')
+    .option('--release-dir <dir>', 'a directory written by `x2nestos fetch --to`')
+    .option('--release-url <url>', 'such a directory served over HTTP')
+    .option('--kernel <path|url>', 'live kernel')
+    .option('--initramfs <path|url>', 'live initramfs')
+    .option('--rootfs <path|url>', 'live rootfs')
+    .option('--kernel-sha256 <hex>', 'expected sha256 of --kernel')
+    .option('--initramfs-sha256 <hex>', 'expected sha256 of --initramfs')
+    .option('--rootfs-sha256 <hex>', 'expected sha256 of --rootfs')
+    .addOption(new Option('--arch <arch>', 'architecture of the release (default: this host)').choices(['x86_64', 'aarch64']))
+    .option('--signing-key <file>', 'verify detached OpenPGP signatures with this public key')
+    .option('--allow-unverified-artifacts', 'accept remote artifacts with no known sha256');
+}
+
+function conversionOptions(cmd: Command): Command {
+  return releaseOptions(cmd)
+    .option('--ignition <url|file>', 'Ignition config NestOS will boot with')
+    .option('--allow-http-ignition', 'allow fetching the Ignition config over plain http')
+    .option('--allow-no-ssh-key', 'accept a config that gives no user an SSH key')
+    .option('--disk <dev>', 'target disk (default: the disk behind /)')
+    .option('--save-partlabel <glob>', 'keep partitions with matching labels (repeatable)', collect)
+    .option('--save-partindex <N|M-N>', 'keep partitions with these numbers (repeatable)', collect)
+    .option('--allow-removable-disk', 'allow a removable target disk')
+    .option('--console <spec>', 'console for the live and installed system (repeatable; default from /proc/cmdline)', collect)
+    .option('--append-karg <arg>', 'kernel argument for the installed system (repeatable)', collect)
+    .option('--live-karg <arg>', 'kernel argument for the live installer only (repeatable)', collect)
+    .addOption(new Option('--rootfs-mode <mode>', 'how the live system gets its rootfs').choices(['auto', 'append', 'url']))
+    .option('--skip-memory-check', 'skip the RAM check (risk: out of memory in the live system)')
+    .addOption(new Option('--network <mode>', 'network of the installed system').choices(['keep', 'dhcp', 'none']))
+    .option('--network-keyfile <file>', 'NetworkManager keyfile to install instead of the rendered ones (repeatable)', collect)
+    .option('--inherit-ssh-keys', "add this host's authorized SSH keys to user nest")
+    .option('--keep-host-keys', "carry this host's SSH host keys")
+    .option('--no-keep-hostname', 'do not carry the hostname')
+    .option('--skip-package-install', 'never install kexec-tools (fail if missing)')
+    .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'YAML file with any of these options (flags win)')
+    .option('--work-dir <dir>', 'where artifacts and staged files go (default /var/lib/x2nestos)')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--log-file <file>', 'log file (default <work-dir>/x2nestos.log)')
+    .addOption(new Option('--lang <lang>', 'message language').choices(['en', 'zh']));
+}
+
+function build(run: (name: CommandName, flags: Record<string, unknown>) => Promise<void>): Command {
+  const program = new Command('x2nestos')
+    .description('Convert this yum/dnf or apt server into NestOS For Container, by kexec into the NestOS live installer.')
+    .version(`x2nestos ${VERSION}`, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const convert = conversionOptions(commonOptions(program.command('convert', { isDefault: true })))
+    .description('convert this host (the default command)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--dry-run', 'stop after printing the plan (same as `x2nestos plan`)')
+    .option('--no-reboot', 'stage only; `x2nestos reboot` switches later')
+    .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
+    .addHelpText('after', '\nExamples:\n  sudo x2nestos --ignition https://example.com/node.ign\n  sudo x2nestos --ignition ./node.ign --disk /dev/disk/by-id/wwn-0x5000c500a1b2c3d4 --yes\n');
+  convert.action((flags: Record<string, unknown>) => run(flags.dryRun ? 'plan' : 'convert', flags));
+
+  conversionOptions(commonOptions(program.command('plan')))
+    .description('show what a conversion would do; changes nothing')
+    .action((flags: Record<string, unknown>) => run('plan', flags));
+
+  releaseOptions(commonOptions(program.command('fetch')))
+    .description('download and verify a release into a directory, for later or air-gapped use')
+    .option('--to <dir>', 'destination directory')
+    .action((flags: Record<string, unknown>) => run('fetch', flags));
+
+  commonOptions(program.command('status')).description('what is staged and loaded').action((flags: Record<string, unknown>) => run('status', flags));
+  commonOptions(program.command('abort'))
+    .description('unload a staged kernel and remove staged files')
+    .action((flags: Record<string, unknown>) => run('abort', flags));
+  commonOptions(program.command('reboot'))
+    .description('switch to the staged live installer')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
+    .action((flags: Record<string, unknown>) => run('reboot', flags));
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { readRuntime } = await import('./effects/runtime.js');
+  const runtime = readRuntime();
+  let json = argv.includes('--json');
+  let ctx: Context | undefined;
+  let command = 'convert';
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const run = async (name: CommandName, flags: Record<string, unknown>) => {
+    command = name;
+    ctx = await createContext(name, flags, runtime, controller.signal);
+    json = ctx.options.json;
+    const commands = {
+      convert: () => import('./commands/convert.js').then((m) => m.convert(ctx!)),
+      plan: () => import('./commands/plan.js').then((m) => m.plan(ctx!)),
+      fetch: () => import('./commands/fetch.js').then((m) => m.fetch(ctx!)),
+      status: () => import('./commands/status.js').then((m) => m.status(ctx!)),
+      abort: () => import('./commands/abort.js').then((m) => m.abort(ctx!)),
+      reboot: () => import('./commands/reboot.js').then((m) => m.reboot(ctx!)),
+    };
+    await commands[name]();
+  };
+
+  let exitCode: number = EXIT_CODES.ok;
+  let failure: unknown;
+  try {
+    await build(run).parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const commanderCode = (e as { code?: string }).code;
+    if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') return EXIT_CODES.ok;
+    failure = commanderCode?.startsWith('commander.')
+      ? new X2Error('usage', (e as Error).message.replace(/^error: /, ''), { remedy: 'see `x2nestos --help`' })
+      : e;
+    exitCode = exitCodeOf(failure);
+  }
+  if (failure !== undefined) report(failure, runtime.env.X2NESTOS_DEBUG !== undefined, ctx);
+  if (json) {
+    const { emitJson } = await import('./output/emit.js');
+    emitJson(command, exitCode, failure, ctx?.doc ?? {});
+  }
+  return exitCode;
+}
+
+function report(e: unknown, debug: boolean, ctx: Context | undefined): void {
+  if (isX2Error(e)) {
+    ctx?.log.write(`error (${e.kind}): ${e.oneLine()}${e.details.length ? '\n  ' + e.details.join('\n  ') : ''}`);
+    process.stderr.write(`x2nestos: error: ${e.oneLine()}\n`);
+    if (debug && e.details.length) process.stderr.write(e.details.map((d) => `  ${d}\n`).join(''));
+    return;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  ctx?.log.write(`internal error: ${err.stack ?? err.message}`);
+  process.stderr.write(`x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in x2nestos; please report it with the log${ctx?.log.path ? ` (${ctx.log.path})` : ''}.\n`);
+}
+
+async function createContext(name: CommandName, flags: Record<string, unknown>, runtime: import('./effects/runtime.js').Runtime, signal: AbortSignal): Promise<Context> {
+  const { loadOptions } = await import('./options/load.js');
+  const { hostEffects } = await import('./effects/host.js');
+  const { fileLogger } = await import('./output/log.js');
+  const { createReporter } = await import('./output/reporter.js');
+  const { readFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const { config, dryRun: _dryRun, ...rest } = flags;
+  const options = await loadOptions(rest, typeof config === 'string' ? config : undefined, (p) => readFile(p, 'utf8'));
+  const effects = await hostEffects(runtime);
+  const workDir = options.workDir ?? effects.defaultWorkDir;
+  const log = fileLogger(options.logFile ?? path.join(workDir, 'x2nestos.log'));
+  log.write(`x2nestos ${VERSION} ${name} (pid ${runtime.pid}${effects.sandboxed ? ', sandbox' : ''})`);
+  const reporter = createReporter({ fancy: runtime.fancy, quiet: false, log });
+  return {
+    command: name,
+    runtime,
+    effects,
+    options,
+    workDir,
+    reporter,
+    log,
+    signal,
+    doc: {},
+    confirm: async (question, expected) => {
+      if (expected) {
+        const { input } = await import('@inquirer/prompts');
+        return (await input({ message: question })).trim() === expected;
+      }
+      const { confirm } = await import('@inquirer/prompts');
+      return confirm({ message: question, default: false });
+    },
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`x2nestos: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = EXIT_CODES.internal;
+  },
+);

@@ -42,7 +42,10 @@ export const optionsSchema = z
 
     // --- live system kernel ----------------------------------------------------------------------
     console: z.array(z.string().min(1)).default([]),
+    /** Kernel arguments of the installed system (installer `append-karg`). */
     appendKarg: z.array(z.string().min(1)).default([]),
+    /** Extra kernel arguments for the live installer system only. */
+    liveKarg: z.array(z.string().min(1)).default([]),
     rootfsMode: z.enum(['auto', 'append', 'url']).default('auto'),
     skipMemoryCheck: z.boolean().default(false),
 
@@ -54,7 +57,8 @@ export const optionsSchema = z
     keepHostname: z.boolean().default(true),
 
     // --- run behaviour ---------------------------------------------------------------------------
-    workDir: z.string().startsWith('/', 'must be an absolute path').default('/var/lib/x2nestos'),
+    /** Default /var/lib/x2nestos (never a tmpfs /tmp: it would eat the RAM the live system needs). */
+    workDir: z.string().startsWith('/', 'must be an absolute path').optional(),
     allowTmpfsWorkDir: z.boolean().default(false),
     yes: z.boolean().default(false),
     json: z.boolean().default(false),

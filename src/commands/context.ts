@@ -1,0 +1,27 @@
+/** What every command receives: options, the side-effect layer, output channels, cancellation. */
+import path from 'node:path';
+import type { Effects } from '../effects/host.js';
+import type { Runtime } from '../effects/runtime.js';
+import type { Options } from '../options/schema.js';
+import type { Logger } from '../output/log.js';
+import type { Reporter } from '../output/reporter.js';
+
+export interface Context {
+  command: string;
+  runtime: Runtime;
+  effects: Effects;
+  options: Options;
+  workDir: string;
+  reporter: Reporter;
+  log: Logger;
+  /** Aborted on SIGINT/SIGTERM; long steps pass it down. */
+  signal: AbortSignal;
+  /** The --json document being built; cli.ts prints it at the end, success or not. */
+  doc: Record<string, unknown>;
+  /** Ask the user; only called when a TTY is attached (commands check first). */
+  confirm: (question: string, expected?: string) => Promise<boolean>;
+}
+
+export function cacheDir(ctx: Pick<Context, 'workDir'>): string {
+  return path.join(ctx.workDir, 'cache');
+}

@@ -1,0 +1,107 @@
+/**
+ * `x2nestos convert`: prepare → confirm → fetch & verify → re-plan with real sizes → kexec-tools →
+ * payload & stage → load → switch. Nothing changes on the host before the confirmation and the
+ * verification; anything that fails after a load unloads it again.
+ */
+import { X2Error } from '../errors.js';
+import { acquireLock } from '../stage/lock.js';
+import { loadKernel, unloadKernel } from '../stage/load.js';
+import { removeStaged, stageFiles } from '../stage/stage.js';
+import { bootId, writeState } from '../stage/state.js';
+import { sleep, switchToLive } from '../switch/switch.js';
+import { renderPlan } from '../output/render-plan.js';
+import { formatBytes } from '../plan/memory.js';
+import { cacheDir, type Context } from './context.js';
+import { downloadRelease, withLocalSizes } from './download.js';
+import { throwFirstBlocker } from './plan.js';
+import { planWith, prepare } from './prepare.js';
+
+export async function convert(ctx: Context): Promise<void> {
+  const { options, reporter, effects } = ctx;
+  if (!options.yes && !ctx.runtime.stdinIsTTY) {
+    throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes to convert without asking (or `x2nestos plan` to only look)' });
+  }
+  const lock = await acquireLock(ctx.workDir, ctx.runtime.pid, isAlive);
+  let loaded = false;
+  try {
+    const prepared = await prepare(ctx, 'convert');
+    const first = prepared.result.plan;
+    reporter.show(renderPlan(first));
+    throwFirstBlocker(first.blockers);
+    await confirmConversion(ctx, first.target?.device ?? '', first.target?.installerName ?? '');
+
+    const local = await downloadRelease(ctx, prepared.release, cacheDir(ctx));
+    // Now the sizes are exact: decide the rootfs mode and check memory again.
+    const { plan, payload } = planWith({ ...prepared, release: withLocalSizes(prepared.release, local), ctx, purpose: 'convert' });
+    throwFirstBlocker(plan.blockers);
+    if (!payload || !plan.target) throw new X2Error('internal', 'plan without payload or target after passing every check');
+
+    if (!prepared.kexecToolInstalled) {
+      if (options.skipPackageInstall || !prepared.adapter) {
+        throw new X2Error('packages', 'kexec-tools is not installed', { remedy: 'install kexec-tools with the package manager, or drop --skip-package-install' });
+      }
+      const adapter = prepared.adapter;
+      await reporter.step('Installing kexec-tools', (update) => adapter.installKexecTools(effects.runner, (line) => { ctx.log.write(`packages: ${line}`); update(line); }));
+    }
+
+    const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
+      stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`) }),
+    );
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const cmdline = plan.live.kernelArgs.join(' ');
+    const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline));
+    loaded = true;
+    await writeState(ctx.workDir, {
+      version: 1,
+      stagedAt: new Date().toISOString(),
+      bootId: await bootId(effects.fs),
+      release: plan.release.release,
+      kernel: staged.kernel,
+      initrd: staged.initrd,
+      initrdSha256: staged.initrdSha256,
+      cmdline,
+      method: result.method,
+      target: plan.target.installerName,
+    });
+    ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };
+
+    if (!options.reboot) {
+      ctx.doc.result = 'staged';
+      loaded = false; // stays loaded on purpose: `x2nestos reboot` switches, `x2nestos abort` unloads
+      reporter.info('staged and loaded; run `x2nestos reboot` to switch, or `x2nestos abort` to undo');
+      return;
+    }
+    if (options.rebootDelay > 0) {
+      reporter.info(`switching to the live installer in ${options.rebootDelay}s (Ctrl-C to cancel)`);
+      await sleep(options.rebootDelay, ctx.signal);
+    }
+    ctx.doc.result = 'switching';
+    reporter.info(`switching to the NestOS live installer; it writes ${plan.target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
+    loaded = false;
+    await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
+  } catch (e) {
+    if (loaded) {
+      // Leave the host as it was: nothing loaded, nothing staged.
+      await unloadKernel(effects).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
+      await removeStaged(ctx.workDir).catch(() => undefined);
+    }
+    throw e;
+  } finally {
+    await lock.release();
+  }
+}
+
+async function confirmConversion(ctx: Context, device: string, installerName: string): Promise<void> {
+  if (ctx.options.yes) return;
+  const ok = await ctx.confirm(`Erase ${device} (${installerName}) and install NestOS? Type the disk name (${device}) to confirm:`, device);
+  if (!ok) throw new X2Error('declined', 'not confirmed; nothing was changed', { remedy: 'run again and type the disk name, or pass --yes' });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,36 @@
+/** Download and verify the three live artifacts (shared by `convert` and `fetch`). */
+import { ensurePrivateDir } from '../effects/files.js';
+import { fetchArtifact } from '../fetch/download.js';
+import { checkBuildIds } from '../fetch/verify.js';
+import { formatBytes } from '../plan/memory.js';
+import type { LocalArtifact, ResolvedRelease } from '../release/types.js';
+import type { Context } from './context.js';
+
+export type LocalRelease = { kernel: LocalArtifact; initramfs: LocalArtifact; rootfs: LocalArtifact };
+
+export async function downloadRelease(ctx: Context, release: ResolvedRelease, dir: string): Promise<LocalRelease> {
+  await ensurePrivateDir(dir);
+  const local: Partial<LocalRelease> = {};
+  for (const role of ['kernel', 'initramfs', 'rootfs'] as const) {
+    const ref = release.artifacts[role];
+    local[role] = await ctx.reporter.step(`Downloading the live ${role}`, (update) =>
+      fetchArtifact(ref, dir, {
+        http: ctx.effects.http,
+        signal: ctx.signal,
+        onProgress: (p) =>
+          update(`${formatBytes(p.bytes)}${p.total ? ` of ${formatBytes(p.total)}` : ''} at ${formatBytes(p.bytesPerSecond)}/s${p.total && p.bytesPerSecond > 0 ? `, ${Math.ceil((p.total - p.bytes) / p.bytesPerSecond)}s left` : ''}`),
+      }),
+    );
+    ctx.log.write(`${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'no expected hash'})`);
+  }
+  const done = local as LocalRelease;
+  await ctx.reporter.step('Checking that initramfs and rootfs come from the same build', () => checkBuildIds(done.initramfs.path, done.rootfs.path));
+  ctx.doc.artifacts = Object.values(done).map((a) => ({ role: a.role, name: a.name, path: a.path, sizeBytes: a.sizeBytes, sha256: a.sha256, verified: a.verified, sha256Source: a.sha256Source ?? null }));
+  return done;
+}
+
+/** The release with each artifact's size as downloaded. */
+export function withLocalSizes(release: ResolvedRelease, local: LocalRelease): ResolvedRelease {
+  const sized = (role: keyof LocalRelease) => ({ ...release.artifacts[role], sizeBytes: local[role].sizeBytes });
+  return { ...release, artifacts: { kernel: sized('kernel'), initramfs: sized('initramfs'), rootfs: sized('rootfs') } };
+}

@@ -1,0 +1,22 @@
+/**
+ * `x2nestos fetch --to DIR`: download and verify a release once, into a self-describing directory
+ * that hosts convert from (`--release-dir DIR`, or served over HTTP for `--release-url`).
+ */
+import path from 'node:path';
+import { writeReleaseDir } from '../release/release-dir.js';
+import { resolveRelease } from '../release/resolve.js';
+import { cacheDir, type Context } from './context.js';
+import { downloadRelease } from './download.js';
+
+export async function fetch(ctx: Context): Promise<void> {
+  const { options, effects, reporter } = ctx;
+  const arch = options.arch ?? (await effects.runner.probe(['uname', '-m'])).stdout.trim();
+  const release = await reporter.step('Resolving the NestOS release', () => resolveRelease(options, { http: effects.http, arch }));
+  ctx.doc.release = release;
+  const dir = options.to ? path.resolve(ctx.runtime.cwd, options.to) : cacheDir(ctx);
+  const local = await downloadRelease(ctx, release, dir);
+  await writeReleaseDir(release, [local.kernel, local.initramfs, local.rootfs], dir);
+  ctx.doc.result = 'fetched';
+  ctx.doc.directory = dir;
+  reporter.info(`release ${release.release ?? ''} verified in ${dir}; convert from it with --release-dir ${dir}`);
+}

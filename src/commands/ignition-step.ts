@@ -1,0 +1,61 @@
+/**
+ * The destination Ignition config: loaded, validated with Ignition 2.14's rules, given the host's
+ * identity where asked, and checked for lock-out. Contents are never logged: only size and hash.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { X2Error } from '../errors.js';
+import { loadIgnition } from '../ignition/source.js';
+import { validateIgnition } from '../ignition/validate.js';
+import { assertNotLockedOut, passwordUsers, sshKeysOf } from '../ignition/access.js';
+import { withFiles } from '../ignition/augment.js';
+import type { HostFacts } from '../facts/types.js';
+import type { IgnitionSummary } from '../plan/types.js';
+import type { Context } from './context.js';
+
+export interface PreparedIgnition {
+  summary: IgnitionSummary;
+  /** The exact bytes the installed system will get. */
+  bytes: Uint8Array;
+}
+
+export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<PreparedIgnition> {
+  const { options } = ctx;
+  const source = options.ignition as string;
+  const loaded = await loadIgnition(source, { http: ctx.effects.http, readFile: (p) => readFile(p) }, { allowHttp: options.allowHttpIgnition });
+  const report = validateIgnition(loaded.text);
+  if (!report.ok || !report.config) {
+    const first = report.errors[0];
+    const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
+    throw new X2Error('ignition', `the Ignition config ${source} is invalid: ${first ? `${first.path}: ${first.message}` : 'unknown error'}${more}`, {
+      remedy: 'fix the config (`ignition-validate` reports the same errors) and run again',
+      details: report.errors.map((e) => `${e.path}: ${e.message}`),
+    });
+  }
+  let text = loaded.text;
+  const additions: string[] = [];
+  if (options.keepHostname && facts.hostname && facts.hostname !== 'localhost') {
+    const updated = withFiles(text, [{ path: '/etc/hostname', mode: 0o644, contents: `${facts.hostname}\n` }], { skipExisting: true });
+    if (updated !== text) additions.push(`/etc/hostname = ${facts.hostname}`);
+    text = updated;
+  }
+  const finalReport = text === loaded.text ? report : validateIgnition(text);
+  if (!finalReport.ok || !finalReport.config) {
+    throw new X2Error('internal', 'the Ignition config stopped validating after x2nestos added to it', { details: finalReport.errors.map((e) => `${e.path}: ${e.message}`) });
+  }
+  const keys = assertNotLockedOut(finalReport.config, { allowNoSshKey: options.allowNoSshKey });
+  const bytes = Buffer.from(text);
+  ctx.log.write(`ignition: ${source} (${bytes.length} bytes, sha256 ${loaded.sha256}), ${keys.length} SSH key(s)`);
+  return {
+    bytes,
+    summary: {
+      source: loaded.source,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      specVersion: finalReport.version,
+      sshKeys: keys.map((k) => ({ ...k, origin: 'config' as const })),
+      passwordUsers: passwordUsers(finalReport.config),
+      warnings: finalReport.warnings.map((w) => `${w.path}: ${w.message}`),
+      additions,
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Everything before the first change to the host, shared by `plan` and `convert`: facts, distro
+ * adapter, release, Ignition, and the plan. Reads the host and the network; writes nothing but the log.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { X2Error } from '../errors.js';
+import { gatherFacts } from '../facts/gather.js';
+import { gatherNetwork } from '../network/gather.js';
+import { resolveRelease } from '../release/resolve.js';
+import { planConversion, type PlanResult } from '../plan/plan.js';
+import type { HostFacts } from '../facts/types.js';
+import type { ResolvedRelease } from '../release/types.js';
+import type { DistroAdapter } from '../../distro-adapters/adapter.js';
+import { detectAdapter } from '../../distro-adapters/detect.js';
+import { VERSION } from '../version.js';
+import { prepareIgnition, type PreparedIgnition } from './ignition-step.js';
+import { probeSizes } from './sizes.js';
+import type { Context } from './context.js';
+
+export interface Prepared {
+  facts: HostFacts;
+  adapter: DistroAdapter | undefined;
+  kexecToolInstalled: boolean;
+  release: ResolvedRelease;
+  ignition: PreparedIgnition | undefined;
+  userKeyfiles: { name: string; contents: string }[];
+  result: PlanResult;
+}
+
+export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promise<Prepared> {
+  const { effects, options, reporter } = ctx;
+  const host = { runner: effects.runner, fs: effects.fs };
+  const facts = await reporter.step('Inspecting this host', async () => {
+    const f = await gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork });
+    return f;
+  });
+  let adapter: DistroAdapter | undefined;
+  try {
+    adapter = await detectAdapter(facts.os, effects.runner);
+    facts.family = adapter.family;
+  } catch (e) {
+    if (!(e instanceof X2Error)) throw e;
+    facts.family = undefined;
+    ctx.log.write(`distro: ${e.oneLine()}`);
+  }
+  const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
+
+  const release = await reporter.step('Resolving the NestOS release', async () => {
+    const r = await resolveRelease(options, { http: effects.http, arch: options.arch ?? facts.arch });
+    return probeSizes(r, effects.http, ctx.signal);
+  });
+  ctx.doc.release = release;
+
+  const ignition = options.ignition ? await reporter.step('Checking the Ignition config', () => prepareIgnition(ctx, facts)) : undefined;
+  const userKeyfiles = await Promise.all(
+    options.networkKeyfile.map(async (file) => {
+      try {
+        return { name: path.basename(file).replace(/(\.nmconnection)?$/, '.nmconnection'), contents: await readFile(file, 'utf8') };
+      } catch (e) {
+        throw new X2Error('usage', `cannot read --network-keyfile ${file}: ${(e as Error).message}`, { remedy: 'check the path' });
+      }
+    }),
+  );
+
+  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, purpose });
+  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, result };
+}
+
+/** Re-plan with what is known now (after the download, the real artifact sizes). */
+export function planWith(p: Omit<Prepared, 'result'> & { ctx: Context; purpose: 'plan' | 'convert' }): PlanResult {
+  const result = planConversion({
+    facts: p.facts,
+    options: p.ctx.options,
+    release: p.release,
+    ignition: p.ignition?.summary,
+    destIgnition: p.ignition?.bytes,
+    userKeyfiles: p.userKeyfiles,
+    kexecToolInstalled: p.kexecToolInstalled,
+    installArgv: p.adapter?.installCommands() ?? [],
+    workDir: p.ctx.workDir,
+    toolVersion: VERSION,
+    purpose: p.purpose,
+  });
+  p.ctx.doc.plan = result.plan;
+  return result;
+}

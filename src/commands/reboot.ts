@@ -1,0 +1,24 @@
+/** `x2nestos reboot`: switch to the live installer staged earlier with `--no-reboot`. */
+import { X2Error } from '../errors.js';
+import { bootId, kexecLoaded, readState } from '../stage/state.js';
+import { sleep, switchToLive } from '../switch/switch.js';
+import type { Context } from './context.js';
+
+export async function reboot(ctx: Context): Promise<void> {
+  const { options, effects } = ctx;
+  const state = await readState(ctx.workDir);
+  if (!state) throw new X2Error('precondition', `nothing is staged in ${ctx.workDir}`, { remedy: 'run `x2nestos --no-reboot ...` first' });
+  if (!(await kexecLoaded(effects.fs)) || state.bootId !== (await bootId(effects.fs))) {
+    throw new X2Error('precondition', 'the staged live kernel is no longer loaded (the host rebooted or it was unloaded)', { remedy: 'run the conversion again' });
+  }
+  if (!options.yes) {
+    if (!ctx.runtime.stdinIsTTY) throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes' });
+    if (!(await ctx.confirm(`Switch to the NestOS live installer now? It erases ${state.target ?? 'the target disk'}.`))) {
+      throw new X2Error('declined', 'not confirmed; the live kernel stays loaded', { remedy: '`x2nestos abort` unloads it' });
+    }
+  }
+  if (options.rebootDelay > 0) await sleep(options.rebootDelay, ctx.signal);
+  ctx.doc.result = 'switching';
+  const systemd = await effects.fs.exists('/run/systemd/system');
+  await switchToLive(effects.runner, systemd ? ['systemctl', 'kexec'] : ['kexec', '-e'], (l) => ctx.log.write(l));
+}

@@ -1,0 +1,35 @@
+/**
+ * Assembles the side-effect layer for one run: the real machine, or the sandbox when
+ * X2NESTOS_SANDBOX names a captured host (tests of the built binary, demos without root).
+ */
+import path from 'node:path';
+import { execRunner } from './exec.js';
+import { hostFs, type HostFs } from './hostfs.js';
+import { sandboxRunner } from './sandbox.js';
+import type { Http } from './http.js';
+import type { Runner } from './runner.js';
+import type { Runtime } from './runtime.js';
+
+export interface Effects {
+  runner: Runner;
+  fs: HostFs;
+  http: Http;
+  /** Where the work directory defaults to (inside the sandbox when there is one). */
+  defaultWorkDir: string;
+  sandboxed: boolean;
+}
+
+export async function hostEffects(runtime: Runtime): Promise<Effects> {
+  const { nodeHttp } = await import('./http-node.js');
+  const http = nodeHttp(runtime.env);
+  if (runtime.sandboxDir) {
+    return {
+      runner: sandboxRunner(runtime.sandboxDir),
+      fs: hostFs(path.join(runtime.sandboxDir, 'root')),
+      http,
+      defaultWorkDir: path.join(runtime.sandboxDir, 'work'),
+      sandboxed: true,
+    };
+  }
+  return { runner: execRunner(runtime.guard), fs: hostFs('/'), http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false };
+}

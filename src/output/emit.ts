@@ -1,0 +1,19 @@
+/** Prints the one --json document on stdout. */
+import { EXIT_CODES, isX2Error, X2Error } from '../errors.js';
+import { VERSION } from '../version.js';
+import { JSON_SCHEMA_VERSION, errorJson, type JsonDocument } from './json.js';
+
+export function emitJson(command: string, exitCode: number, failure: unknown, fields: Record<string, unknown>): void {
+  const error = failure === undefined ? undefined : isX2Error(failure) ? failure : new X2Error('internal', failure instanceof Error ? failure.message : String(failure));
+  const doc: JsonDocument = {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    tool: { name: 'x2nestos', version: VERSION },
+    command,
+    ok: exitCode === EXIT_CODES.ok,
+    exitCode,
+    ...fields,
+    result: error ? (error.kind === 'internal' ? 'failed' : 'refused') : typeof fields.result === 'string' ? fields.result : 'done',
+    ...(error ? { error: errorJson(error) } : {}),
+  };
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}

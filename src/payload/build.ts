@@ -1,0 +1,37 @@
+/**
+ * The payload appended to the live initrd (contract §4): one gzip'd newc cpio holding the live
+ * Ignition config (which writes the installer config and the destination config, 0600) and the
+ * network keyfiles the live system copies and the installer carries to the installed system.
+ */
+import { compressedCpio, type CpioEntry } from './cpio.js';
+import { liveConfig } from '../ignition/live-config.js';
+import { DEST_IGNITION_PATH, INSTALLER_CONFIG_PATH } from './installer-config.js';
+import type { PayloadFile } from '../plan/types.js';
+
+export const KEYFILE_DIR = 'etc/nestos-firstboot-network';
+
+export interface PayloadInputs {
+  installerYaml: string;
+  destIgnition: Uint8Array;
+  keyfiles: { name: string; contents: string }[];
+}
+
+export function buildPayload(input: PayloadInputs): { archive: Buffer; files: PayloadFile[] } {
+  const live = liveConfig([
+    { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
+    { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
+  ]);
+  const entries: CpioEntry[] = [{ type: 'file', path: 'config.ign', mode: 0o600, data: Buffer.from(live) }];
+  if (input.keyfiles.length > 0) entries.push({ type: 'dir', path: KEYFILE_DIR, mode: 0o700 });
+  for (const k of input.keyfiles) {
+    entries.push({ type: 'file', path: `${KEYFILE_DIR}/${k.name}`, mode: 0o600, data: Buffer.from(k.contents) });
+  }
+  const archive = compressedCpio(entries, 'gzip');
+  const files: PayloadFile[] = [
+    { path: '/config.ign', mode: 0o600, bytes: Buffer.byteLength(live) },
+    { path: INSTALLER_CONFIG_PATH, mode: 0o600, bytes: Buffer.byteLength(input.installerYaml), preview: input.installerYaml },
+    { path: DEST_IGNITION_PATH, mode: 0o600, bytes: input.destIgnition.byteLength },
+    ...input.keyfiles.map((k) => ({ path: `/${KEYFILE_DIR}/${k.name}`, mode: 0o600, bytes: Buffer.byteLength(k.contents) })),
+  ];
+  return { archive, files };
+}

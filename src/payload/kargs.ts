@@ -1,0 +1,37 @@
+/**
+ * The live kernel's command line (contract §2). Ignition only runs in the live system with
+ * `ignition.firstboot ignition.platform.id=metal`; without it nothing we embed takes effect.
+ */
+import { X2Error } from '../errors.js';
+
+/** Arguments that select other boot paths of the live initramfs: never ours to pass. */
+const FORBIDDEN = ['nestos.liveiso', 'root', 'ostree', 'coreos.liveiso'];
+
+export const BASE_LIVE_KARGS = ['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt'];
+
+export interface LiveKargInputs {
+  consoles: string[];
+  rootfsUrl?: string;
+  networkKargs: string[];
+  extra: string[];
+}
+
+export function liveKernelArgs(inputs: LiveKargInputs): string[] {
+  const args = [...BASE_LIVE_KARGS];
+  if (inputs.rootfsUrl) args.push(`nestos.live.rootfs_url=${inputs.rootfsUrl}`, 'rd.neednet=1', ...inputs.networkKargs);
+  // The last console= becomes /dev/console, where the installer's progress shows: keep the host's order.
+  for (const c of inputs.consoles) args.push(`console=${c}`);
+  args.push(...inputs.extra);
+  return args;
+}
+
+/** Refuse user kargs that would switch the live system to another boot path or are malformed. */
+export function checkUserKargs(kargs: string[], flag: string): void {
+  for (const k of kargs) {
+    const key = k.split('=', 1)[0] ?? '';
+    if (FORBIDDEN.includes(key)) {
+      throw new X2Error('usage', `${flag} ${k} would make the live system boot another way`, { remedy: `drop ${key}= from ${flag}` });
+    }
+    if (/\s/.test(k) || k === '') throw new X2Error('usage', `${flag} "${k}" is not a single kernel argument`, { remedy: `repeat ${flag} once per argument` });
+  }
+}

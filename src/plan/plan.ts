@@ -1,0 +1,188 @@
+/**
+ * The pure core: facts + options + resolved release + Ignition summary → Plan. Reads nothing,
+ * writes nothing; every refusal is a Blocker in the plan, so `x2nestos plan` can show them all at once.
+ */
+import type { HostFacts } from '../facts/types.js';
+import type { Options } from '../options/schema.js';
+import type { ResolvedRelease } from '../release/types.js';
+import { liveNetworkKargs } from '../network/kargs.js';
+import { networkPayload } from '../network/override.js';
+import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
+import { buildPayload } from '../payload/build.js';
+import { liveKernelArgs } from '../payload/kargs.js';
+import { chooseTarget } from './target.js';
+import { chooseKexec, loadArgv } from './kexec.js';
+import { checkMemory, type ArtifactSizes } from './memory-check.js';
+import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
+
+export interface PlanInputs {
+  facts: HostFacts;
+  options: Options;
+  release: ResolvedRelease;
+  ignition: IgnitionSummary | undefined;
+  /** Contents of --network-keyfile files, read by the caller. */
+  userKeyfiles: { name: string; contents: string }[];
+  kexecToolInstalled: boolean;
+  installArgv: string[][];
+  /** The destination Ignition config exactly as it will be installed (the user's, plus additions). */
+  destIgnition: Uint8Array | undefined;
+  workDir: string;
+  toolVersion: string;
+  /** `plan` shows what a root run would do; `convert` must run as root. */
+  purpose: 'plan' | 'convert';
+}
+
+export interface PlanResult {
+  plan: Plan;
+  /** The archive appended to the live initrd; undefined while a blocker prevents building it. */
+  payload: Buffer | undefined;
+}
+
+export function planConversion(input: PlanInputs): PlanResult {
+  const { facts, options, release } = input;
+  const blockers: Blocker[] = [];
+  const warnings: string[] = [];
+
+  blockers.push(...hostBlockers(input, warnings));
+  if (!input.ignition) {
+    blockers.push({ kind: 'usage', message: 'no Ignition config given', remedy: 'pass --ignition URL|FILE (the config NestOS will boot with)' });
+  }
+  if (release.arch !== facts.arch) {
+    blockers.push({ kind: 'usage', message: `the release is for ${release.arch} but this host is ${facts.arch}`, remedy: `drop --arch or pass --arch ${facts.arch}` });
+  }
+
+  const { target, blockers: diskBlockers } = chooseTarget(facts, options);
+  blockers.push(...diskBlockers);
+
+  const network = networkPayload(facts.network, { mode: options.network, userKeyfiles: input.userKeyfiles });
+  const consoles = options.console.length > 0 ? options.console : facts.consoles;
+  const kexec = chooseKexec(facts, { kexecToolInstalled: input.kexecToolInstalled, installArgv: input.installArgv });
+  blockers.push(...kexec.blockers);
+  warnings.push(...kexec.warnings);
+
+  const installer = installerConfig({
+    destDevice: target?.installerName ?? '(none)',
+    consoles,
+    appendKargs: options.appendKarg,
+    copyNetwork: network.keyfiles.length > 0,
+    savePartlabel: options.savePartlabel,
+    savePartindex: options.savePartindex,
+  });
+
+  const built = input.destIgnition
+    ? buildPayload({
+        installerYaml: renderInstallerConfig(installer, `written by x2nestos ${input.toolVersion} for ${facts.hostname}`),
+        destIgnition: input.destIgnition,
+        keyfiles: network.keyfiles,
+      })
+    : undefined;
+
+  const sizes = artifactSizes(release, built?.archive.length);
+  const memory = checkMemory(facts.memory, sizes, {
+    requested: options.rootfsMode,
+    rootfsUrl: httpLocation(release.artifacts.rootfs.location),
+    loadMethod: kexec.plan.method === 'syscall' ? 'syscall' : 'file',
+    skip: options.skipMemoryCheck,
+  });
+  blockers.push(...memory.blockers);
+  warnings.push(...memory.warnings);
+
+  const rootfsUrl = memory.check.rootfsMode === 'url' ? release.artifacts.rootfs.location : undefined;
+  const liveNet = rootfsUrl ? liveNetworkKargs(facts.network, { mode: options.network === 'none' ? 'dhcp' : options.network }) : [];
+  const kernelArgs = liveKernelArgs({
+    consoles,
+    ...(rootfsUrl ? { rootfsUrl } : {}),
+    networkKargs: liveNet,
+    extra: options.liveKarg,
+  });
+
+  const kexecPlan = { ...kexec.plan, loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' ')) };
+
+  const plan: Plan = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    tool: { name: 'x2nestos', version: input.toolVersion },
+    host: {
+      hostname: facts.hostname,
+      os: facts.os.prettyName || `${facts.os.id} ${facts.os.versionId}`,
+      family: facts.family,
+      arch: facts.arch,
+      bootMode: facts.bootMode,
+      kernelRelease: facts.kernelRelease,
+      virtualization: facts.virtualization,
+      secureBoot: facts.kexec.secureBoot,
+      lockdown: facts.kexec.lockdown,
+    },
+    release,
+    target,
+    ignition: input.ignition,
+    installer: { path: INSTALLER_CONFIG_PATH, config: installer },
+    live: {
+      kernelArgs,
+      rootfsMode: memory.check.rootfsMode,
+      payload: built?.files ?? [],
+    },
+    network: {
+      mode: options.network,
+      model: facts.network,
+      keyfiles: network.keyfiles.map((k) => ({ name: k.name, bytes: Buffer.byteLength(k.contents), preview: k.contents })),
+      liveKargs: liveNet,
+      notes: [...network.notes, ...facts.network.notCarried.map((n) => `not carried: ${n.what} (${n.why})`)],
+    },
+    memory: memory.check,
+    kexec: kexecPlan,
+    workDir: input.workDir,
+    reboot: { automatic: options.reboot, delaySeconds: options.rebootDelay },
+    steps: describeSteps(input, kexecPlan.method, memory.check.rootfsMode, target?.installerName),
+    warnings,
+    blockers,
+  };
+  return { plan, payload: built?.archive };
+}
+
+function hostBlockers(input: PlanInputs, warnings: string[]): Blocker[] {
+  const { facts } = input;
+  const out: Blocker[] = [];
+  if (facts.container) {
+    out.push({ kind: 'precondition', message: `running inside a container (${facts.container}); kexec needs the host itself`, remedy: 'run x2nestos on the host, not in a container' });
+  }
+  if (!facts.isRoot) {
+    const b: Blocker = { kind: 'precondition', message: 'converting needs root', remedy: 'run it with sudo' };
+    if (input.purpose === 'convert') out.push(b);
+    else warnings.push('not running as root: some facts may be incomplete, and converting needs root');
+  }
+  if (!facts.family) {
+    out.push({ kind: 'precondition', message: `unsupported distribution ${facts.os.id} ${facts.os.versionId}`, remedy: 'x2nestos supports yum/dnf and apt hosts (openEuler, CentOS/RHEL family, Kylin, Debian, Ubuntu, ...)' });
+  }
+  if (facts.arch !== 'x86_64' && facts.arch !== 'aarch64') {
+    out.push({ kind: 'precondition', message: `NestOS is built for x86_64 and aarch64, not ${facts.arch}`, remedy: 'convert an x86_64 or aarch64 machine' });
+  }
+  return out;
+}
+
+function artifactSizes(release: ResolvedRelease, payloadBytes: number | undefined): ArtifactSizes | undefined {
+  const { kernel, initramfs, rootfs } = release.artifacts;
+  if (kernel.sizeBytes === undefined || initramfs.sizeBytes === undefined || rootfs.sizeBytes === undefined) return undefined;
+  // Without an Ignition config there is no payload yet; it would be configs and keyfiles, a few KiB.
+  return { kernel: kernel.sizeBytes, initramfs: initramfs.sizeBytes, rootfs: rootfs.sizeBytes, payload: payloadBytes ?? 64 * 1024 };
+}
+
+function httpLocation(location: string): string | undefined {
+  return /^https?:\/\//.test(location) ? location : undefined;
+}
+
+function describeSteps(input: PlanInputs, method: string, mode: 'append' | 'url', dest: string | undefined): string[] {
+  const steps = [
+    `download and verify the live kernel, initramfs and rootfs into ${input.workDir}`,
+    'check that the initramfs and the rootfs come from the same build',
+  ];
+  if (!input.kexecToolInstalled) steps.push(`install kexec-tools: ${input.installArgv.map((a) => a.join(' ')).join(' && ')}`);
+  steps.push(
+    'build the payload: live Ignition config, installer config, destination Ignition config, network keyfiles',
+    mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
+    `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
+  );
+  if (input.options.reboot) steps.push(input.facts.systemd ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
+  else steps.push('stop; `x2nestos reboot` switches later, `x2nestos abort` unloads');
+  steps.push(`the live installer writes NestOS to ${dest ?? 'the target disk'} and reboots into it through the firmware`);
+  return steps;
+}
