@@ -2,7 +2,7 @@
  * The live kernel's command line (contract §2). Ignition only runs in the live system with
  * `ignition.firstboot ignition.platform.id=metal`; without it nothing we embed takes effect.
  */
-import { X2Error } from '../errors.js';
+import type { Blocker } from '../plan/types.js';
 
 /** Arguments that select other boot paths of the live initramfs: never ours to pass. */
 const FORBIDDEN = ['nestos.liveiso', 'root', 'ostree', 'coreos.liveiso'];
@@ -25,13 +25,16 @@ export function liveKernelArgs(inputs: LiveKargInputs): string[] {
   return args;
 }
 
-/** Refuse user kargs that would switch the live system to another boot path or are malformed. */
-export function checkUserKargs(kargs: string[], flag: string): void {
+/** Problems with user kargs that would switch the live system to another boot path or are malformed. */
+export function userKargProblems(kargs: string[], flag: string): Blocker[] {
+  const problems: Blocker[] = [];
   for (const k of kargs) {
     const key = k.split('=', 1)[0] ?? '';
     if (FORBIDDEN.includes(key)) {
-      throw new X2Error('usage', `${flag} ${k} would make the live system boot another way`, { remedy: `drop ${key}= from ${flag}` });
+      problems.push({ kind: 'usage', message: `${flag} ${k} would make the live system boot another way`, remedy: `drop ${key}= from ${flag}` });
+    } else if (/\s/.test(k) || k === '') {
+      problems.push({ kind: 'usage', message: `${flag} "${k}" is not a single kernel argument`, remedy: `repeat ${flag} once per argument` });
     }
-    if (/\s/.test(k) || k === '') throw new X2Error('usage', `${flag} "${k}" is not a single kernel argument`, { remedy: `repeat ${flag} once per argument` });
   }
+  return problems;
 }

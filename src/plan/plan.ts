@@ -9,7 +9,7 @@ import { liveNetworkKargs } from '../network/kargs.js';
 import { networkPayload } from '../network/override.js';
 import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
 import { buildPayload } from '../payload/build.js';
-import { liveKernelArgs } from '../payload/kargs.js';
+import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
@@ -50,6 +50,8 @@ export function planConversion(input: PlanInputs): PlanResult {
   if (release.arch !== facts.arch) {
     blockers.push({ kind: 'usage', message: `the release is for ${release.arch} but this host is ${facts.arch}`, remedy: `drop --arch or pass --arch ${facts.arch}` });
   }
+
+  blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'));
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
   blockers.push(...diskBlockers);
