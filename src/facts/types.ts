@@ -49,6 +49,12 @@ export interface KexecFacts {
   kexecLoad: boolean | undefined;
   /** CONFIG_KEXEC_FILE (kexec_file_load). */
   kexecFileLoad: boolean | undefined;
+  /** CONFIG_KEXEC_SIG: kexec_file_load verifies the kernel's signature (enforced under lockdown). */
+  kexecSig?: boolean | undefined;
+  /** CONFIG_KEXEC_SIG_FORCE: unsigned kernels are refused even without lockdown. */
+  kexecSigForce?: boolean | undefined;
+  /** Where the kernel config was read (/boot/config-<release>, /proc/config.gz); undefined when none. */
+  kernelConfig?: string | undefined;
   /** /proc/sys/kernel/kexec_load_disabled = 1: no kexec at all until reboot. */
   loadDisabled: boolean;
   /** /sys/kernel/security/lockdown active mode: none | integrity | confidentiality. */
@@ -85,4 +91,25 @@ export interface HostFacts {
   /** Free bytes on the filesystem holding the work directory (or its nearest existing parent). */
   workDirFreeBytes: number | undefined;
   workDirFsType: string | undefined;
+  /** dnf, yum or apt-get, when the family is known. */
+  packageTool?: string | undefined;
+  /** Why a fact is undefined (or a stand-in), keyed by the fact's name, for the plan to explain. */
+  unknown?: Partial<Record<UnknownFact, string>>;
 }
+
+export type UnknownFact =
+  | 'os'
+  | 'family'
+  | 'arch'
+  | 'kernelRelease'
+  | 'memory'
+  | 'cmdline'
+  | 'disks'
+  | 'secureBoot'
+  | 'kernelConfig'
+  | 'lockdown'
+  | 'container'
+  | 'virtualization'
+  | 'glibc'
+  | 'workDir'
+  | 'hostname';

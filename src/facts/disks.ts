@@ -1,0 +1,48 @@
+/** The machine's disks: what NestOS could be installed on, each with its stable names. */
+import { descendants, type BlockDevice } from './block-devices.js';
+import type { Disk, Partition } from './types.js';
+
+const SECTOR = 512;
+
+/** Kernel names of block devices that are not disks one could install to. */
+const NOT_A_DISK = /^(zram|ram|loop|nbd|fd)\d*/;
+
+export function isInstallableDisk(device: BlockDevice): boolean {
+  return device.type === 'disk' && device.sizeBytes > 0 && !NOT_A_DISK.test(device.kname);
+}
+
+/** Partition number: PARTN (lsblk ≥ 2.39), else the trailing digits of the kernel name (sda3, nvme0n1p3). */
+function partitionNumber(part: BlockDevice): number {
+  return part.partn ?? Number(/(\d+)$/.exec(part.kname)?.[1] ?? 0);
+}
+
+function toPartition(part: BlockDevice): Partition {
+  const mountpoints = [...new Set([...descendants(part)].flatMap((d) => d.mountpoints))];
+  return {
+    path: part.path,
+    number: partitionNumber(part),
+    startBytes: (part.startSectors ?? 0) * SECTOR,
+    sizeBytes: part.sizeBytes,
+    label: part.partLabel,
+    fsType: part.fsType,
+    mountpoints,
+  };
+}
+
+export function toDisks(devices: BlockDevice[], stableNames: Map<string, string[]>): Disk[] {
+  return devices.filter(isInstallableDisk).map((d) => ({
+    path: `/dev/${d.kname}`,
+    sizeBytes: d.sizeBytes,
+    model: d.model,
+    serial: d.serial,
+    wwn: d.wwn,
+    transport: d.transport,
+    // HOTPLUG is also set for hot-swap server bays; the transport tells a USB stick apart.
+    removable: d.removable || d.transport === 'usb' || d.transport === 'ieee1394',
+    readOnly: d.readOnly,
+    stableNames: stableNames.get(d.kname) ?? [],
+    partitions: d.children.filter((c) => c.type === 'part').map(toPartition),
+    mountpoints: [...new Set([...descendants(d)].flatMap((x) => x.mountpoints))],
+    ptType: d.ptType,
+  }));
+}

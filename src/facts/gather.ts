@@ -1,0 +1,123 @@
+/**
+ * Gathering facts: the only step of the pipeline that reads the host, and only through the
+ * injected Runner (probes) and HostFs. Absent optional facts become `undefined`, with the reason in
+ * `facts.unknown` for the plan to explain; nothing here throws because the host lacks something.
+ */
+import type { HostFs } from '../effects/hostfs.js';
+import type { Runner } from '../effects/runner.js';
+import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
+import { detectFamily } from '../../distro-adapters/detect.js';
+import { readBlockDevices } from './block-devices.js';
+import { consolesOf, readCmdline } from './console.js';
+import { detectContainer } from './container.js';
+import { toDisks } from './disks.js';
+import { readFirmware } from './firmware.js';
+import { readGlibc } from './glibc.js';
+import { readKexec } from './kexec.js';
+import { readMemory } from './memory.js';
+import { readRootMount } from './mounts.js';
+import { readOsRelease } from './os-release.js';
+import { findRootDisk } from './root-disk.js';
+import { readStableNames } from './stable-names.js';
+import type { HostFacts, OsFacts, RootDisk, UnknownFact } from './types.js';
+import { detectVm } from './virt.js';
+import { measureWorkDir } from './work-dir.js';
+
+export interface Host {
+  runner: Runner;
+  fs: HostFs;
+}
+
+export interface GatherOptions {
+  workDir: string;
+  uid: number;
+  gatherNetwork?: (host: Host) => Promise<NetworkModel>;
+}
+
+export const UNAME_ARCH_ARGV = ['uname', '-m'] as const;
+
+const UNKNOWN_OS: OsFacts = { id: 'linux', idLike: [], versionId: '', prettyName: 'Linux' };
+
+async function readArch(runner: Runner): Promise<string | undefined> {
+  const result = await runner.probe(UNAME_ARCH_ARGV, { allowFailure: true });
+  const arch = result.stdout.trim();
+  return result.exitCode === 0 && arch !== '' ? arch : undefined;
+}
+
+export async function gatherFacts(host: Host, opts: GatherOptions): Promise<HostFacts> {
+  const { runner, fs } = host;
+  const unknown: Partial<Record<UnknownFact, string>> = {};
+  const note = (fact: UnknownFact, reason: string | undefined) => {
+    if (reason !== undefined) unknown[fact] = reason;
+  };
+
+  const osRead = await readOsRelease(fs);
+  if (osRead === undefined) note('os', 'neither /etc/os-release nor /usr/lib/os-release is readable');
+  const os = osRead ?? UNKNOWN_OS;
+  const family = await detectFamily(os, runner);
+  if (family.family === undefined) note('family', family.reason);
+
+  const kernelRelease = (await fs.read('/proc/sys/kernel/osrelease'))?.trim() ?? '';
+  if (kernelRelease === '') note('kernelRelease', '/proc/sys/kernel/osrelease is not readable');
+  const arch = await readArch(runner);
+  if (arch === undefined) note('arch', '`uname -m` gave no answer');
+  const hostname = (await fs.read('/proc/sys/kernel/hostname'))?.trim() ?? '';
+  if (hostname === '') note('hostname', '/proc/sys/kernel/hostname is not readable');
+
+  const memory = await readMemory(fs);
+  if (memory === undefined) note('memory', '/proc/meminfo is not readable');
+  const cmdline = await readCmdline(fs);
+  if (cmdline === undefined) note('cmdline', '/proc/cmdline is not readable');
+
+  const firmware = await readFirmware(fs);
+  note('secureBoot', firmware.secureBootUnknown);
+  const kexec = await readKexec(fs, runner, kernelRelease);
+  note('kernelConfig', kexec.unknown.kernelConfig);
+  note('lockdown', kexec.unknown.lockdown);
+
+  const blocks = await readBlockDevices(runner);
+  const disks = blocks.ok ? toDisks(blocks.devices, await readStableNames(fs)) : [];
+  let rootDisk: RootDisk;
+  if (blocks.ok) {
+    rootDisk = findRootDisk(blocks.devices, disks, await readRootMount(fs));
+  } else {
+    note('disks', blocks.reason);
+    rootDisk = { ok: false, reason: `cannot list block devices (${blocks.reason}): name the disk to install to with --disk` };
+  }
+
+  const container = await detectContainer(runner, fs);
+  note('container', container.unknown);
+  const vm = await detectVm(runner);
+  note('virtualization', vm.unknown);
+  const glibc = await readGlibc(runner);
+  note('glibc', glibc.unknown);
+  const workDir = await measureWorkDir(runner, fs, opts.workDir);
+  note('workDir', workDir.unknown);
+
+  const network = opts.gatherNetwork === undefined ? EMPTY_NETWORK : await opts.gatherNetwork(host);
+
+  return {
+    os,
+    family: family.family,
+    packageTool: family.family === undefined ? undefined : family.packageTool,
+    arch: arch ?? 'unknown',
+    kernelRelease,
+    bootMode: firmware.bootMode,
+    memory: memory ?? { totalBytes: 0, availableBytes: 0 },
+    cmdline: cmdline ?? '',
+    consoles: consolesOf(cmdline ?? ''),
+    disks,
+    rootDisk,
+    network,
+    hostname,
+    kexec: { ...kexec.facts, secureBoot: firmware.secureBoot },
+    container: container.value,
+    virtualization: vm.value,
+    systemd: await fs.exists('/run/systemd/system'),
+    isRoot: opts.uid === 0,
+    glibc: glibc.version,
+    workDirFreeBytes: workDir.freeBytes,
+    workDirFsType: workDir.fsType,
+    unknown,
+  };
+}
