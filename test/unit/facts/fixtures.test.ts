@@ -2,7 +2,8 @@
  * gatherFacts over every captured host in test/fixtures/hosts, through the same sandbox the CLI
  * tests use. Each fixture is copied first: the sandbox appends invocations.jsonl to its directory.
  */
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { copyTree } from '../../support/copy-tree.js';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,16 +17,6 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/hosts');
 const work = mkdtempSync(path.join(tmpdir(), 'x2nestos-facts-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Copies keeping /dev/disk symlinks as they are (they dangle outside a real /dev; fs.cpSync refuses). */
-function copyTree(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const [src, dst] = [path.join(from, entry.name), path.join(to, entry.name)];
-    if (entry.isDirectory()) copyTree(src, dst);
-    else if (lstatSync(src).isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
-    else copyFileSync(src, dst);
-  }
-}
 
 let copies = 0;
 function sandbox(name: string): { host: Host; dir: string } {

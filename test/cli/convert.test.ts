@@ -1,0 +1,168 @@
+/**
+ * The built binary, end to end, on sandboxed hosts: what a user sees (exit code, stdout, stderr)
+ * and what the host would have had done to it (the sandbox records every command).
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import {
+  binaryBuilt, changes, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
+} from './harness.js';
+
+const HOST = 'openeuler-22.03-lts-sp3';
+const BUILD = '24.03-LTS.20241110.0';
+
+describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)', () => {
+  let server: Awaited<ReturnType<typeof mirror>>;
+  const tmp = scratch('cli');
+  const ign = path.join(tmp.dir, 'node.ign');
+  const release = fakeRelease(BUILD);
+
+  beforeAll(async () => {
+    server = await mirror([
+      { stream: '2403-LTS', build: BUILD, release },
+      { stream: 'mixed', build: 'mixed', release: fakeRelease('mixed', { rootfsBuild: 'other' }) },
+      { stream: 'tampered', build: 'tampered', release: fakeRelease('tampered'), tamper: 'rootfs' },
+    ]);
+    writeFileSync(ign, ignitionWithKey());
+  });
+  afterAll(async () => {
+    await server.close();
+    tmp.cleanup();
+  });
+
+  const base = () => ['--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition'];
+
+  it('plans without changing anything, and says so in JSON', async () => {
+    const sandbox = sandboxHost(HOST);
+    const r = await run(['plan', ...base(), '--json'], { sandbox });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const plan = r.json!.plan as Record<string, any>;
+    expect(r.json).toMatchObject({ schemaVersion: 1, command: 'plan', ok: true, exitCode: 0, result: 'planned' });
+    expect(plan.target.installerName).toMatch(/^\/dev\/disk\/by-(id|path)\//);
+    expect(plan.live.kernelArgs.slice(0, 3)).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt']);
+    expect(plan.installer.config).toMatchObject({ 'dest-device': plan.target.installerName, 'ignition-file': '/etc/nestos/dest.ign', offline: true });
+    expect(plan.ignition.sshKeys.map((k: { fingerprint: string }) => k.fingerprint)).toContain(NEST_KEY_FINGERPRINT);
+    expect(plan.release.artifacts.rootfs.sha256).toHaveLength(64);
+    expect(changes(sandbox)).toEqual([]);
+    expect(r.stderr).toMatch(/EVERYTHING ON IT WILL BE ERASED/);
+  });
+
+  it('stages a verified live system and loads it, with --no-reboot', async () => {
+    const sandbox = sandboxHost(HOST);
+    const r = await run([...base(), '--yes', '--no-reboot', '--json'], { sandbox });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, result: 'staged' });
+    const ch = changes(sandbox);
+    const load = ch.find((a) => a[0] === 'kexec' && a[1] === '-l');
+    expect(load).toBeDefined();
+    expect(ch.some((a) => a[0] === 'systemctl')).toBe(false);
+    const staged = r.json!.staged as { initrd: string; kernel: string };
+    expect(readFileSync(staged.kernel)).toEqual(release.kernel);
+    // The initrd is initramfs + rootfs + payload, each starting on a 4-byte boundary.
+    const initrd = readFileSync(staged.initrd);
+    const pad = (n: number) => (4 - (n % 4)) % 4;
+    expect(initrd.subarray(0, release.initramfs.length)).toEqual(release.initramfs);
+    const rootfsAt = release.initramfs.length + pad(release.initramfs.length);
+    expect(initrd.subarray(rootfsAt, rootfsAt + release.rootfs.length)).toEqual(release.rootfs);
+    const payloadAt = rootfsAt + release.rootfs.length + pad(release.rootfs.length);
+    const out = path.join(tmp.dir, 'payload-' + path.basename(sandbox));
+    extractCpio(Buffer.from(spawnSync('gzip', ['-dc'], { input: initrd.subarray(payloadAt) }).stdout), out);
+    const live = JSON.parse(readFileSync(path.join(out, 'config.ign'), 'utf8')) as { ignition: { version: string }; storage: { files: { path: string; mode: number; contents: { source: string } }[] } };
+    expect(live.ignition.version).toBe('3.2.0');
+    const byPath = Object.fromEntries(live.storage.files.map((f) => [f.path, f]));
+    const decode = (src: string) => Buffer.from(src.slice(src.indexOf(',') + 1), src.includes(';base64,') ? 'base64' : 'utf8').toString();
+    const yaml = parseYaml(decode(byPath['/etc/nestos/installer.d/0000-x2nestos.yaml']!.contents.source)) as Record<string, unknown>;
+    expect(yaml).toMatchObject({ 'ignition-file': '/etc/nestos/dest.ign', offline: true });
+    expect(String(yaml['dest-device'])).toMatch(/^\/dev\/disk\/by-/);
+    expect(byPath['/etc/nestos/dest.ign']!.mode).toBe(0o600);
+    expect(JSON.parse(decode(byPath['/etc/nestos/dest.ign']!.contents.source))).toBeTypeOf('object');
+    // The cmdline handed to kexec is the plan's.
+    const plan = r.json!.plan as { live: { kernelArgs: string[] } };
+    expect(load!.at(-1)).toBe(`--command-line=${plan.live.kernelArgs.join(' ')}`);
+
+    const status = await run(['status', '--json'], { sandbox });
+    expect(status.json).toMatchObject({ ok: true, status: { kernelLoaded: true, stagedThisBoot: true } });
+    const abort = await run(['abort', '--json'], { sandbox });
+    expect(abort.code).toBe(0);
+    expect(changes(sandbox).at(-1)).toEqual(['kexec', '-u']);
+    expect(existsSync(staged.initrd)).toBe(false);
+    const after = await run(['status', '--json'], { sandbox });
+    expect(after.json).toMatchObject({ status: { kernelLoaded: false, staged: null } });
+  });
+
+  it('switches with systemctl kexec after staging when --yes is given', async () => {
+    const sandbox = sandboxHost(HOST);
+    const r = await run([...base(), '--yes', '--json'], { sandbox });
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ result: 'switching' });
+    expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
+  });
+
+  it('re-runs reuse the verified downloads', async () => {
+    const sandbox = sandboxHost(HOST);
+    await run([...base(), '--yes', '--no-reboot'], { sandbox });
+    const before = server.requests.filter((q) => q.path.includes(BUILD) && q.range === undefined).length;
+    const again = await run([...base(), '--yes', '--no-reboot'], { sandbox });
+    expect(again.code).toBe(0);
+    const after = server.requests.filter((q) => q.path.includes(BUILD) && q.range === undefined).length;
+    expect(after).toBe(before);
+  });
+
+  describe('refusals leave the host as it was', () => {
+    const refused = async (args: string[], code: number, message: RegExp, hostOpts: Parameters<typeof sandboxHost>[1] = {}, fixture = HOST) => {
+      const sandbox = sandboxHost(fixture, hostOpts);
+      const r = await run([...args, '--json'], { sandbox });
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect({ code: r.code, line: r.stderr.split('\n').filter((l) => l.startsWith('x2nestos: error:')) }).toMatchObject({ code, line: [expect.stringMatching(message)] });
+      expect(r.json).toMatchObject({ ok: false, exitCode: code });
+      expect(changes(sandbox)).toEqual([]);
+      const work = path.join(sandbox, 'work');
+      expect(existsSync(path.join(work, 'staged'))).toBe(false);
+      expect(existsSync(path.join(work, 'state.json'))).toBe(false);
+      return { sandbox, r };
+    };
+
+    it('without an Ignition config (2)', () => refused(['plan', '--stream-base-url', server.streamBase], 2, /no Ignition config given: pass --ignition/));
+    it('without a terminal and without --yes (2)', () => refused([...base()], 2, /no terminal to ask for confirmation on: pass --yes/));
+    it('on an unknown flag (2)', () => refused(['--frobnicate'], 2, /unknown option '--frobnicate'/));
+    it('on an invalid Ignition config (4)', async () => {
+      const bad = path.join(tmp.dir, 'bad.ign');
+      writeFileSync(bad, JSON.stringify({ ignition: { version: '2.2.0' } }));
+      await refused(['--stream-base-url', server.streamBase, '--ignition', bad, '--yes'], 4, /invalid/);
+    });
+    it('on a config nobody could log in with (4)', async () => {
+      const lock = path.join(tmp.dir, 'lockout.ign');
+      writeFileSync(lock, JSON.stringify({ ignition: { version: '3.3.0' } }));
+      await refused(['--stream-base-url', server.streamBase, '--ignition', lock, '--yes'], 4, /SSH/);
+    });
+    it('on a checksum mismatch from a tampered mirror (5)', async () => {
+      const { sandbox } = await refused(['--stream-base-url', server.streamBase, '--stream', 'tampered', '--ignition', ign, '--yes'], 5, /sha256|checksum/i);
+      const cache = path.join(sandbox, 'work/cache');
+      expect(existsSync(cache) ? readdirSync(cache).filter((f) => f.includes('rootfs') && !f.endsWith('.part')) : []).toEqual([]);
+    });
+    it('on initramfs and rootfs from different builds (5)', () => refused(['--stream-base-url', server.streamBase, '--stream', 'mixed', '--ignition', ign, '--yes'], 5, /same NestOS build|build/));
+    it('when the mirror is unreachable (6)', () => refused(['--stream-base-url', 'http://127.0.0.1:9/streams/', '--ignition', ign, '--yes'], 6, /stream|mirror|connect/i));
+    it('when the kernel refuses the load, explaining why (7)', async () => {
+      const sandbox = sandboxHost(HOST, { kexecStderr: 'kexec_file_load failed: Operation not permitted\n' });
+      const r = await run([...base(), '--yes', '--json'], { sandbox });
+      expect(r.code).toBe(7);
+      expect(r.stderr).toMatch(/x2nestos: error: loading the live kernel failed: .*(lockdown|permit)/);
+      expect(changes(sandbox).some((a) => a[0] === 'systemctl')).toBe(false);
+      expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
+    });
+    it('when another x2nestos holds the work directory (3)', async () => {
+      const sandbox = sandboxHost(HOST);
+      const work = path.join(sandbox, 'work');
+      spawnSync('mkdir', ['-p', work]);
+      writeFileSync(path.join(work, 'lock'), `${process.pid}\n`);
+      const r = await run([...base(), '--yes'], { sandbox });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/another x2nestos \(pid \d+\) is working/);
+    });
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Runs the BUILT binary as a user would, against a sandboxed host (X2NESTOS_SANDBOX: a captured
+ * machine in a temp directory, see src/effects/sandbox.ts) and a loopback HTTP mirror. Nothing is
+ * spawned on this machine by the binary under test, and the host guard is set on top of that.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { cpioArchive } from '../../src/payload/cpio.js';
+import { copyTree } from '../support/copy-tree.js';
+import { startServer, type TestServer } from '../unit/fetch/server.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BIN = process.env.X2NESTOS_BIN ?? path.join(ROOT, 'dist/x2nestos-linux-x64');
+
+export function binaryBuilt(): boolean {
+  return existsSync(BIN);
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: Record<string, unknown> | undefined;
+}
+
+export function run(args: string[], opts: { sandbox?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/root',
+        X2NESTOS_FORBID_HOST_CHANGES: '1',
+        NO_COLOR: '1',
+        ...(opts.sandbox ? { X2NESTOS_SANDBOX: opts.sandbox } : {}),
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let json: Record<string, unknown> | undefined;
+      try {
+        json = stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+/**
+ * A sandboxed copy of a captured host from test/fixtures/hosts/<name>. `kexec` loads succeed and set
+ * /sys/kernel/kexec_loaded unless `kexecStderr` makes them fail like the real tool does.
+ */
+export function sandboxHost(fixture: string, opts: { kexecStderr?: string; kexecInstalled?: boolean } = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `x2nestos-cli-${fixture}-`));
+  copyTree(path.join(ROOT, 'test/fixtures/hosts', fixture), dir);
+  const specPath = path.join(dir, 'commands.json');
+  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { programs?: Record<string, string>; commands?: unknown[] };
+  spec.programs = { ...spec.programs, kexec: '/usr/sbin/kexec', systemctl: '/usr/bin/systemctl', sync: '/usr/bin/sync' };
+  if (opts.kexecInstalled === false) delete spec.programs.kexec;
+  const load = opts.kexecStderr
+    ? { argv: ['kexec', '-l'], prefix: true, exitCode: 1, stderr: opts.kexecStderr }
+    : { argv: ['kexec', '-l'], prefix: true, writes: { '/sys/kernel/kexec_loaded': '1\n' } };
+  spec.commands = [load, { argv: ['kexec', '-u'], writes: { '/sys/kernel/kexec_loaded': '0\n' } }, ...(spec.commands ?? [])];
+  writeFileSync(specPath, JSON.stringify(spec, null, 2));
+  mkdirSync(path.join(dir, 'root/sys/kernel'), { recursive: true });
+  writeFileSync(path.join(dir, 'root/sys/kernel/kexec_loaded'), '0\n');
+  mkdirSync(path.join(dir, 'root/proc/sys/kernel/random'), { recursive: true });
+  writeFileSync(path.join(dir, 'root/proc/sys/kernel/random/boot_id'), 'f3b9a8c2-0d1e-4c55-9a7e-1b2c3d4e5f60\n');
+  return dir;
+}
+
+export function invocations(sandbox: string): { kind: 'probe' | 'change'; argv: string[] }[] {
+  const file = path.join(sandbox, 'invocations.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: 'probe' | 'change'; argv: string[] });
+}
+
+export function changes(sandbox: string): string[][] {
+  return invocations(sandbox).filter((i) => i.kind === 'change').map((i) => i.argv);
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+export interface FakeRelease {
+  kernel: Buffer;
+  initramfs: Buffer;
+  rootfs: Buffer;
+  names: { kernel: string; initramfs: string; rootfs: string };
+}
+
+/** A NestOS-shaped live set: the initramfs and rootfs carry their build ids where the contract says. */
+export function fakeRelease(build: string, opts: { rootfsBuild?: string; arch?: string; rootfsBytes?: number } = {}): FakeRelease {
+  const arch = opts.arch ?? 'x86_64';
+  const kernel = Buffer.concat([Buffer.from('MZ fake live kernel '), createHash('sha512').update(build).digest()]);
+  const initramfs = gzipSync(
+    cpioArchive([
+      { type: 'file', path: 'init', mode: 0o755, data: Buffer.from('#!/bin/sh\n') },
+      { type: 'file', path: 'etc/nestos-live-initramfs', mode: 0o644, data: Buffer.from(`${build}\n`) },
+    ]),
+  );
+  const rootfs = cpioArchive([
+    { type: 'file', path: 'root.squashfs', mode: 0o644, data: Buffer.alloc(opts.rootfsBytes ?? 256 * 1024, 7) },
+    { type: 'file', path: 'etc/nestos-live-rootfs', mode: 0o644, data: Buffer.from(`${opts.rootfsBuild ?? build}\n`) },
+  ]);
+  return {
+    kernel,
+    initramfs,
+    rootfs,
+    names: {
+      kernel: `nestos-${build}-live-kernel-${arch}`,
+      initramfs: `nestos-${build}-live-initramfs.${arch}.img`,
+      rootfs: `nestos-${build}-live-rootfs.${arch}.img`,
+    },
+  };
+}
+
+/** Serve a release the way the NestOS mirror does: stream document + artifacts. */
+export async function mirror(releases: { stream: string; build: string; release: FakeRelease; arch?: string; tamper?: 'rootfs' }[]): Promise<TestServer & { streamBase: string }> {
+  const server = await startServer();
+  for (const r of releases) {
+    const arch = r.arch ?? 'x86_64';
+    const art = (role: 'kernel' | 'initramfs' | 'rootfs') => {
+      const body = r.release[role];
+      const p = `/${r.build}/${r.release.names[role]}`;
+      server.set(p, r.tamper === role ? Buffer.concat([body.subarray(0, -1), Buffer.from([body[body.length - 1]! ^ 1])]) : body);
+      return { location: server.url(p), sha256: sha256(body) };
+    };
+    const doc = {
+      stream: r.stream,
+      metadata: { 'last-modified': '2026-11-01T00:00:00Z' },
+      architectures: {
+        [arch]: { artifacts: { metal: { release: r.build, formats: { pxe: { kernel: art('kernel'), initramfs: art('initramfs'), rootfs: art('rootfs') } } } } },
+      },
+    };
+    server.set(`/streams/${r.stream}.json`, Buffer.from(JSON.stringify(doc)));
+  }
+  return Object.assign(server, { streamBase: server.url('/streams/') });
+}
+
+export function scratch(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `x2nestos-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Members of a (possibly gzip'd) newc cpio, extracted by GNU cpio. */
+export function extractCpio(archive: Uint8Array, into: string): void {
+  mkdirSync(into, { recursive: true });
+  const r = spawnSync('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], { cwd: into, input: archive });
+  if (r.status !== 0) throw new Error(`cpio failed: ${r.stderr.toString()}`);
+}
+
+export const NEST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO+cZGxEZWNEQHNj2tHRpvh0+6KC7Q6j0DemPx26L/xR admin@example';
+export const NEST_KEY_FINGERPRINT = 'SHA256:YlxyhWszlNhFAiVmjj1cn8frydWPHyHKE/1OHt1WtDk';
+
+export function ignitionWithKey(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [NEST_KEY] }] }, ...extra });
+}
