@@ -7,6 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import type { Plan } from '../../src/plan/types.js';
 import {
   binaryBuilt, changes, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
 } from './harness.js';
@@ -40,12 +41,12 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
     const r = await run(['plan', ...base(), '--json'], { sandbox });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    const plan = r.json!.plan as Record<string, any>;
+    const plan = r.json!.plan as Plan;
     expect(r.json).toMatchObject({ schemaVersion: 1, command: 'plan', ok: true, exitCode: 0, result: 'planned' });
-    expect(plan.target.installerName).toMatch(/^\/dev\/disk\/by-(id|path)\//);
+    expect(plan.target!.installerName).toMatch(/^\/dev\/disk\/by-(id|path)\//);
     expect(plan.live.kernelArgs.slice(0, 3)).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt']);
-    expect(plan.installer.config).toMatchObject({ 'dest-device': plan.target.installerName, 'ignition-file': '/etc/nestos/dest.ign', offline: true });
-    expect(plan.ignition.sshKeys.map((k: { fingerprint: string }) => k.fingerprint)).toContain(NEST_KEY_FINGERPRINT);
+    expect(plan.installer.config).toMatchObject({ 'dest-device': plan.target!.installerName, 'ignition-file': '/etc/nestos/dest.ign', offline: true });
+    expect(plan.ignition!.sshKeys.map((k) => k.fingerprint)).toContain(NEST_KEY_FINGERPRINT);
     expect(plan.release.artifacts.rootfs.sha256).toHaveLength(64);
     expect(changes(sandbox)).toEqual([]);
     expect(r.stderr).toMatch(/EVERYTHING ON IT WILL BE ERASED/);
