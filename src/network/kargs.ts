@@ -65,16 +65,20 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
       out.push(`bond=${name(i)}:${ports}:${options.join(',')}${i.mtu && i.mtu !== 1500 ? `:${i.mtu}` : ''}`);
     }
     if (i.kind === 'bridge') out.push(`bridge=${name(i)}:${ports}`);
-    if (i.kind === 'vlan' && i.parent) out.push(`vlan=${vlanName(i)}:${live.get(i.parent) ?? i.parent}`);
+    if (i.kind === 'vlan' && i.parent) out.push(`vlan=${vlanName(i, live.get(i.parent) ?? i.parent)}:${live.get(i.parent) ?? i.parent}`);
   }
 
-  const dev = top.kind === 'vlan' ? vlanName(top) : name(top);
+  const dev = top.kind === 'vlan' && top.parent ? vlanName(top, live.get(top.parent) ?? top.parent) : name(top);
   const mtu = top.mtu && top.mtu !== 1500 ? `:${top.mtu}` : '';
   const statics = (family: 4 | 6) => top.addresses.filter((a) => a.family === family && a.method === 'static');
   const ipArgs: string[] = [];
   if (opts.mode === 'dhcp') {
     ipArgs.push(top.ipv4Method === 'disabled' && top.ipv6Method !== 'disabled' && top.ipv6Method !== 'ignore' ? `ip=${dev}:auto6${mtu}` : `ip=${dev}:dhcp${mtu}`);
   } else {
+    // Measured with nm-initrd-generator (NM 1.42): a later `ip=<if>:<method>` resets the other
+    // family to disabled, while a static ip= after it keeps it. So: static forms first, then one
+    // form with every automatic method joined by commas (dracut's `dhcp,auto6`).
+    const automatic: string[] = [];
     for (const family of [4, 6] as const) {
       const method = family === 4 ? top.ipv4Method : top.ipv6Method;
       const address = statics(family)[0];
@@ -83,11 +87,12 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
         const mask = family === 4 ? prefixToNetmask(address.prefix) : String(address.prefix);
         ipArgs.push(`ip=${bracket(address.address)}::${gateway ? bracket(gateway) : ''}:${mask}::${dev}:none${mtu}`);
       } else if (method === 'auto') {
-        ipArgs.push(`ip=${dev}:${family === 4 ? 'dhcp' : 'auto6'}${mtu}`);
+        automatic.push(family === 4 ? 'dhcp' : 'auto6');
       } else if (method === 'dhcp') {
-        ipArgs.push(`ip=${dev}:dhcp6${mtu}`);
+        automatic.push('dhcp6');
       }
     }
+    if (automatic.length > 0) ipArgs.push(`ip=${dev}:${automatic.join(',')}${mtu}`);
   }
   if (ipArgs.length === 0) return [];
   out.push(...ipArgs);
@@ -108,10 +113,12 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
 }
 
 /**
- * dracut derives a VLAN's id from its name (vlan0005, vlan5, eth0.0005, eth0.5): a name of any
- * other shape is given as vlan<id> to the live system.
+ * dracut derives a VLAN's id from its name (vlan0005, vlan5, eth0.0005, eth0.5), so the live name
+ * is vlan<id> as on the host, or <live parent>.<id> (the parent may have a live-only name).
  */
-function vlanName(i: Interface): string {
-  if (/^vlan\d+$/.test(i.name) || /\.\d+$/.test(i.name)) return i.name;
-  return `vlan${i.vlanId ?? 0}`;
+function vlanName(i: Interface, parent: string): string {
+  if (/^vlan\d+$/.test(i.name)) return i.name;
+  const dotted = `${parent}.${i.vlanId ?? 0}`;
+  // Linux interface names are at most 15 characters.
+  return dotted.length <= 15 ? dotted : `vlan${i.vlanId ?? 0}`;
 }

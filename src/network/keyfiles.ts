@@ -167,16 +167,15 @@ export function renderKeyfiles(model: NetworkModel, mode: 'keep' | 'dhcp'): Keyf
   const names = new Set(interfaces.map((i) => i.name));
   const dns = mode === 'keep' ? placeDns(model, interfaces).byInterface : new Map<string, never>();
   const primaryIface = interfaces.find((i) => i.name === model.primary);
-  const defaultFamily = (i: Interface | undefined): 4 | 6 | undefined =>
-    i?.routes.some((r) => r.family === 4 && r.destination === 'default')
-      ? 4
-      : i?.routes.some((r) => r.family === 6 && r.destination === 'default')
-        ? 6
-        : i?.ipv4Method === 'auto'
-          ? 4
-          : i?.ipv6Method === 'auto'
-            ? 6
-            : undefined;
+  // may-fail=false goes on the family that carries the host's default route: the connection is
+  // only up when that family is; the other family may come later or never.
+  const defaultFamily = (i: Interface | undefined): 4 | 6 | undefined => {
+    if (!i) return undefined;
+    for (const family of [4, 6] as const) if (i.routes.some((r) => r.family === family && r.destination === 'default')) return family;
+    if (i.ipv4Method === 'auto' || (mode === 'dhcp' && i.ipv4Method !== 'disabled')) return 4;
+    if (i.ipv6Method === 'auto' || i.ipv6Method === 'dhcp' || mode === 'dhcp') return 6;
+    return undefined;
+  };
   const defaultsPerFamily = (family: 4 | 6) => interfaces.filter((i) => i.routes.some((r) => r.family === family && r.destination === 'default')).length;
 
   const out: Keyfile[] = [];
