@@ -229,3 +229,6 @@ export function renderKeyfiles(model: NetworkModel, mode: 'keep' | 'dhcp'): Keyf
   }
   return out;
 }
+
+/** Mode of every embedded keyfile: NetworkManager ignores keyfiles that others can read or write. */
+export const KEYFILE_MODE = 0o600;

@@ -18,13 +18,14 @@ export function checkUserKeyfile(file: Keyfile): void {
   const start = lines.indexOf('[connection]');
   const end = start < 0 ? -1 : lines.findIndex((l, i) => i > start && /^\[.+\]$/.test(l));
   const group = start < 0 ? [] : lines.slice(start + 1, end < 0 ? undefined : end);
+  const stray = lines.find((l) => l !== '' && !/^[#;]/.test(l) && !/^\[.+\]$/.test(l) && !l.includes('='));
   const problem =
     start < 0
       ? 'it has no [connection] section'
       : !group.some((l) => /^type\s*=\s*\S/.test(l))
         ? 'its [connection] section names no type='
-        : lines.find((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';') && !/^\[.+\]$/.test(l) && !l.includes('='))
-          ? `line "${lines.find((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';') && !/^\[.+\]$/.test(l) && !l.includes('='))}" is not key=value`
+        : stray !== undefined
+          ? `line "${stray}" is not key=value`
           : undefined;
   if (problem) {
     throw new X2Error('usage', `--network-keyfile ${file.name} is not a NetworkManager keyfile: ${problem}`, {

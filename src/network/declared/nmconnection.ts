@@ -54,10 +54,14 @@ export function parseNmConnection(source: string, text: string): Declaration {
     const method = iniValue(ini, name, 'method');
     if (family === 4 && method) d.ipv4 = IPV4_METHODS[method];
     if (family === 6 && method) d.ipv6 = IPV6_METHODS[method];
-    for (const [key, values] of [...sec.entries].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
-      if (!/^address(es)?\d*$/.test(key)) continue;
-      for (const item of values.flatMap((v) => v.split(';')).filter(Boolean)) {
-        const [cidr = '', gateway] = item.split(',');
+    // address1=A/P,GW (NM ≥ 1.0) and the older addresses1=A/P;GW; — ordered by their number.
+    const numbered = [...sec.entries]
+      .map(([key, values]) => ({ n: Number(/^address(?:es)?(\d*)$/.exec(key)?.[1] ?? NaN), values }))
+      .filter((e) => !Number.isNaN(e.n))
+      .sort((a, b) => a.n - b.n);
+    for (const { values } of numbered) {
+      for (const item of values) {
+        const [cidr = '', gateway] = item.includes(',') ? item.split(',') : item.split(';');
         const address = parseCidr(cidr);
         if (address) d.addresses.push(address);
         if (gateway && family === 4) d.gateway4 ??= gateway;
