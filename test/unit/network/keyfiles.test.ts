@@ -177,3 +177,41 @@ describe('renderKeyfiles', () => {
     expect(connectionUuid('eth0')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
+
+describe('shapes no fixture host has', () => {
+  const model: NetworkModel = {
+    primary: 'bond0.42',
+    dns: { servers: ['192.0.2.53', '2001:db8::53'], search: ['x.example'] },
+    notCarried: [],
+    interfaces: [
+      { name: 'bond0', kind: 'bond', bondMode: 'active-backup', bondOptions: { miimon: '100', primary: 'ens1' }, members: ['ens1', 'ens2'], mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'ignore' },
+      { name: 'bond0.42', kind: 'vlan', parent: 'bond0', vlanId: 42, mtu: 9000, ipv4Method: 'manual', ipv6Method: 'ignore',
+        addresses: [{ family: 4, address: '192.0.2.10', prefix: 24, method: 'static' }],
+        routes: [{ family: 4, destination: 'default', gateway: '192.0.2.1', metric: 100 }] },
+      { name: 'ens1', kind: 'ethernet', mac: '52:54:00:00:00:01', controller: 'bond0', mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'disabled' },
+      { name: 'ens2', kind: 'ethernet', mac: '52:54:00:00:00:02', controller: 'bond0', mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'disabled' },
+      { name: 'ens3', kind: 'ethernet', mac: '52:54:00:00:00:03', ipv4Method: 'manual', ipv6Method: 'ignore',
+        addresses: [{ family: 4, address: '198.51.100.10', prefix: 24, method: 'static' }],
+        routes: [{ family: 4, destination: 'default', gateway: '198.51.100.1', metric: 200 }] },
+    ],
+  };
+
+  it('a VLAN on a bond with jumbo frames, two default routes keeping their order; NM reads it all', () => {
+    const files = renderKeyfiles(model, 'keep');
+    for (const f of files) expect(nmJudge(f.contents).problems, f.contents).toEqual([]);
+    const vlan = file(files, 'bond0.42.nmconnection');
+    expect(section(vlan, 'ethernet')).toEqual(['mtu=9000']);
+    // The parent by its connection's UUID, whatever the kernel calls it.
+    expect(section(vlan, 'vlan')).toEqual(['id=42', `parent=${connectionUuid('bond0')}`]);
+    expect(section(vlan, 'ipv4')).toEqual(['address1=192.0.2.10/24,192.0.2.1', 'dns=192.0.2.53;', 'dns-search=x.example;', 'may-fail=false', 'method=manual', 'route-metric=100']);
+    expect(section(file(files, 'ens3.nmconnection'), 'ipv4')).toEqual(['address1=198.51.100.10/24,198.51.100.1', 'method=manual', 'route-metric=200']);
+    expect(section(file(files, 'bond0.nmconnection'), 'bond')).toEqual(['mode=active-backup', 'miimon=100', 'primary=ens1']);
+  });
+
+  it('a DNS server of a family no interface has is reported, not dropped', async () => {
+    const { networkPayload } = await import('../../../src/network/override.js');
+    expect(networkPayload(model, { mode: 'keep', userKeyfiles: [] }).notes).toContain(
+      'not carried: DNS server 2001:db8::53 — no carried interface has its address family enabled',
+    );
+  });
+});
