@@ -61,6 +61,8 @@ async function gunzipMember(source: ByteSource, sink: Sink, stop: () => boolean)
     sink(chunk);
   });
   inflate.on('end', () => (ended = true));
+  // Failures reach us through the write callbacks; without a listener they would also crash the process.
+  inflate.on('error', () => undefined);
   try {
     let fed = 0;
     while (!ended) {
