@@ -3,10 +3,10 @@
  * adapter, release, Ignition, and the plan. Reads the host and the network; writes nothing but the log.
  */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { X2Error } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import { gatherNetwork } from '../network/gather.js';
+import { loadUserKeyfiles } from '../network/override.js';
 import { resolveRelease } from '../release/resolve.js';
 import { planConversion, type PlanResult } from '../plan/plan.js';
 import type { HostFacts } from '../facts/types.js';
@@ -31,17 +31,13 @@ export interface Prepared {
 export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promise<Prepared> {
   const { effects, options, reporter } = ctx;
   const host = { runner: effects.runner, fs: effects.fs };
-  const facts = await reporter.step('Inspecting this host', async () => {
-    const f = await gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork });
-    return f;
-  });
+  const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }));
+  // facts.family already says whether the distro is supported (a planner blocker otherwise).
   let adapter: DistroAdapter | undefined;
   try {
     adapter = await detectAdapter(facts.os, effects.runner);
-    facts.family = adapter.family;
   } catch (e) {
     if (!(e instanceof X2Error)) throw e;
-    facts.family = undefined;
     ctx.log.write(`distro: ${e.oneLine()}`);
   }
   const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
@@ -53,15 +49,7 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   ctx.doc.release = release;
 
   const ignition = options.ignition ? await reporter.step('Checking the Ignition config', () => prepareIgnition(ctx, facts)) : undefined;
-  const userKeyfiles = await Promise.all(
-    options.networkKeyfile.map(async (file) => {
-      try {
-        return { name: path.basename(file).replace(/(\.nmconnection)?$/, '.nmconnection'), contents: await readFile(file, 'utf8') };
-      } catch (e) {
-        throw new X2Error('usage', `cannot read --network-keyfile ${file}: ${(e as Error).message}`, { remedy: 'check the path' });
-      }
-    }),
-  );
+  const userKeyfiles = await loadUserKeyfiles(options.networkKeyfile, (p) => readFile(p, 'utf8').catch(() => undefined));
 
   const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, purpose });
   return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, result };

@@ -18,7 +18,8 @@ export interface LiveKargInputs {
 
 export function liveKernelArgs(inputs: LiveKargInputs): string[] {
   const args = [...BASE_LIVE_KARGS];
-  if (inputs.rootfsUrl) args.push(`nestos.live.rootfs_url=${inputs.rootfsUrl}`, 'rd.neednet=1', ...inputs.networkKargs);
+  // The network kargs bring rd.neednet=1 themselves; without any, dracut's default (DHCP) applies.
+  if (inputs.rootfsUrl) args.push(`nestos.live.rootfs_url=${inputs.rootfsUrl}`, ...(inputs.networkKargs.length > 0 ? inputs.networkKargs : ['rd.neednet=1']));
   // The last console= becomes /dev/console, where the installer's progress shows: keep the host's order.
   for (const c of inputs.consoles) args.push(`console=${c}`);
   args.push(...inputs.extra);

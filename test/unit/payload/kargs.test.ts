@@ -10,7 +10,7 @@ describe('live kernel arguments', () => {
     expect(args.some((a) => /^(root|ostree|nestos\.liveiso)=/.test(a))).toBe(false);
   });
   it('adds the rootfs URL with network only in URL mode', () => {
-    const args = liveKernelArgs({ consoles: [], rootfsUrl: 'https://m/rootfs.img', networkKargs: ['ip=eth0:dhcp'], extra: ['rd.debug'] });
+    const args = liveKernelArgs({ consoles: [], rootfsUrl: 'https://m/rootfs.img', networkKargs: ['rd.neednet=1', 'ip=eth0:dhcp'], extra: ['rd.debug'] });
     expect(args).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt', 'nestos.live.rootfs_url=https://m/rootfs.img', 'rd.neednet=1', 'ip=eth0:dhcp', 'rd.debug']);
   });
   it('refuses user arguments that select another boot path', () => {
