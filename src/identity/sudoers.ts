@@ -125,7 +125,7 @@ export function sudoGrants(files: readonly SudoersFile[], hostname: string): Sud
         if (line.startsWith('User_Alias')) notes.push(`${file.path}: User_Alias not evaluated; members of aliases are not looked at for SSH keys`);
         continue;
       }
-      const rule = /^((?:[^\s,]+\s*,\s*)*[^\s,]+)\s+(.+)$/.exec(line);
+      const rule = /^((?:(?:\\.|[^\s,\\])+\s*,\s*)*(?:\\.|[^\s,\\])+)\s+(.+)$/.exec(line);
       if (rule === null) continue;
       // `host = specs` pairs, joined by ':' before the next host list.
       const pairs = rule[2]!.split(/\s*:\s*(?=(?:[\w.*-]+\s*,\s*)*[\w.*-]+\s*=)/);
