@@ -98,6 +98,17 @@ export function matchPattern(s: string, pattern: string): boolean {
   return new RegExp(`^${re}$`).test(s);
 }
 
+/** OpenSSH's match_pattern_list: 1 when a pattern matches, -1 when a negated (`!`) one does, else 0. */
+export function matchPatternList(s: string, list: string): -1 | 0 | 1 {
+  let verdict: -1 | 0 | 1 = 0;
+  for (const p of list.split(',')) {
+    if (p.startsWith('!')) {
+      if (matchPattern(s, p.slice(1))) return -1;
+    } else if (matchPattern(s, p)) verdict = 1;
+  }
+  return verdict;
+}
+
 /**
  * Why sshd would refuse this user's keys, or undefined when it accepts them. `user@host` patterns
  * only let a user in from some addresses: such a user counts as refused, since NestOS's sshd
@@ -121,7 +132,16 @@ export function sshdRefusal(view: SshdView, user: string, groups: readonly strin
   }
   if (view.denyGroups.length > 0 || view.allowGroups.length > 0) {
     if (groups === undefined) return "the user's groups could not be read to check AllowGroups/DenyGroups";
-    const inAny = (patterns: string[]) => patterns.find((p) => groups.some((g) => matchPattern(g, p.replace(/^!/, ''))));
+    // Like sshd's ga_match_pattern_list: the first group with any verdict decides, and only a
+    // positive match counts (a negated one neither allows nor denies).
+    const inAny = (patterns: string[]) =>
+      patterns.find((p) => {
+        for (const g of groups) {
+          const verdict = matchPatternList(g, p);
+          if (verdict !== 0) return verdict === 1;
+        }
+        return false;
+      });
     const denied = inAny(view.denyGroups);
     if (denied !== undefined) return `sshd denies this user's group (DenyGroups ${denied})`;
     if (view.allowGroups.length > 0 && inAny(view.allowGroups) === undefined) return 'sshd does not allow any of this user\'s groups (AllowGroups)';

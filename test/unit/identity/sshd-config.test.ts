@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inheritableKeys } from '../../../src/identity/authorized-keys.js';
-import { authorizedKeysPath, keysCommandArgv, parseSshdT, splitCommand, sshdRefusal } from '../../../src/identity/sshd-config.js';
+import { authorizedKeysPath, keysCommandArgv, matchPatternList, parseSshdT, splitCommand, sshdRefusal } from '../../../src/identity/sshd-config.js';
 import { fakeHost, FIXTURES, keyFixture } from './fake-host.js';
 import { fileHost, GROUP } from './scenarios.js';
 
@@ -133,5 +133,16 @@ describe('inheritableKeys on a host with Match blocks, AllowGroups and an Author
       ]),
     );
     expect(h.runner.calls.filter((c) => c.argv.includes('cat'))).toEqual([]);
+  });
+});
+
+describe('group patterns', () => {
+  it('follows sshd: a negated match neither allows nor denies', () => {
+    const view = { ...captured('debian-root'), allowGroups: ['staff,!interns'], denyGroups: ['!staff'] };
+    expect(matchPatternList('staff', 'staff,!interns')).toBe(1);
+    expect(matchPatternList('interns', 'st*,!interns')).toBe(-1);
+    expect(sshdRefusal(view, 'tom', ['staff'])).toBeUndefined();
+    expect(sshdRefusal(view, 'ivy', ['interns', 'staff'])).toBe("sshd does not allow any of this user's groups (AllowGroups)");
+    expect(sshdRefusal({ ...view, denyGroups: ['inter?s'] }, 'ivy', ['interns', 'staff'])).toBe("sshd denies this user's group (DenyGroups inter?s)");
   });
 });
