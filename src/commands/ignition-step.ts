@@ -8,7 +8,9 @@ import { X2Error } from '../errors.js';
 import { loadIgnition } from '../ignition/source.js';
 import { validateIgnition } from '../ignition/validate.js';
 import { assertNotLockedOut, passwordUsers, sshKeysOf } from '../ignition/access.js';
-import { withFiles } from '../ignition/augment.js';
+import { applyIdentity } from '../identity/apply.js';
+import { inheritableKeys } from '../identity/authorized-keys.js';
+import { hostKeys } from '../identity/host-keys.js';
 import type { HostFacts } from '../facts/types.js';
 import type { IgnitionSummary } from '../plan/types.js';
 import type { Context } from './context.js';
@@ -32,13 +34,8 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
       details: report.errors.map((e) => `${e.path}: ${e.message}`),
     });
   }
-  let text = loaded.text;
-  const additions: string[] = [];
-  if (options.keepHostname && facts.hostname && facts.hostname !== 'localhost') {
-    const updated = withFiles(text, [{ path: '/etc/hostname', mode: 0o644, contents: `${facts.hostname}\n` }], { skipExisting: true });
-    if (updated !== text) additions.push(`/etc/hostname = ${facts.hostname}`);
-    text = updated;
-  }
+  const identity = await gatherIdentity(ctx, facts);
+  const { text, additions } = applyIdentity(loaded.text, identity);
   const finalReport = text === loaded.text ? report : validateIgnition(text);
   if (!finalReport.ok || !finalReport.config) {
     throw new X2Error('internal', 'the Ignition config stopped validating after x2nestos added to it', { details: finalReport.errors.map((e) => `${e.path}: ${e.message}`) });
@@ -52,10 +49,25 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
       source: loaded.source,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       specVersion: finalReport.version,
-      sshKeys: keys.map((k) => ({ ...k, origin: 'config' as const })),
+      sshKeys: keys.map((k) => ({ ...k, origin: identity.keys.some((i) => i.fingerprint === k.fingerprint) ? ('inherited' as const) : ('config' as const) })),
       passwordUsers: passwordUsers(finalReport.config),
       warnings: finalReport.warnings.map((w) => `${w.path}: ${w.message}`),
       additions,
+      identityNotes: identity.notes,
     },
+  };
+}
+
+/** What of this host's identity goes into the destination config, as the options ask. */
+async function gatherIdentity(ctx: Context, facts: HostFacts): Promise<Parameters<typeof applyIdentity>[1] & { notes: string[] }> {
+  const host = { runner: ctx.effects.runner, fs: ctx.effects.fs };
+  const inherited = ctx.options.inheritSshKeys ? await inheritableKeys(host) : { keys: [], notes: [] };
+  const hostKeyFiles = ctx.options.keepHostKeys ? await hostKeys(host) : { files: [], notes: [] };
+  const keepName = ctx.options.keepHostname && facts.hostname !== '' && facts.hostname !== 'localhost';
+  return {
+    keys: inherited.keys,
+    hostKeyFiles: hostKeyFiles.files,
+    ...(keepName ? { hostname: facts.hostname } : {}),
+    notes: [...inherited.notes, ...hostKeyFiles.notes],
   };
 }

@@ -22,6 +22,7 @@ export function renderPlan(plan: Plan): string {
     lines.push(`Ignition    ${i.source} (spec ${i.specVersion ?? '?'}, sha256 ${i.sha256.slice(0, 16)}...)`);
     for (const k of i.sshKeys) lines.push(`  ssh key   ${k.user}: ${k.type} ${k.fingerprint}${k.comment ? ` ${k.comment}` : ''} (${k.origin})`);
     for (const a of i.additions) lines.push(`  added     ${a}`);
+    for (const n of i.identityNotes) lines.push(`  note      ${n}`);
   }
   lines.push(`Network     ${plan.network.mode}: ${plan.network.keyfiles.map((k) => k.name).join(', ') || 'no keyfiles'}`);
   for (const n of plan.network.notes) lines.push(`  note      ${n}`);

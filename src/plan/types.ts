@@ -23,8 +23,10 @@ export interface IgnitionSummary {
   sshKeys: { user: string; type: string; fingerprint: string; comment?: string; origin: 'config' | 'inherited' }[];
   passwordUsers: string[];
   warnings: string[];
-  /** What x2nestos added to the user's config (inherited keys, hostname), if anything. */
+  /** What x2nestos added to the user's config (inherited keys, hostname, host keys), if anything. */
   additions: string[];
+  /** What of this host's identity could not be carried, and why (restricted keys, refused users ...). */
+  identityNotes: string[];
 }
 
 export interface TargetDisk {
