@@ -1,0 +1,201 @@
+// What every scenario does with a guest: boot a host image, put the binary under test on it, run it,
+// wait for the conversion to power the VM off, and read the disks from outside. Assertions throw
+// AssertionError with the evidence (exit code, stderr, console tail) in the message.
+import assert from 'node:assert/strict';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Guest, run, runOk, sameAsBase, shellQuote } from './qemu.mjs';
+import { E2E_DIR } from './prepare.mjs';
+import { GUEST_BASE_URL } from './server.mjs';
+
+const INSPECT_SCRIPT = path.join(E2E_DIR, 'standin/inspect-disk.sh');
+export const SYSTEM_SERIAL = 'HOSTDISK1';
+export const DATA_SERIAL = 'HOSTDISK2';
+export const byId = (serial) => `/dev/disk/by-id/virtio-${serial}`;
+
+/** Exit codes of the CLI (docs: e2e-shared.md). */
+export const EXIT = { ok: 0, internal: 1, usage: 2, precondition: 3, ignition: 4, verification: 5, network: 6, kexec: 7, packages: 8 };
+
+export class ScenarioContext {
+  /**
+   * @param {{ id: string, runDir: string, server: any, images: Record<string, any>, repos: any,
+   *   releases: Record<string, any>, binary: { file: string }, nestKey: string, keep: boolean,
+   *   log: (line: string) => void }} shared
+   */
+  constructor(shared) {
+    Object.assign(this, shared);
+    this.guests = [];
+    this.timings = {};
+    this.scratch = path.join(this.runDir, 'scratch');
+    this.scratchUrlPath = `/scratch/${this.id}`;
+    this.transcripts = 0;
+  }
+
+  /** Adds a timing figure (seconds) to the scenario's report. */
+  time(name, seconds) {
+    this.timings[name] = Math.round(seconds * 10) / 10;
+  }
+
+  /** Serves TEXT at /scratch/<scenario>/<name>; returns the URL a guest uses. */
+  async publish(name, text) {
+    await mkdir(this.scratch, { recursive: true });
+    await writeFile(path.join(this.scratch, name), text);
+    this.server.mount(this.scratchUrlPath, this.scratch);
+    return `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}`;
+  }
+
+  /**
+   * Boots a host image with its system disk (serial HOSTDISK1) and, unless dataDisk is false, the
+   * data disk (HOSTDISK2), and waits for SSH.
+   */
+  async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image } = {}) {
+    const host = this.images[image];
+    const disks = [{ base: host.disk, serial: SYSTEM_SERIAL }];
+    if (dataDisk) disks.push({ base: this.images.datadisk.disk, serial: DATA_SERIAL });
+    const guest = new Guest({
+      name: `${this.id}-${label}`,
+      runDir: path.join(this.runDir, label),
+      image: host,
+      disks,
+      memMiB,
+      serverPort: this.server.port,
+      guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',
+    });
+    this.guests.push(guest);
+    await guest.start();
+    const seconds = await guest.waitForSsh();
+    this.time(`boot-to-ssh(${label})`, seconds);
+    this.log(`${label}: SSH after ${seconds.toFixed(1)} s`);
+    return guest;
+  }
+
+  /** Puts the binary under test on the guest as /usr/local/bin/x2nestos (over HTTP: faster than SSH under TCG). */
+  async installBinary(guest) {
+    this.server.serveFile('/bin/x2nestos', this.binary.file);
+    const started = Date.now();
+    await guest.sshOk(`curl -fsS -o /usr/local/bin/x2nestos ${GUEST_BASE_URL}/bin/x2nestos && chmod 0755 /usr/local/bin/x2nestos`, {
+      timeoutMs: 300_000,
+    });
+    this.time('binary-copy', (Date.now() - started) / 1000);
+  }
+
+  /**
+   * Runs `x2nestos ARGS` as root in the guest. Returns { code, stdout, stderr, seconds }; code 255
+   * with a guest that goes on to power off means the switch cut the SSH session (expected).
+   */
+  async x2nestos(guest, args, { timeoutMs = 15 * 60_000 } = {}) {
+    const command = ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ');
+    const started = Date.now();
+    const result = await guest.ssh(command, { timeoutMs });
+    const seconds = (Date.now() - started) / 1000;
+    this.transcripts += 1;
+    await writeFile(
+      path.join(this.runDir, `x2nestos-${this.transcripts}.txt`),
+      `$ x2nestos ${args.join(' ')}\n# exit ${result.code}${result.timedOut ? ' (timed out)' : ''} after ${seconds.toFixed(1)} s\n` +
+        `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n`,
+    );
+    this.log(`${guest.name}: x2nestos ${args[0]} … → exit ${result.code} in ${seconds.toFixed(1)} s`);
+    return { ...result, seconds };
+  }
+
+  /**
+   * Waits for the VM to power off after a switch and returns inspect-disk.sh's description of
+   * disk DISKINDEX (0 = system disk, 1 = data disk).
+   */
+  async waitForConversion(guest, { timeoutMs = 12 * 60_000, diskIndex = 0, since = Date.now() } = {}) {
+    const exit = await guest.waitForExit(timeoutMs);
+    this.time('switch-to-poweroff', (Date.now() - since) / 1000);
+    const console = await guest.consoleTail(40);
+    assert.ok(!exit.timedOut, `${guest.name}: the VM did not power off within ${timeoutMs / 1000} s; console tail:\n${console}`);
+    return this.inspect(guest, diskIndex);
+  }
+
+  /** inspect-disk.sh on a disk overlay of a stopped guest. */
+  async inspect(guest, diskIndex = 0) {
+    assert.ok(!guest.running, 'inspect a disk only after the VM stopped');
+    const result = await runOk('bash', [INSPECT_SCRIPT, guest.overlays[diskIndex].overlay], { timeoutMs: 300_000 });
+    await writeFile(path.join(this.runDir, `inspect-disk${diskIndex}.json`), result.stdout);
+    return JSON.parse(result.stdout);
+  }
+
+  /**
+   * The checks of a successful conversion: a NestOS layout on the disk, the destination Ignition
+   * config byte-for-byte, and the installer told to write the disk by its stable name.
+   */
+  async expectConverted(guest, inspection, { destination, serial = SYSTEM_SERIAL, installer }) {
+    const tail = await guest.consoleTail(40);
+    const context = `\nliveLog tail:\n${String(inspection.liveLog ?? '').split('\n').slice(-25).join('\n')}\nconsole tail:\n${tail}`;
+    assert.equal(inspection.nestos, true, `disk ${serial} does not carry a NestOS layout: ${JSON.stringify(inspection.partitions)}${context}`);
+    assert.deepEqual(inspection.errors ?? [], [], `inspect-disk reported errors${context}`);
+    assert.equal(inspection.ignition, destination, `the installed /ignition/config.ign is not the given config byte-for-byte${context}`);
+    assert.ok(inspection.installer, `the stand-in installer left no record${context}`);
+    assert.equal(inspection.installer.destDevice?.given, byId(serial), `installer wrote ${JSON.stringify(inspection.installer.destDevice)}; expected the stable name ${byId(serial)}`);
+    if (installer) assert.equal(inspection.installer.version, installer, 'installer version of the live system');
+    return inspection;
+  }
+
+  /**
+   * The checks of a refusal, while the guest still runs: no kernel loaded, the host still up.
+   * Call finishUntouched() after all refusals to power off and compare the disks.
+   */
+  async expectNothingLoaded(guest, label) {
+    const loaded = await guest.sshOk('cat /sys/kernel/kexec_loaded');
+    assert.equal(loaded.stdout.trim(), '0', `${label}: a kernel was loaded for kexec after the refusal`);
+    const jobs = await guest.sshOk('systemctl list-jobs --no-legend --no-pager');
+    assert.ok(!/kexec|reboot|poweroff/.test(jobs.stdout), `${label}: a shutdown job is queued: ${jobs.stdout}`);
+  }
+
+  /**
+   * Powers the guest off and proves its disks were not converted: the data disk equals its base
+   * image exactly; the system disk's partition tables and everything before the root filesystem
+   * (GPT, BIOS boot partition) and after it (backup GPT) equal the base image, and the disk is no
+   * NestOS disk. (The root filesystem itself is live: journald, sshd and the tool's own work dir
+   * write to it, so it cannot stay byte-identical.)
+   */
+  async finishUntouched(guest, { dataDisk = true } = {}) {
+    const exit = await guest.powerOff();
+    assert.ok(!exit.timedOut, `${guest.name}: did not power off`);
+    const system = guest.overlays[0];
+    for (const [skipMiB, label] of [[0, 'first 2 MiB (protective MBR, GPT, BIOS boot partition)'], [4095, 'last MiB (backup GPT)']]) {
+      const [base, now] = await Promise.all([hashRange(system.base, skipMiB, skipMiB === 0 ? 2 : 1), hashRange(system.overlay, skipMiB, skipMiB === 0 ? 2 : 1)]);
+      assert.equal(now, base, `system disk changed in its ${label}`);
+    }
+    const inspection = await this.inspect(guest, 0);
+    assert.equal(inspection.nestos, false, 'the system disk was converted');
+    assert.deepEqual(inspection.partitions.map((p) => p.label), ['bios', 'hostroot'], 'system disk partitions');
+    if (dataDisk) {
+      assert.ok(await sameAsBase(guest.overlays[1].overlay, guest.overlays[1].base), 'the data disk HOSTDISK2 is not byte-for-byte unchanged');
+    }
+  }
+
+  async cleanup() {
+    for (const guest of this.guests) await guest.cleanup({ removeAll: false });
+    this.server.unmount(this.scratchUrlPath);
+    if (!this.keep) await rm(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** sha256 of COUNTMIB MiB starting at SKIPMIB MiB of a disk image's guest-visible content. */
+export async function hashRange(image, skipMiB, countMiB) {
+  const scratch = `${image}.range-${skipMiB}-${process.pid}.raw`;
+  try {
+    await runOk('qemu-img', ['dd', '-f', 'qcow2', '-O', 'raw', 'bs=1M', `skip=${skipMiB}`, `count=${countMiB}`, `if=${image}`, `of=${scratch}`]);
+    const result = await runOk('sha256sum', [scratch]);
+    return result.stdout.split(' ')[0];
+  } finally {
+    await rm(scratch, { force: true });
+  }
+}
+
+/** The conversion arguments every scenario shares. */
+export function convertArgs(extra) {
+  return ['convert', ...extra, '--yes', '--log-file', '/var/log/x2nestos-e2e.log'];
+}
+
+/** Copies the tool's log out of a still-running guest into the run dir (for the report). */
+export async function saveToolLog(ctx, guest) {
+  const result = await guest.ssh('cat /var/log/x2nestos-e2e.log 2>/dev/null', { timeoutMs: 30_000 });
+  if (result.code === 0) await writeFile(path.join(ctx.runDir, `${guest.name}-x2nestos.log`), result.stdout);
+}
+
+export { assert, readFile, run };

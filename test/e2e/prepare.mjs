@@ -1,0 +1,132 @@
+// Cached inputs of the suite: host images, package repositories and stand-in releases. Each cache
+// entry is a directory named after a hash of the script that builds it, so editing a build script
+// rebuilds exactly what it makes, and an interrupted build never leaves a directory that looks done.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOk } from './qemu.mjs';
+import { GUEST_BASE_URL } from './server.mjs';
+
+export const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_DIR = path.resolve(E2E_DIR, '../..');
+/** Same variable the stand-in scripts read, so one setting moves every cache (CI keeps it outside the clone). */
+export const WORK_DIR = path.resolve(process.env.X2NESTOS_E2E_WORK ?? path.join(E2E_DIR, '.work'));
+
+const IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-image.sh');
+const REPOS_SCRIPT = path.join(E2E_DIR, 'images/build-repos.sh');
+const RELEASE_SCRIPT = path.join(E2E_DIR, 'standin/build-release.sh');
+
+async function keyOf(files, extra = '') {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(await readFile(file));
+  hash.update(extra);
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Builds `<parent>/<name>-<key>` with build(outDir) unless it exists; drops older keys of the same name. */
+async function cachedDir(parent, name, key, build) {
+  const dir = path.join(parent, `${name}-${key}`);
+  if (existsSync(path.join(dir, '.done'))) return { dir, built: false, seconds: 0 };
+  const started = Date.now();
+  await rm(dir, { recursive: true, force: true });
+  await build(dir);
+  await runOk('touch', [path.join(dir, '.done')]);
+  for (const entry of await readdir(parent).catch(() => [])) {
+    if (entry !== `${name}-${key}` && entry.startsWith(`${name}-`) && !entry.endsWith('.tmp')) {
+      await rm(path.join(parent, entry), { recursive: true, force: true });
+    }
+  }
+  return { dir, built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * @typedef {{ name: string, dir: string, disk: string, kernel: string, initrd: string, cmdline: string,
+ *   key: string, built: boolean, seconds: number }} HostImage
+ */
+
+/** A host image (debian12, openeuler2203) or the data disk (datadisk); built once per script version. */
+export async function ensureImage(name) {
+  const key = await keyOf([IMAGE_SCRIPT], name);
+  const parent = path.join(WORK_DIR, 'images');
+  const { dir, built, seconds } = await cachedDir(parent, name, key, (out) =>
+    runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs')], {
+      timeoutMs: 20 * 60_000,
+    }),
+  );
+  const image = { name, dir, disk: path.join(dir, 'disk.qcow2'), built, seconds };
+  if (name === 'datadisk') return image;
+  return {
+    ...image,
+    kernel: path.join(dir, 'vmlinuz'),
+    initrd: path.join(dir, 'initrd.img'),
+    cmdline: (await readFile(path.join(dir, 'cmdline'), 'utf8')).trim(),
+    key: path.join(dir, 'id_ed25519'),
+  };
+}
+
+/** The apt and yum repositories with kexec-tools: `{ debian, rpms }` directories. */
+export async function ensureRepos() {
+  const key = await keyOf([REPOS_SCRIPT]);
+  const { dir, built, seconds } = await cachedDir(path.join(WORK_DIR, 'repos'), 'repos', key, (out) =>
+    runOk('bash', [REPOS_SCRIPT, '--out', out], { timeoutMs: 10 * 60_000 }),
+  );
+  return { dir, debian: path.join(dir, 'debian'), rpms: path.join(dir, 'rpms'), built, seconds };
+}
+
+/**
+ * @typedef {{ id: string, build: string, installer: '0.16' | '0.20', stream: string, padMiB?: number }} ReleaseSpec
+ * @typedef {ReleaseSpec & { dir: string, urlPath: string, baseUrl: string, streamBaseUrl: string,
+ *   artifacts: Record<'kernel'|'initramfs'|'rootfs'|'iso'|'metal', { file: string, url: string, sha256: string, size: number }>,
+ *   seconds: number }} Release
+ */
+
+/**
+ * A stand-in release served at /releases/<id>/. build-release.sh caches by its inputs itself; the
+ * published copy lives in WORK_DIR/served/<id>.
+ * @param {ReleaseSpec} spec
+ * @returns {Promise<Release>}
+ */
+export async function ensureRelease(spec) {
+  const started = Date.now();
+  const urlPath = `/releases/${spec.id}`;
+  const baseUrl = `${GUEST_BASE_URL}${urlPath}`;
+  const dir = path.join(WORK_DIR, 'served', spec.id);
+  const args = [RELEASE_SCRIPT, '--out', dir, '--build', spec.build, '--installer', spec.installer, '--base-url', baseUrl, '--stream', spec.stream];
+  if (spec.padMiB) args.push('--rootfs-pad-mib', String(spec.padMiB));
+  await runOk('bash', args, { timeoutMs: 15 * 60_000 });
+  const stream = JSON.parse(await readFile(path.join(dir, 'streams', `${spec.stream}.json`), 'utf8'));
+  const formats = stream.architectures.x86_64.artifacts.metal.formats;
+  const pick = (ref) => {
+    const file = path.join(dir, path.posix.basename(new URL(ref.location).pathname));
+    return { file, url: ref.location, sha256: ref.sha256 };
+  };
+  const artifacts = {
+    kernel: pick(formats.pxe.kernel),
+    initramfs: pick(formats.pxe.initramfs),
+    rootfs: pick(formats.pxe.rootfs),
+    iso: pick(formats.iso.disk),
+    metal: pick(formats['raw.xz'].disk),
+  };
+  for (const artifact of Object.values(artifacts)) {
+    artifact.size = (await stat(artifact.file)).size;
+  }
+  return {
+    ...spec,
+    dir,
+    urlPath,
+    baseUrl,
+    streamBaseUrl: `${baseUrl}/streams/`,
+    artifacts,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** The built binary under test; `placeholder` when it cannot convert yet (prints only its version). */
+export async function inspectBinary(file = path.join(REPO_DIR, 'dist/x2nestos-linux-x64')) {
+  if (!existsSync(file)) return { file, exists: false, placeholder: true, version: null };
+  const version = await runOk(file, ['--version'], { timeoutMs: 60_000 }).then((r) => r.stdout.trim(), (e) => String(e.message));
+  const help = await runOk(file, ['--help'], { timeoutMs: 60_000 }).then((r) => r.stdout, () => '');
+  return { file, exists: true, placeholder: !/--ignition/.test(help), version };
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+// The end-to-end suite: converts throwaway QEMU (TCG) guests with the built binary
+// dist/x2nestos-linux-x64 and checks the result from outside the VM.
+//
+//   node test/e2e/run.mjs [--only ID[,ID...]] [--jobs N] [--keep] [--list] [--with-manual]
+//
+// Needs root, QEMU with TCG and the Debian packages of test/e2e/setup-host.sh. Under CI (CI set)
+// anything missing is a failure; on a developer machine it is a visible SKIPPED notice, exit 0.
+// The last line is `N passed, N failed` (CI reads it).
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkFixtures } from './ignition.mjs';
+import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, inspectBinary } from './prepare.mjs';
+import { run, runOk } from './qemu.mjs';
+import { startServer } from './server.mjs';
+import { ScenarioContext } from './harness.mjs';
+
+const RELEASES = [
+  { id: 'r20', build: '24.03.20240625.0', installer: '0.20', stream: '2403-LTS' },
+  { id: 'r20b', build: '24.03.20240701.0', installer: '0.20', stream: '2403-LTS' },
+  { id: 'r16', build: '22.03.20230331.0', installer: '0.16', stream: 'stable' },
+  { id: 'r20pad', build: '24.03.20240626.0', installer: '0.20', stream: '2403-LTS', padMiB: 320 },
+];
+
+const TOOLS = [
+  'qemu-system-x86_64', 'qemu-img', 'socat', 'ssh', 'ssh-keygen', 'debootstrap', 'sgdisk', 'sfdisk', 'mkfs.ext4',
+  'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'apt-ftparchive', 'jq', 'busybox', 'cpio', 'xorriso',
+  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz',
+];
+
+function parseArgs(argv) {
+  const args = { only: null, jobs: 2, keep: false, list: false, withManual: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    if (a === '--only') args.only = argv[++i].split(',').map((s) => s.trim());
+    else if (a === '--jobs') args.jobs = Math.max(1, Math.min(2, Number(argv[++i])));
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--list') args.list = true;
+    else if (a === '--with-manual') args.withManual = true;
+    else {
+      console.error(`run.mjs: unknown argument ${a}\nusage: node test/e2e/run.mjs [--only ID,...] [--jobs 1|2] [--keep] [--list] [--with-manual]`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+const log = (line) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function loadScenarios() {
+  const dir = path.join(E2E_DIR, 'scenarios');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.mjs')).sort();
+  const scenarios = [];
+  for (const file of files) {
+    const mod = await import(pathToFileURL(path.join(dir, file)).href);
+    scenarios.push({ file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1 });
+  }
+  return scenarios;
+}
+
+/** What stops the suite from running here; empty when it can run. */
+async function missingPrerequisites() {
+  const missing = [];
+  if (process.getuid?.() !== 0) missing.push('root (debootstrap chroots and image builds need it)');
+  for (const tool of TOOLS) {
+    const found = await run('sh', ['-c', `command -v "$1"`, 'sh', tool]).catch(() => ({ code: 1 }));
+    if (found.code !== 0) missing.push(tool);
+  }
+  if (!missing.includes('qemu-system-x86_64')) {
+    const accel = await run('qemu-system-x86_64', ['-accel', 'help']).catch(() => ({ stdout: '' }));
+    if (!/\btcg\b/.test(accel.stdout)) missing.push('QEMU TCG accelerator');
+  }
+  if (!existsSync(path.join(E2E_DIR, 'standin/build-release.sh'))) missing.push('test/e2e/standin/build-release.sh');
+  return missing;
+}
+
+async function ensureNestKey() {
+  const file = path.join(WORK_DIR, 'keys/nest_ed25519');
+  if (!existsSync(file)) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'nest@x2nestos-e2e', '-f', file]);
+  }
+  return (await readFile(`${file}.pub`, 'utf8')).trim();
+}
+
+function table(rows) {
+  const headers = ['scenario', 'result', 'seconds', 'notes'];
+  const cells = rows.map((r) => [r.id, r.result, r.seconds.toFixed(0), r.note]);
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
+  const line = (c) => c.map((v, i) => String(v).padEnd(widths[i])).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const isCI = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+  let scenarios = await loadScenarios();
+  if (args.list) {
+    for (const s of scenarios) console.log(`${s.id.padEnd(14)} ${s.title}`);
+    return 0;
+  }
+
+  const missing = await missingPrerequisites();
+  if (missing.length > 0) {
+    const what = `missing: ${missing.join(', ')} (install with: sudo bash test/e2e/setup-host.sh)`;
+    if (isCI) {
+      console.error(`\n*** E2E FAILED: the end-to-end suite cannot run on this CI machine — ${what}\n`);
+      console.log('0 passed, 1 failed');
+      return 1;
+    }
+    console.log(`\n*** E2E SKIPPED: ${what}. The end-to-end suite needs root, QEMU (TCG) and those tools; CI runs it. ***\n`);
+    console.log('0 passed, 0 failed, 1 skipped');
+    return 0;
+  }
+
+  const binary = await inspectBinary();
+  if (args.only) {
+    const unknown = args.only.filter((id) => !scenarios.some((s) => s.id === id));
+    if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (see --list)`);
+    scenarios = scenarios.filter((s) => args.only.includes(s.id));
+  } else if (!args.withManual && !binary.placeholder) {
+    // The hand-made conversion only proves the harness; with a real binary the scenarios do that.
+    scenarios = scenarios.filter((s) => s.needsBinary);
+  }
+  log(`binary: ${binary.file} (${binary.exists ? binary.version : 'missing'}${binary.placeholder ? ', cannot convert yet' : ''})`);
+
+  const runDir = path.join(WORK_DIR, 'runs', new Date().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(runDir, { recursive: true });
+  await pruneRuns(path.join(WORK_DIR, 'runs'), 3);
+
+  // Cached inputs. Image builds are sequential: they share the .deb cache and both CPU cores.
+  const prep = {};
+  const images = {};
+  for (const name of ['debian12', 'openeuler2203', 'datadisk']) {
+    images[name] = await ensureImage(name);
+    prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
+    log(`image ${name}: ${prep[`image ${name}`]}`);
+  }
+  const repos = await ensureRepos();
+  prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
+  const releases = {};
+  for (const spec of RELEASES) {
+    releases[spec.id] = await ensureRelease(spec);
+    log(`release ${spec.id} (${spec.build}, installer ${spec.installer}, ${spec.stream}): ${releases[spec.id].seconds.toFixed(0)} s`);
+  }
+  const nestKey = await ensureNestKey();
+  await checkFixtures(runDir, nestKey);
+
+  const server = await startServer();
+  server.mount('/debian', repos.debian);
+  server.mount('/rpms', repos.rpms);
+  for (const release of Object.values(releases)) server.mount(release.urlPath, release.dir);
+  log(`test server on ${server.url}`);
+
+  const results = [];
+  const queue = [...scenarios].sort((a, b) => b.weight - a.weight);
+  const worker = async () => {
+    for (let scenario = queue.shift(); scenario; scenario = queue.shift()) {
+      results.push(await runScenario(scenario, { runDir, server, images, repos, releases, binary, nestKey, keep: args.keep }));
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: Math.min(args.jobs, queue.length) }, worker));
+  await server.close();
+
+  results.sort((a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id));
+  await writeFile(path.join(runDir, 'results.json'), JSON.stringify({ prep, results }, null, 2));
+  console.log(`\nprepare: ${Object.entries(prep).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+  for (const r of results) if (Object.keys(r.timings).length) console.log(`timings ${r.id}: ${Object.entries(r.timings).map(([k, v]) => `${k}=${v}s`).join(' ')}`);
+  console.log(`\n${table(results)}\n`);
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s for the scenarios; logs in ${runDir}`);
+  const failed = results.filter((r) => r.result !== 'passed').length;
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+async function runScenario(scenario, shared) {
+  const started = Date.now();
+  const runDir = path.join(shared.runDir, scenario.id);
+  await mkdir(runDir, { recursive: true });
+  const ctx = new ScenarioContext({ ...shared, id: scenario.id, runDir, log: (line) => log(`${scenario.id}: ${line}`) });
+  let result = 'passed';
+  let note = '';
+  log(`${scenario.id}: start — ${scenario.title}`);
+  try {
+    if (scenario.needsBinary && shared.binary.placeholder) {
+      throw new Error(`${shared.binary.file} ${shared.binary.exists ? 'cannot convert yet (its --help has no --ignition)' : 'is missing: run ./build.sh'}`);
+    }
+    await scenario.run(ctx);
+  } catch (error) {
+    result = 'failed';
+    note = String(error?.message ?? error).split('\n')[0].slice(0, 160);
+    await writeFile(path.join(runDir, 'failure.txt'), String(error?.stack ?? error));
+    log(`${scenario.id}: FAILED: ${error?.stack ?? error}`);
+  } finally {
+    await ctx.cleanup().catch((error) => log(`${scenario.id}: cleanup: ${error}`));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`${scenario.id}: ${result} in ${seconds.toFixed(0)} s`);
+  return { id: scenario.id, title: scenario.title, result, seconds, note, timings: ctx.timings };
+}
+
+async function pruneRuns(dir, keep) {
+  const entries = (await readdir(dir).catch(() => [])).sort();
+  for (const entry of entries.slice(0, Math.max(0, entries.length - keep))) await rm(path.join(dir, entry), { recursive: true, force: true });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`\n*** E2E FAILED before the scenarios ran: ${error?.stack ?? error}\n`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
