@@ -4,7 +4,7 @@
 //  2. this machine itself, read-only, which shows what would block a real conversion here.
 // Both use a stand-in NestOS release served on 127.0.0.1 (the only network here), shaped like the
 // real mirror: a stream document with sha256s, a live kernel, initramfs and rootfs with build ids.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -54,22 +54,24 @@ const stream = JSON.stringify({
 const ignition = path.join(work, 'node.ign');
 writeFileSync(ignition, readFileSync(path.join(root, 'assets/examples/node.ign')));
 
-function plan(title, env, extra = []) {
+// Async: the mirror answers from this same process while the binary runs.
+async function plan(title, env, extra = []) {
   process.stderr.write(`\n=== ${title}\n`);
-  const r = spawnSync(bin, ['plan', '--stream-base-url', `${base}/streams/`, '--ignition', ignition, '--work-dir', path.join(work, 'work'), ...extra], {
+  const child = spawn(bin, ['plan', '--stream-base-url', `${base}/streams/`, '--ignition', ignition, '--work-dir', path.join(work, 'work'), ...extra], {
     stdio: ['ignore', 'inherit', 'inherit'],
     // The host guard: even a bug could not change this machine.
     env: { ...process.env, X2NESTOS_FORBID_HOST_CHANGES: '1', ...env },
   });
-  process.stderr.write(`=== exit code ${r.status}\n`);
-  return r.status;
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  process.stderr.write(`=== exit code ${status}\n`);
+  return status;
 }
 
 try {
   const sandbox = path.join(work, 'sandbox');
   cpSync(path.join(root, 'test/fixtures/hosts/openeuler-22.03-lts-sp3'), sandbox, { recursive: true, verbatimSymlinks: true });
-  const sandboxed = plan('plan for a captured openEuler 22.03 server (sandbox)', { X2NESTOS_SANDBOX: sandbox });
-  plan('plan for this machine (read-only; shows what blocks a real conversion here)', {});
+  const sandboxed = await plan('plan for a captured openEuler 22.03 server (sandbox)', { X2NESTOS_SANDBOX: sandbox });
+  await plan('plan for this machine (read-only; shows what blocks a real conversion here)', {});
   process.exitCode = sandboxed === 0 ? 0 : 1;
 } finally {
   server.close();

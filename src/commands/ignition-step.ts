@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import { loadIgnition } from '../ignition/source.js';
 import { validateIgnition } from '../ignition/validate.js';
-import { assertNotLockedOut, passwordUsers, sshKeysOf } from '../ignition/access.js';
+import { assertNotLockedOut, passwordUsers } from '../ignition/access.js';
 import { applyIdentity } from '../identity/apply.js';
 import { inheritableKeys } from '../identity/authorized-keys.js';
 import { hostKeys } from '../identity/host-keys.js';

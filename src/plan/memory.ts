@@ -36,5 +36,7 @@ export function loadNeeds(sizes: ArtifactSizes, mode: 'append' | 'url', method: 
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * MiB) return `${(n / (1024 * MiB)).toFixed(1)} GiB`;
-  return `${Math.round(n / MiB)} MiB`;
+  if (n >= MiB) return `${Math.round(n / MiB)} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} B`;
 }
