@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Download + verify benchmark: our fetch against `curl -s URL | sha256sum`, over loopback.
 // See bench/README.md. Usage:
-//   node bench/fetch-verify.mjs [--sets 256M,1G] [--impl auto|binary|cjs|module] [--runs 2]
+//   node bench/fetch-verify.mjs [--sets 256M,1G] [--impl auto|binary|cjs|module] [--cli PATH] [--runs 2]
 import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     sets: { type: 'string', default: '256M,1G' },
     impl: { type: 'string', default: 'auto' },
     runs: { type: 'string', default: '2' },
+    cli: { type: 'string' },
   },
 });
 
@@ -193,6 +194,10 @@ async function baseline(url) {
 // --- our implementation -------------------------------------------------------------------------
 
 async function ourCommand(impl) {
+  if (args.cli) {
+    const cli = path.resolve(args.cli);
+    return /\.(c|m)?js$/.test(cli) ? { kind: 'cli-js', cli: [process.execPath, cli] } : { kind: 'cli', cli: [cli] };
+  }
   const binary = path.join(ROOT, 'dist', 'x2nestos-linux-x64');
   const cjs = path.join(ROOT, 'dist', 'x2nestos.cjs');
   if (impl === 'binary' || (impl === 'auto' && existsSync(binary))) return { kind: 'binary', cli: [binary] };
@@ -218,7 +223,8 @@ function ourArgv(command, base, files, out) {
     return [...command.driver, out, ...Object.entries(files).map(([role, f]) => `${role}=${base}/${f.name}#${f.sha256}`)];
   }
   const flags = Object.entries(files).flatMap(([role, f]) => [`--${role}`, `${base}/${f.name}`, `--${role}-sha256`, f.sha256]);
-  return [...command.cli, 'fetch', ...flags, '--to', out, '--json'];
+  // --work-dir keeps the CLI's log and cache inside bench/.work instead of /var/lib/x2nestos.
+  return [...command.cli, 'fetch', ...flags, '--to', out, '--json', '--work-dir', path.join(WORK, 'cli-work')];
 }
 
 async function sha256Of(file) {

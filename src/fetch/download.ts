@@ -11,6 +11,7 @@ import { commitFile } from '../effects/files.js';
 import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '../release/types.js';
 import { lockFile } from './lock.js';
+import { reclaimer } from './memory.js';
 import { DEFAULT_RETRY_POLICY, TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
 import { fileSource, httpSource, isRemote, messageOf, type ByteSource, type Extent } from './source.js';
@@ -61,13 +62,21 @@ export async function fetchRelease(release: ResolvedRelease, dir: string, deps: 
   const kernel = await fetchArtifact(release.artifacts.kernel, dir, deps);
   const initramfs = await fetchArtifact(release.artifacts.initramfs, dir, deps);
   const rootfs = await fetchArtifact(release.artifacts.rootfs, dir, deps);
-  const iso = release.artifacts.kernel;
-  if (release.source === 'iso' && isRemote(iso.location) && iso.sha256Source === 'iso') {
-    const downloaded = path.join(dir, isoFileName(iso.location));
-    await rm(downloaded, { force: true });
-    await removeSidecar(downloaded);
-  }
+  await removeFetchedIso(release, dir);
   return { kernel, initramfs, rootfs };
+}
+
+/**
+ * Delete the copy of a remote ISO that fetching downloaded to verify it (needed only until all
+ * three artifacts are cut out of it). Call after the last fetchArtifact of an ISO release.
+ */
+export async function removeFetchedIso(release: ResolvedRelease, dir: string): Promise<void> {
+  const iso = release.artifacts.kernel;
+  if (release.source !== 'iso' || !isRemote(iso.location) || iso.sha256Source !== 'iso') return;
+  const downloaded = path.join(dir, isoFileName(iso.location));
+  await rm(downloaded, { force: true });
+  await rm(`${downloaded}.part`, { force: true });
+  await removeSidecar(downloaded);
 }
 
 /** A file whose expected sha256 (if any) is the file's own: a URL, a local path, or an ISO extent. */
@@ -248,12 +257,14 @@ async function transfer(
         }
         const total = opened.total ?? expectedSize;
         const writer = new PartWriter(handle, have);
+        const reclaim = reclaimer();
         try {
           for await (const chunk of opened.chunks) {
             guard.touch();
             hash.update(chunk);
             await writer.push(chunk);
             progress(writer.length, total);
+            reclaim(chunk.byteLength);
           }
         } finally {
           // Bytes already hashed must reach the file, or hash and .part would disagree on resume.

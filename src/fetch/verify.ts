@@ -5,6 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { X2Error } from '../errors.js';
+import { reclaimer } from './memory.js';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -21,8 +22,10 @@ export async function hashRange(file: string, start: number, length: number | un
   const hash = createHash('sha256');
   if (length === 0) return hash;
   const end = length === undefined ? undefined : start + length - 1;
+  const reclaim = reclaimer();
   for await (const chunk of createReadStream(file, { start, end, highWaterMark: READ_CHUNK, signal })) {
     hash.update(chunk as Buffer);
+    reclaim((chunk as Buffer).byteLength);
   }
   return hash;
 }

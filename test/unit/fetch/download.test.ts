@@ -270,6 +270,16 @@ describe('fetchArtifact over HTTP', () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
 
+  it('counts a server that never answers as stalled', async () => {
+    server.set('/mute.img', body, { delayMs: 3000 });
+    const started = Date.now();
+    const error = await caught(fetchArtifact(ref('mute.img'), dir, deps({ policy: { ...FAST, attempts: 2 } })));
+    expect(error.kind).toBe('network');
+    expect(error.message).toContain('no data received');
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(await readdir(dir)).toEqual(['mute.img.part']);
+  });
+
   it('follows redirects', async () => {
     server.set('/real.img', body);
     server.set('/moved.img', new Uint8Array(), { redirectTo: '/real.img' });
