@@ -111,13 +111,31 @@ async function main(argv: string[]): Promise<number> {
   let ctx: Context | undefined;
   let command = 'convert';
   const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
+  // Until something on the host has been changed, an interrupt simply ends the process (partial
+  // downloads stay as resumable .part files). Inside a critical section the running step sees the
+  // abort and undoes its work (unloads the kernel, removes staged files) before the exit.
+  let critical = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
+    if (critical === 0) {
+      ctx?.log.write(`interrupted by ${sig}; nothing had been changed`);
+      process.stderr.write(`\nx2nestos: interrupted by ${sig}; nothing was changed\n`);
+      process.exit(EXIT_CODES.interrupted);
+    }
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   const run = async (name: CommandName, flags: Record<string, unknown>) => {
     command = name;
-    ctx = await createContext(name, flags, runtime, controller.signal);
+    ctx = await createContext(name, flags, runtime, controller.signal, async (fn) => {
+      critical++;
+      try {
+        return await fn();
+      } finally {
+        critical--;
+      }
+    });
     json = ctx.options.json;
     const commands = {
       convert: () => import('./commands/convert.js').then((m) => m.convert(ctx!)),
@@ -162,7 +180,13 @@ function report(e: unknown, debug: boolean, ctx: Context | undefined): void {
   process.stderr.write(`x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in x2nestos; please report it with the log${ctx?.log.path ? ` (${ctx.log.path})` : ''}.\n`);
 }
 
-async function createContext(name: CommandName, flags: Record<string, unknown>, runtime: import('./effects/runtime.js').Runtime, signal: AbortSignal): Promise<Context> {
+async function createContext(
+  name: CommandName,
+  flags: Record<string, unknown>,
+  runtime: import('./effects/runtime.js').Runtime,
+  signal: AbortSignal,
+  critical: Context['critical'],
+): Promise<Context> {
   const { loadOptions } = await import('./options/load.js');
   const { hostEffects } = await import('./effects/host.js');
   const { fileLogger } = await import('./output/log.js');
@@ -185,6 +209,7 @@ async function createContext(name: CommandName, flags: Record<string, unknown>, 
     reporter,
     log,
     signal,
+    critical,
     doc: {},
     confirm: async (question, expected) => {
       if (expected) {

@@ -16,6 +16,8 @@ export interface Context {
   log: Logger;
   /** Aborted on SIGINT/SIGTERM; long steps pass it down. */
   signal: AbortSignal;
+  /** Run `fn` with interrupts deferred to it: it must see `signal` and undo its changes itself. */
+  critical: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The --json document being built; cli.ts prints it at the end, success or not. */
   doc: Record<string, unknown>;
   /** Ask the user; only called when a TTY is attached (commands check first). */

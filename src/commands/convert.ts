@@ -7,22 +7,22 @@ import { X2Error } from '../errors.js';
 import { acquireLock } from '../stage/lock.js';
 import { loadKernel, unloadKernel } from '../stage/load.js';
 import { removeStaged, stageFiles } from '../stage/stage.js';
-import { bootId, writeState } from '../stage/state.js';
+import { bootId, clearState, writeState } from '../stage/state.js';
+import type { Plan } from '../plan/types.js';
 import { sleep, switchToLive } from '../switch/switch.js';
 import { renderPlan } from '../output/render-plan.js';
 import { formatBytes } from '../plan/memory.js';
 import { cacheDir, type Context } from './context.js';
-import { downloadRelease, withLocalSizes } from './download.js';
+import { downloadRelease, withLocalSizes, type LocalRelease } from './download.js';
 import { throwFirstBlocker } from './plan.js';
-import { planWith, prepare } from './prepare.js';
+import { planWith, prepare, type Prepared } from './prepare.js';
 
 export async function convert(ctx: Context): Promise<void> {
-  const { options, reporter, effects } = ctx;
+  const { options, reporter } = ctx;
   if (!options.yes && !ctx.runtime.stdinIsTTY) {
     throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes to convert without asking (or `x2nestos plan` to only look)' });
   }
   const lock = await acquireLock(ctx.workDir, ctx.runtime.pid, isAlive);
-  let loaded = false;
   try {
     const prepared = await prepare(ctx, 'convert');
     const first = prepared.result.plan;
@@ -36,6 +36,21 @@ export async function convert(ctx: Context): Promise<void> {
     throwFirstBlocker(plan.blockers);
     if (!payload || !plan.target) throw new X2Error('internal', 'plan without payload or target after passing every check');
 
+    await ctx.critical(() => changeHost(ctx, prepared, local, plan, payload));
+  } finally {
+    await lock.release();
+  }
+}
+
+/** From here on the host changes; an interrupt is handled by undoing, never by dying half-way. */
+async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease, plan: Plan, payload: Buffer): Promise<void> {
+  const { options, reporter, effects } = ctx;
+  const target = plan.target!;
+  let loaded = false;
+  const checkpoint = () => {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+  };
+  try {
     if (!prepared.kexecToolInstalled) {
       if (options.skipPackageInstall || !prepared.adapter) {
         throw new X2Error('packages', 'kexec-tools is not installed', { remedy: 'install kexec-tools with the package manager, or drop --skip-package-install' });
@@ -47,10 +62,11 @@ export async function convert(ctx: Context): Promise<void> {
     const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
       stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`) }),
     );
-    if (ctx.signal.aborted) throw ctx.signal.reason;
+    checkpoint();
     const cmdline = plan.live.kernelArgs.join(' ');
     const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline));
     loaded = true;
+    checkpoint();
     await writeState(ctx.workDir, {
       version: 1,
       stagedAt: new Date().toISOString(),
@@ -61,7 +77,7 @@ export async function convert(ctx: Context): Promise<void> {
       initrdSha256: staged.initrdSha256,
       cmdline,
       method: result.method,
-      target: plan.target.installerName,
+      target: target.installerName,
     });
     ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };
 
@@ -76,7 +92,8 @@ export async function convert(ctx: Context): Promise<void> {
       await sleep(options.rebootDelay, ctx.signal);
     }
     ctx.doc.result = 'switching';
-    reporter.info(`switching to the NestOS live installer; it writes ${plan.target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
+    reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
+    checkpoint();
     loaded = false;
     await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
   } catch (e) {
@@ -84,10 +101,9 @@ export async function convert(ctx: Context): Promise<void> {
       // Leave the host as it was: nothing loaded, nothing staged.
       await unloadKernel(effects).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
       await removeStaged(ctx.workDir).catch(() => undefined);
+      await clearState(ctx.workDir).catch(() => undefined);
     }
     throw e;
-  } finally {
-    await lock.release();
   }
 }
 

@@ -1,6 +1,6 @@
 /** Download and verify the three live artifacts (shared by `convert` and `fetch`). */
 import { ensurePrivateDir } from '../effects/files.js';
-import { fetchArtifact } from '../fetch/download.js';
+import { fetchArtifact, removeFetchedIso } from '../fetch/download.js';
 import { checkBuildIds } from '../fetch/verify.js';
 import { formatBytes } from '../plan/memory.js';
 import type { LocalArtifact, ResolvedRelease } from '../release/types.js';
@@ -23,6 +23,8 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
     );
     ctx.log.write(`${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'no expected hash'})`);
   }
+  // A remote ISO was downloaded whole to check its sha256; the three artifacts are cut out now.
+  await removeFetchedIso(release, dir);
   const done = local as LocalRelease;
   await ctx.reporter.step('Checking that initramfs and rootfs come from the same build', () => checkBuildIds(done.initramfs.path, done.rootfs.path));
   ctx.doc.artifacts = Object.values(done).map((a) => ({ role: a.role, name: a.name, path: a.path, sizeBytes: a.sizeBytes, sha256: a.sha256, verified: a.verified, sha256Source: a.sha256Source ?? null }));

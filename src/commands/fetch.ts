@@ -11,7 +11,7 @@ import { downloadRelease } from './download.js';
 export async function fetch(ctx: Context): Promise<void> {
   const { options, effects, reporter } = ctx;
   const arch = options.arch ?? (await effects.runner.probe(['uname', '-m'])).stdout.trim();
-  const release = await reporter.step('Resolving the NestOS release', () => resolveRelease(options, { http: effects.http, arch }));
+  const release = await reporter.step('Resolving the NestOS release', () => resolveRelease(options, { http: effects.http, arch, signal: ctx.signal, cwd: ctx.runtime.cwd }));
   ctx.doc.release = release;
   const dir = options.to ? path.resolve(ctx.runtime.cwd, options.to) : cacheDir(ctx);
   const local = await downloadRelease(ctx, release, dir);

@@ -43,7 +43,7 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
 
   const release = await reporter.step('Resolving the NestOS release', async () => {
-    const r = await resolveRelease(options, { http: effects.http, arch: options.arch ?? facts.arch });
+    const r = await resolveRelease(options, { http: effects.http, arch: options.arch ?? facts.arch, signal: ctx.signal, cwd: ctx.runtime.cwd });
     return probeSizes(r, effects.http, ctx.signal);
   });
   ctx.doc.release = release;

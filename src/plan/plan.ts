@@ -13,6 +13,7 @@ import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
+import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
 
 export interface PlanInputs {
@@ -86,7 +87,7 @@ export function planConversion(input: PlanInputs): PlanResult {
     loadMethod: kexec.plan.method === 'syscall' ? 'syscall' : 'file',
     skip: options.skipMemoryCheck,
   });
-  blockers.push(...memory.blockers);
+  blockers.push(...memory.blockers, ...workDirBlockers(facts, input.workDir, sizes, options.allowTmpfsWorkDir));
   warnings.push(...memory.warnings);
 
   const rootfsUrl = memory.check.rootfsMode === 'url' ? release.artifacts.rootfs.location : undefined;

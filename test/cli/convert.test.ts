@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Plan } from '../../src/plan/types.js';
 import {
-  binaryBuilt, changes, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
+  binaryBuilt, changes, start, waitFor, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
 } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
@@ -20,13 +20,17 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
   const tmp = scratch('cli');
   const ign = path.join(tmp.dir, 'node.ign');
   const release = fakeRelease(BUILD);
+  const slow = fakeRelease('slow');
 
   beforeAll(async () => {
     server = await mirror([
       { stream: '2403-LTS', build: BUILD, release },
       { stream: 'mixed', build: 'mixed', release: fakeRelease('mixed', { rootfsBuild: 'other' }) },
       { stream: 'tampered', build: 'tampered', release: fakeRelease('tampered'), tamper: 'rootfs' },
+      { stream: 'slow', build: 'slow', release: slow },
     ]);
+    // The rootfs download stalls, so an interrupt arrives mid-download.
+    server.behave(`/slow/${slow.names.rootfs}`, { stallAfter: 4096, stallTimes: 100 });
     writeFileSync(ign, ignitionWithKey());
   });
   afterAll(async () => {
@@ -155,6 +159,26 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
       expect(r.stderr).toMatch(/x2nestos: error: loading the live kernel failed: .*(lockdown|permit)/);
       expect(changes(sandbox).some((a) => a[0] === 'systemctl')).toBe(false);
       expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
+    });
+    it('when interrupted mid-download (130), keeping only a resumable .part', async () => {
+      const sandbox = sandboxHost(HOST);
+      const child = start(['--stream-base-url', server.streamBase, '--stream', 'slow', '--ignition', ign, '--yes'], { sandbox });
+      const part = path.join(sandbox, 'work/cache', `${slow.names.rootfs}.part`);
+      await waitFor(() => existsSync(part));
+      child.kill('SIGINT');
+      const r = await child.done;
+      expect(r.code).toBe(130);
+      expect(r.stderr).toMatch(/interrupted by SIGINT; nothing was changed/);
+      expect(changes(sandbox)).toEqual([]);
+      const cache = readdirSync(path.join(sandbox, 'work/cache'));
+      expect(cache).toContain(`${slow.names.rootfs}.part`);
+      expect(cache).not.toContain(slow.names.rootfs);
+      // The next run carries on: the stale per-file lock of the killed run is taken over.
+      server.behave(`/slow/${slow.names.rootfs}`, {});
+      const again = await run(['--stream-base-url', server.streamBase, '--stream', 'slow', '--ignition', ign, '--yes', '--no-reboot'], { sandbox });
+      expect(again.stderr).not.toMatch(/error/);
+      expect(again.code).toBe(0);
+      expect(readdirSync(path.join(sandbox, 'work/cache'))).toContain(slow.names.rootfs);
     });
     it('when another x2nestos holds the work directory (3)', async () => {
       const sandbox = sandboxHost(HOST);

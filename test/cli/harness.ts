@@ -27,8 +27,16 @@ export interface RunResult {
   json: Record<string, unknown> | undefined;
 }
 
-export function run(args: string[], opts: { sandbox?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
+type RunOptions = { sandbox?: string; env?: Record<string, string>; cwd?: string };
+
+export function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return start(args, opts).done;
+}
+
+/** Starts the binary; `done` settles when it exits (for tests that signal it meanwhile). */
+export function start(args: string[], opts: RunOptions = {}): { kill: (signal: NodeJS.Signals) => void; done: Promise<RunResult> } {
+  let kill: (signal: NodeJS.Signals) => void = () => undefined;
+  const done = new Promise<RunResult>((resolve, reject) => {
     const child = spawn(BIN, args, {
       cwd: opts.cwd ?? ROOT,
       env: {
@@ -45,6 +53,7 @@ export function run(args: string[], opts: { sandbox?: string; env?: Record<strin
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    kill = (signal) => child.kill(signal);
     child.on('error', reject);
     child.on('close', (code) => {
       let json: Record<string, unknown> | undefined;
@@ -56,6 +65,15 @@ export function run(args: string[], opts: { sandbox?: string; env?: Record<strin
       resolve({ code: code ?? -1, stdout, stderr, json });
     });
   });
+  return { kill: (signal) => kill(signal), done };
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
