@@ -2,6 +2,7 @@
 import { ensurePrivateDir } from '../effects/files.js';
 import { fetchArtifact, removeFetchedIso } from '../fetch/download.js';
 import { checkBuildIds } from '../fetch/verify.js';
+import { verifySignatures } from '../fetch/signature.js';
 import { formatBytes } from '../plan/memory.js';
 import type { LocalArtifact, ResolvedRelease } from '../release/types.js';
 import type { Context } from './context.js';
@@ -26,6 +27,12 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
   // A remote ISO was downloaded whole to check its sha256; the three artifacts are cut out now.
   await removeFetchedIso(release, dir);
   const done = local as LocalRelease;
+  const keyFile = ctx.options.signingKey;
+  if (keyFile) {
+    await ctx.reporter.step('Checking the signatures', () =>
+      verifySignatures(Object.values(done), keyFile, { http: ctx.effects.http, runner: ctx.effects.runner, workDir: dir, signal: ctx.signal }),
+    );
+  }
   await ctx.reporter.step('Checking that initramfs and rootfs come from the same build', () => checkBuildIds(done.initramfs.path, done.rootfs.path));
   ctx.doc.artifacts = Object.values(done).map((a) => ({ role: a.role, name: a.name, path: a.path, sizeBytes: a.sizeBytes, sha256: a.sha256, verified: a.verified, sha256Source: a.sha256Source ?? null }));
   return done;

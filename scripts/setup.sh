@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine to build and test x2nestos: the Debian packages the tests use as
+# real peers (GNU cpio, xorriso, Ignition 2.14, NetworkManager, QEMU, ...), the npm dependencies, and
+# the build. Only Debian's mirrors and the npm registry are used.
+#
+#   scripts/setup.sh            packages (through sudo when not root), npm ci, ./build.sh
+#   scripts/setup.sh --no-build packages and npm ci only
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Grouped by what needs them; see README "Tests".
+PACKAGES=(
+  # formats and payload tests: the real cpio, compressors, ISO tools
+  cpio gzip xz-utils zstd bzip2 lz4 xorriso genisoimage mtools
+  # Ignition 2.14 (ignition-validate and the engine) and NetworkManager's keyfile and initrd parsers
+  ignition network-manager
+  # identity tests (ssh-keygen), SSH to guests
+  openssh-client
+  # end-to-end: QEMU (TCG), guest images, package repositories for the guests, disk inspection
+  qemu-system-x86 qemu-utils debootstrap socat busybox-static kmod
+  # a Linux kernel for the guests and the stand-in live system
+  linux-image-amd64
+  squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
+  # guided-mode terminal tests, fleet tests, the benchmark baseline
+  tmux ansible
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  echo "==> installing Debian packages: ${missing[*]}"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "==> npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+if [[ ${1:-} != --no-build ]]; then
+  ./build.sh
+fi
