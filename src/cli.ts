@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { EXIT_CODES, X2Error, exitCodeOf, isX2Error } from './errors.js';
 import { VERSION } from './version.js';
 import type { Context } from './commands/context.js';
+import type { EventStream } from './output/events.js';
 
 type CommandName = 'convert' | 'plan' | 'fetch' | 'status' | 'abort' | 'reboot';
 
@@ -63,6 +64,7 @@ function commonOptions(cmd: Command): Command {
     .option('--config <file>', 'YAML file with any of these options (flags win)')
     .option('--work-dir <dir>', 'where artifacts and staged files go (default /var/lib/x2nestos)')
     .option('--json', 'print one JSON document on stdout')
+    .addOption(new Option('--events <format>', 'stream progress events on stdout, one JSON object per line; the last carries the --json document').choices(['jsonl']))
     .option('--log-file <file>', 'log file (default <work-dir>/x2nestos.log)')
     .addOption(new Option('--lang <lang>', 'message language').choices(['en', 'zh']));
 }
@@ -108,6 +110,8 @@ async function main(argv: string[]): Promise<number> {
   const { readRuntime } = await import('./effects/runtime.js');
   const runtime = readRuntime();
   let json = argv.includes('--json');
+  // Filled by createContext when --events jsonl (flag or config file) is in effect.
+  const machine: { events?: EventStream } = {};
   let ctx: Context | undefined;
   let command = 'convert';
   const controller = new AbortController();
@@ -135,8 +139,11 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         critical--;
       }
-    });
+    }, machine);
     json = ctx.options.json;
+    if (json && ctx.options.events !== undefined) {
+      throw new X2Error('usage', '--json and --events both write to stdout', { remedy: 'drop --json: the last --events line (type "result") carries the same document' });
+    }
     const commands = {
       convert: () => import('./commands/convert.js').then((m) => m.convert(ctx!)),
       plan: () => import('./commands/plan.js').then((m) => m.plan(ctx!)),
@@ -164,6 +171,11 @@ async function main(argv: string[]): Promise<number> {
   if (json) {
     const { emitJson } = await import('./output/emit.js');
     emitJson(command, exitCode, failure, ctx?.doc ?? {});
+  } else if (machine.events !== undefined || argv.some((a) => a === '--events' || a.startsWith('--events='))) {
+    // Also when the run failed before the context existed (a bad flag): the stream still ends in a result.
+    const { jsonDocument } = await import('./output/emit.js');
+    const { eventStream, resultEvent } = await import('./output/events.js');
+    (machine.events ?? eventStream(writeStdout)).emit(resultEvent(jsonDocument(command, exitCode, failure, ctx?.doc ?? {})));
   }
   return exitCode;
 }
@@ -186,6 +198,7 @@ async function createContext(
   runtime: import('./effects/runtime.js').Runtime,
   signal: AbortSignal,
   critical: Context['critical'],
+  machine: { events?: EventStream },
 ): Promise<Context> {
   const { loadOptions } = await import('./options/load.js');
   const { hostEffects } = await import('./effects/host.js');
@@ -199,7 +212,12 @@ async function createContext(
   const workDir = options.workDir ?? effects.defaultWorkDir;
   const log = fileLogger(options.logFile ?? path.join(workDir, 'x2nestos.log'));
   log.write(`x2nestos ${VERSION} ${name} (pid ${runtime.pid}${effects.sandboxed ? ', sandbox' : ''})`);
-  const reporter = createReporter({ fancy: runtime.fancy, quiet: false, log });
+  let reporter = createReporter({ fancy: runtime.fancy, quiet: false, log });
+  if (options.events === 'jsonl' && !options.json) {
+    const { eventStream, withEvents } = await import('./output/events.js');
+    machine.events = eventStream(writeStdout);
+    reporter = withEvents(reporter, machine.events);
+  }
   return {
     command: name,
     runtime,
@@ -220,6 +238,10 @@ async function createContext(
       return confirm({ message: question, default: false });
     },
   };
+}
+
+function writeStdout(text: string): void {
+  process.stdout.write(text);
 }
 
 main(process.argv.slice(2)).then(

@@ -3,9 +3,10 @@ import { EXIT_CODES, isX2Error, X2Error } from '../errors.js';
 import { VERSION } from '../version.js';
 import { JSON_SCHEMA_VERSION, errorJson, type JsonDocument } from './json.js';
 
-export function emitJson(command: string, exitCode: number, failure: unknown, fields: Record<string, unknown>): void {
+/** The document of a finished run (also the `document` of the --events jsonl `result` event). */
+export function jsonDocument(command: string, exitCode: number, failure: unknown, fields: Record<string, unknown>): JsonDocument {
   const error = failure === undefined ? undefined : isX2Error(failure) ? failure : new X2Error('internal', failure instanceof Error ? failure.message : String(failure));
-  const doc: JsonDocument = {
+  return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: 'x2nestos', version: VERSION },
     command,
@@ -15,5 +16,8 @@ export function emitJson(command: string, exitCode: number, failure: unknown, fi
     result: error ? (error.kind === 'internal' ? 'failed' : 'refused') : typeof fields.result === 'string' ? fields.result : 'done',
     ...(error ? { error: errorJson(error) } : {}),
   };
-  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
+
+export function emitJson(command: string, exitCode: number, failure: unknown, fields: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(jsonDocument(command, exitCode, failure, fields), null, 2) + '\n');
 }

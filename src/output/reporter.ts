@@ -5,9 +5,15 @@
  */
 import type { Logger } from './log.js';
 
+/** Where a transfer stands, for programs (--events jsonl); people read the detail text. */
+export interface Progress {
+  bytes: number;
+  total?: number;
+}
+
 export interface Reporter {
   /** Run one stage; `update` shows transient detail (download counters), throttled. */
-  step<T>(title: string, fn: (update: (detail: string) => void) => Promise<T>): Promise<T>;
+  step<T>(title: string, fn: (update: (detail: string, progress?: Progress) => void) => Promise<T>): Promise<T>;
   info(message: string): void;
   warn(message: string): void;
   /** A block of text for people (the plan, a final summary), as is. */
