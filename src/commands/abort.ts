@@ -2,11 +2,11 @@
 import { removeStaged } from '../stage/stage.js';
 import { clearState, kexecLoaded, readState } from '../stage/state.js';
 import { unloadKernel } from '../stage/load.js';
-import { acquireLock } from '../stage/lock.js';
+import { lockWorkDir } from '../stage/lock.js';
 import type { Context } from './context.js';
 
 export async function abort(ctx: Context): Promise<void> {
-  const lock = await acquireLock(ctx.workDir, ctx.runtime.pid, () => true);
+  const lock = await lockWorkDir(ctx.workDir);
   try {
     const state = await readState(ctx.workDir);
     const wasLoaded = await kexecLoaded(ctx.effects.fs);

@@ -4,7 +4,7 @@
  * verification; anything that fails after a load unloads it again.
  */
 import { X2Error } from '../errors.js';
-import { acquireLock } from '../stage/lock.js';
+import { lockWorkDir } from '../stage/lock.js';
 import { loadKernel, unloadKernel } from '../stage/load.js';
 import { removeStaged, stageFiles } from '../stage/stage.js';
 import { bootId, clearState, writeState } from '../stage/state.js';
@@ -22,7 +22,7 @@ export async function convert(ctx: Context): Promise<void> {
   if (!options.yes && !ctx.runtime.stdinIsTTY) {
     throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes to convert without asking (or `x2nestos plan` to only look)' });
   }
-  const lock = await acquireLock(ctx.workDir, ctx.runtime.pid, isAlive);
+  const lock = await lockWorkDir(ctx.workDir);
   try {
     const prepared = await prepare(ctx, 'convert');
     const first = prepared.result.plan;
@@ -111,13 +111,4 @@ async function confirmConversion(ctx: Context, device: string, installerName: st
   if (ctx.options.yes) return;
   const ok = await ctx.confirm(`Erase ${device} (${installerName}) and install NestOS? Type the disk name (${device}) to confirm:`, device);
   if (!ok) throw new X2Error('declined', 'not confirmed; nothing was changed', { remedy: 'run again and type the disk name, or pass --yes' });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

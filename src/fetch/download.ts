@@ -10,12 +10,14 @@ import { X2Error } from '../errors.js';
 import { commitFile } from '../effects/files.js';
 import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '../release/types.js';
-import { lockFile } from './lock.js';
+import { pidLock } from '../effects/pid-lock.js';
 import { reclaimer } from './memory.js';
 import { DEFAULT_RETRY_POLICY, TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
 import { fileSource, httpSource, isRemote, messageOf, type ByteSource, type Extent } from './source.js';
 import { hashRange } from './verify.js';
+
+const WRITER_REMEDY = 'wait for it to finish, or give this run its own --work-dir';
 
 export interface FetchProgress {
   role: string;
@@ -42,7 +44,7 @@ const RESERVED_SUFFIXES = ['.part', '.lock', '.sha256'];
 export async function fetchArtifact(ref: ArtifactRef, dir: string, deps: FetchDeps): Promise<LocalArtifact> {
   const target = path.join(dir, checkedName(ref.name));
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const lock = await lockFile(target);
+  const lock = await pidLock(`${target}.lock`, target, WRITER_REMEDY);
   try {
     if (ref.isoExtent && ref.sha256Source === 'iso' && ref.sha256) {
       return await fetchFromVerifiedIso(ref, ref.isoExtent, ref.sha256, target, deps);
@@ -130,7 +132,7 @@ async function fetchFromVerifiedIso(ref: ArtifactRef, extent: Extent, isoSha256:
   if (isRemote(ref.location)) {
     const isoRef: ArtifactRef = { role: ref.role, location: ref.location, name: isoFileName(ref.location), sha256: isoSha256, sha256Source: 'iso' };
     const isoTarget = path.join(dir, isoRef.name);
-    const lock = await lockFile(isoTarget);
+    const lock = await pidLock(`${isoTarget}.lock`, isoTarget, WRITER_REMEDY);
     try {
       isoPath = (await fetchWhole(isoRef, isoTarget, deps, 'iso')).path;
     } finally {

@@ -187,7 +187,7 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
       writeFileSync(path.join(work, 'lock'), `${process.pid}\n`);
       const r = await run([...base(), '--yes'], { sandbox });
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/another x2nestos \(pid \d+\) is working/);
+      expect(r.stderr).toMatch(/the work directory .* is in use by another x2nestos \(pid \d+\)/);
     });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * `<file>.lock`: at most one writer per artifact name, whether the other writer is another process
- * (two runs sharing a work directory) or this one. The lock holds the writer's pid so a lock left
- * by a killed run is recognised as stale and taken over.
+ * A lock file holding its owner's pid: one x2nestos per work directory, and at most one writer per
+ * artifact (`<file>.lock`), whether the other writer is another process or this one. A lock whose
+ * process is gone (a killed run) is recognised as stale and taken over.
  */
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,8 +11,8 @@ export interface FileLock {
   release(): Promise<void>;
 }
 
-export async function lockFile(target: string): Promise<FileLock> {
-  const lockPath = `${target}.lock`;
+/** Take `lockPath`; `what` names the thing it guards in the refusal ("the work directory /x"). */
+export async function pidLock(lockPath: string, what: string, remedy: string): Promise<FileLock> {
   // The pid is written under a private name and linked into place, so a lock is never seen empty.
   const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
   await writeFile(mine, `${process.pid}\n`, { mode: 0o600 });
@@ -29,8 +29,8 @@ export async function lockFile(target: string): Promise<FileLock> {
         await rm(lockPath, { force: true });
         continue;
       }
-      throw new X2Error('precondition', `${target} is being written by another x2nestos${Number.isInteger(holder) ? ` (pid ${holder})` : ''}`, {
-        remedy: `wait for it to finish, or give this run its own --work-dir (delete ${lockPath} if no x2nestos is running)`,
+      throw new X2Error('precondition', `${what} is in use by another x2nestos${Number.isInteger(holder) ? ` (pid ${holder})` : ''}`, {
+        remedy: `${remedy} (delete ${lockPath} if no x2nestos is running)`,
       });
     }
   } finally {
