@@ -1,10 +1,10 @@
+import { caught } from '../../support/caught.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeHttp } from '../../../src/effects/http-node.js';
-import { X2Error } from '../../../src/errors.js';
 import { fetchArtifact, type FetchDeps, type FetchProgress } from '../../../src/fetch/download.js';
 import type { ArtifactRef } from '../../../src/release/types.js';
 import { startServer, type TestServer } from './server.js';
@@ -22,14 +22,6 @@ function ref(file: string, extra: Partial<ArtifactRef> = {}): ArtifactRef {
   return { role: 'rootfs', location: server.url(`/${file}`), name: file, sha256: sha(body), sha256Source: 'stream', ...extra };
 }
 
-async function caught(p: Promise<unknown>): Promise<X2Error> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(X2Error);
-  return error as X2Error;
-}
 
 beforeAll(async () => {
   server = await startServer();

@@ -1,10 +1,10 @@
+import { caught } from '../../support/caught.js';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X2Error } from '../../../src/errors.js';
 import { checkBuildIds, sha256File } from '../../../src/fetch/verify.js';
 
 let tmp: string;
@@ -35,14 +35,6 @@ const initramfs = (name: string, build?: string) =>
 const rootfs = (name: string, build?: string) =>
   cpioImage(name, { 'root.squashfs': randomBytes(4096), ...(build ? { 'etc/nestos-live-rootfs': `${build}\n` } : {}) }, false);
 
-async function caught(p: Promise<unknown>): Promise<X2Error> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(X2Error);
-  return error as X2Error;
-}
 
 describe('checkBuildIds', () => {
   it('accepts an initramfs and rootfs of the same build', async () => {

@@ -1,3 +1,4 @@
+import { caught } from '../../support/caught.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,14 +22,6 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function caught(p: Promise<unknown>): Promise<X2Error> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(X2Error);
-  return error as X2Error;
-}
 
 /** A release from local source files, some pinned (verified), the rootfs not. */
 async function sourceRelease(pinRootfs: boolean): Promise<ResolvedRelease> {

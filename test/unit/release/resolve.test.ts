@@ -1,3 +1,4 @@
+import { caught } from '../../support/caught.js';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -5,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeHttp } from '../../../src/effects/http-node.js';
-import { X2Error } from '../../../src/errors.js';
 import { fetchRelease } from '../../../src/fetch/download.js';
 import { optionsSchema, type OptionsInput } from '../../../src/options/schema.js';
 import { writeReleaseDir } from '../../../src/release/release-dir.js';
@@ -35,14 +35,6 @@ let tmp: string;
 const options = (input: OptionsInput) => optionsSchema.parse({ streamBaseUrl: server.url('/streams/'), ...input });
 const resolve = (input: OptionsInput, arch = 'x86_64') => resolveRelease(options(input), { http, arch, cwd: tmp });
 
-async function caught(p: Promise<unknown>): Promise<X2Error> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(X2Error);
-  return error as X2Error;
-}
 
 /** A stream document in the published shape, with locations relative to the stream URL. */
 function streamDoc(withPxe = true) {
