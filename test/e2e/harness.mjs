@@ -29,6 +29,7 @@ export class ScenarioContext {
     this.scratch = path.join(this.runDir, 'scratch');
     this.scratchUrlPath = `/scratch/${this.id}`;
     this.transcripts = 0;
+    this.mounts = [];
   }
 
   /** Adds a timing figure (seconds) to the scenario's report. */
@@ -38,7 +39,7 @@ export class ScenarioContext {
 
   /** Serves TEXT at /scratch/<scenario>/<name>; returns the URL a guest uses. */
   async publish(name, text) {
-    await mkdir(this.scratch, { recursive: true });
+    await mkdir(path.dirname(path.join(this.scratch, name)), { recursive: true });
     await writeFile(path.join(this.scratch, name), text);
     this.server.mount(this.scratchUrlPath, this.scratch);
     return `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}`;
@@ -59,7 +60,9 @@ export class ScenarioContext {
       disks,
       memMiB,
       serverPort: this.server.port,
+      // The yum-family image has a static address and no DHCP client (images/build-image.sh).
       guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',
+      ipv6: image !== 'openeuler2203',
     });
     this.guests.push(guest);
     await guest.start();
@@ -155,24 +158,99 @@ export class ScenarioContext {
   async finishUntouched(guest, { dataDisk = true } = {}) {
     const exit = await guest.powerOff();
     assert.ok(!exit.timedOut, `${guest.name}: did not power off`);
-    const system = guest.overlays[0];
-    for (const [skipMiB, label] of [[0, 'first 2 MiB (protective MBR, GPT, BIOS boot partition)'], [4095, 'last MiB (backup GPT)']]) {
-      const [base, now] = await Promise.all([hashRange(system.base, skipMiB, skipMiB === 0 ? 2 : 1), hashRange(system.overlay, skipMiB, skipMiB === 0 ? 2 : 1)]);
-      assert.equal(now, base, `system disk changed in its ${label}`);
-    }
-    const inspection = await this.inspect(guest, 0);
-    assert.equal(inspection.nestos, false, 'the system disk was converted');
-    assert.deepEqual(inspection.partitions.map((p) => p.label), ['bios', 'hostroot'], 'system disk partitions');
+    await this.expectSystemDiskIntact(guest);
     if (dataDisk) {
       assert.ok(await sameAsBase(guest.overlays[1].overlay, guest.overlays[1].base), 'the data disk HOSTDISK2 is not byte-for-byte unchanged');
     }
   }
 
+  /** The system disk of a stopped guest is still the old host's: same GPT regions, no NestOS. */
+  async expectSystemDiskIntact(guest) {
+    const system = guest.overlays[0];
+    const lastMiB = (await virtualSize(system.base)) / 2 ** 20 - 1;
+    for (const [skipMiB, countMiB, label] of [[0, 2, 'first 2 MiB (protective MBR, GPT, BIOS boot partition)'], [lastMiB, 1, 'last MiB (backup GPT)']]) {
+      const [base, now] = await Promise.all([hashRange(system.base, skipMiB, countMiB), hashRange(system.overlay, skipMiB, countMiB)]);
+      assert.equal(now, base, `system disk changed in its ${label}`);
+    }
+    const inspection = await this.inspect(guest, 0);
+    assert.equal(inspection.nestos, false, 'the system disk was converted');
+    assert.deepEqual(inspection.partitions.map((p) => p.label), ['bios', 'hostroot'], 'system disk partitions');
+  }
+
   async cleanup() {
     for (const guest of this.guests) await guest.cleanup({ removeAll: false });
     this.server.unmount(this.scratchUrlPath);
+    for (const prefix of this.mounts) this.server.unmount(prefix);
+    this.server.clearFaults(this.scratchUrlPath);
     if (!this.keep) await rm(this.scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs a conversion that is expected to succeed and returns the inspection of disk DISKINDEX after
+ * the VM powered off. Exit 0, or 255 when the switch cut the SSH session, are both fine.
+ */
+ScenarioContext.prototype.convert = async function convert(guest, args, { diskIndex = 0, timeoutMs } = {}) {
+  const since = Date.now();
+  const result = await this.x2nestos(guest, convertArgs(args));
+  assert.ok(
+    result.code === 0 || (result.code === 255 && !result.timedOut),
+    `x2nestos exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-3000)}`,
+  );
+  this.time('x2nestos-run', result.seconds);
+  const inspection = await this.waitForConversion(guest, { diskIndex, since, timeoutMs });
+  return { result, inspection };
+};
+
+/**
+ * Runs a conversion that must be refused with exit code CODE; checks that nothing was loaded.
+ */
+ScenarioContext.prototype.expectRefusal = async function expectRefusal(guest, args, code, label) {
+  const result = await this.x2nestos(guest, convertArgs(args));
+  assert.equal(result.code, code, `${label}: expected exit ${code}, got ${result.code}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-2000)}`);
+  assert.ok(result.stderr.trim().length > 0, `${label}: refused without a message on stderr`);
+  assert.ok(guest.running, `${label}: the VM stopped after a refusal`);
+  await this.expectNothingLoaded(guest, label);
+  return result;
+};
+
+/**
+ * Serves RELEASE a second time under /scratch/<scenario>/<name>/ with its own stream document, so
+ * faults injected there (drops, tampering) cannot disturb scenarios running in parallel.
+ * Returns { streamBaseUrl, urlOf(artifact) }.
+ */
+ScenarioContext.prototype.mirror = async function mirror(release, name) {
+  const prefix = `${this.scratchUrlPath}/${name}`;
+  const base = `${GUEST_BASE_URL}${prefix}`;
+  const document = (await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8')).split(release.baseUrl + '/').join(base + '/');
+  await this.publish(`${name}-streams/${release.stream}.json`, document);
+  this.server.mount(prefix, release.dir);
+  this.mounts.push(prefix);
+  const urlPath = (artifact) => `${prefix}/${path.basename(release.artifacts[artifact].file)}`;
+  return { streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`, urlPath, url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}` };
+};
+
+/** Parses a NetworkManager keyfile into { section: { key: value } }. */
+export function parseKeyfile(text) {
+  const sections = {};
+  let current = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      current = sections[header[1]] ??= {};
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (current && eq > 0) current[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return sections;
+}
+
+async function virtualSize(image) {
+  const result = await runOk('qemu-img', ['info', '--output=json', image]);
+  return JSON.parse(result.stdout)['virtual-size'];
 }
 
 /** sha256 of COUNTMIB MiB starting at SKIPMIB MiB of a disk image's guest-visible content. */

@@ -127,6 +127,6 @@ export async function ensureRelease(spec) {
 export async function inspectBinary(file = path.join(REPO_DIR, 'dist/x2nestos-linux-x64')) {
   if (!existsSync(file)) return { file, exists: false, placeholder: true, version: null };
   const version = await runOk(file, ['--version'], { timeoutMs: 60_000 }).then((r) => r.stdout.trim(), (e) => String(e.message));
-  const help = await runOk(file, ['--help'], { timeoutMs: 60_000 }).then((r) => r.stdout, () => '');
+  const help = await runOk(file, ['convert', '--help'], { timeoutMs: 60_000 }).then((r) => r.stdout, () => '');
   return { file, exists: true, placeholder: !/--ignition/.test(help), version };
 }

@@ -24,6 +24,7 @@ const SSH_OPTIONS = [
 export function run(cmd, args, { timeoutMs = 120_000, input, cwd } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    if (child.pid) liveGroups.add(child.pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -43,6 +44,7 @@ export function run(cmd, args, { timeoutMs = 120_000, input, cwd } = {}) {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      liveGroups.delete(child.pid);
       resolve({ code, signal, stdout, stderr, timedOut });
     });
     if (input !== undefined) child.stdin.end(input);
@@ -72,11 +74,12 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-// QEMU runs in its own process group (so a timeout can kill socat children too); nothing would stop
-// it when this process dies, so every live guest is killed on exit and on SIGINT/SIGTERM.
-const liveGuests = new Set();
+// QEMU and every helper run in their own process group (so a timeout kills socat, debootstrap's
+// children, ...); nothing would stop them when this process dies, so every live group is killed on
+// exit and on SIGINT/SIGTERM.
+const liveGroups = new Set();
 process.on('exit', () => {
-  for (const pid of liveGuests) {
+  for (const pid of liveGroups) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
@@ -86,7 +89,7 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping ${liveGuests.size} guest(s)`);
+    console.error(`\n${signal}: stopping ${liveGroups.size} process group(s)`);
     process.exit(130);
   });
 }
@@ -95,7 +98,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * @typedef {{ base: string, serial: string }} DiskSpec  base = cached qcow2 image; serial → /dev/disk/by-id/virtio-<serial>
  * @typedef {{
  *   name: string, runDir: string, image: { dir: string, disk: string, kernel: string, initrd: string, cmdline: string, key: string },
- *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string,
+ *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string, ipv6?: boolean,
  * }} GuestOptions
  */
 
@@ -116,14 +119,16 @@ export class Guest {
 
   /** Creates the overlays and starts QEMU. Does not wait for the guest to boot. */
   async start() {
-    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '' } = this.options;
+    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', ipv6 = true } = this.options;
     await mkdir(this.runDir, { recursive: true });
     for (const disk of this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
     }
     this.sshPort = await freePort();
     const netdev = [
-      'user,id=n0,restrict=on',
+      // slirp's DHCP server cannot be switched off; ipv6=off at least stops its router
+      // advertisements, so a statically configured guest gets no dynamic address at all.
+      `user,id=n0,restrict=on${ipv6 ? '' : ',ipv6=off'}`,
       `hostfwd=tcp:127.0.0.1:${this.sshPort}-${guestAddress}:22`,
       `guestfwd=tcp:10.0.2.100:80-cmd:socat STDIO TCP:127.0.0.1:${serverPort}`,
     ].join(',');
@@ -148,7 +153,7 @@ export class Guest {
     this.startedAt = Date.now();
     const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.process = child;
-    liveGuests.add(child.pid);
+    liveGroups.add(child.pid);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -158,7 +163,7 @@ export class Guest {
         resolve(this.exitInfo);
       });
       child.on('exit', (code, signal) => {
-        liveGuests.delete(child.pid);
+        liveGroups.delete(child.pid);
         this.exitInfo = { code, signal, output, at: Date.now() };
         resolve(this.exitInfo);
       });

@@ -186,12 +186,12 @@ async function runScenario(scenario, shared) {
   log(`${scenario.id}: start — ${scenario.title}`);
   try {
     if (scenario.needsBinary && shared.binary.placeholder) {
-      throw new Error(`${shared.binary.file} ${shared.binary.exists ? 'cannot convert yet (its --help has no --ignition)' : 'is missing: run ./build.sh'}`);
+      throw new Error(`${shared.binary.file} ${shared.binary.exists ? 'cannot convert yet (its `convert --help` has no --ignition)' : 'is missing: run ./build.sh'}`);
     }
     await scenario.run(ctx);
   } catch (error) {
     result = 'failed';
-    note = String(error?.message ?? error).split('\n')[0].slice(0, 160);
+    note = String(error?.message ?? error).replace(/\s+/g, ' ').slice(0, 200);
     await writeFile(path.join(runDir, 'failure.txt'), String(error?.stack ?? error));
     log(`${scenario.id}: FAILED: ${error?.stack ?? error}`);
   } finally {
@@ -199,7 +199,7 @@ async function runScenario(scenario, shared) {
   }
   const seconds = (Date.now() - started) / 1000;
   log(`${scenario.id}: ${result} in ${seconds.toFixed(0)} s`);
-  return { id: scenario.id, title: scenario.title, result, seconds, note, timings: ctx.timings };
+  return { id: scenario.id, title: scenario.title, result, seconds, note: note || ctx.note || '', timings: ctx.timings };
 }
 
 async function pruneRuns(dir, keep) {

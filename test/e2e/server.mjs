@@ -176,9 +176,11 @@ export async function startServer({ port = 0 } = {}) {
     tamper(urlPath, offsets = [0]) {
       tampers.set(urlPath, new Set(offsets));
     },
-    clearFaults() {
-      drops.clear();
-      tampers.clear();
+    /** Clears every fault, or only those on paths under PREFIX. */
+    clearFaults(prefix) {
+      for (const map of [drops, tampers]) {
+        for (const key of [...map.keys()]) if (!prefix || key === prefix || key.startsWith(prefix + '/')) map.delete(key);
+      }
     },
     /** Log entries for one path (exact) or matching a RegExp. */
     requests(match) {

@@ -3,10 +3,11 @@
 #
 #   build-image.sh --name debian12|openeuler2203|datadisk --out DIR [--deb-cache DIR] [--mirror URL]
 #
-# DIR receives: disk.qcow2 (GPT: 1 MiB BIOS boot + ext4 root labelled `hostroot`), vmlinuz and
-# initrd.img for QEMU's direct kernel boot, cmdline (the kernel command line), id_ed25519(.pub) (root's
-# SSH key) and meta.json. `datadisk` is a second disk with a GPT and an ext4 partition holding a marker
-# file: the "other disk" of the refusal and --disk scenarios.
+# DIR receives: disk.qcow2 (10 GiB virtual, as NestOS wants >= 8 GiB; GPT: 1 MiB BIOS boot + ext4 root
+# labelled `hostroot`), vmlinuz and initrd.img for QEMU's direct kernel boot, cmdline (the kernel
+# command line), id_ed25519(.pub) (root's SSH key) and meta.json. `datadisk` is a second 10 GiB disk
+# with a GPT and an ext4 partition holding a marker file: the "other disk" of the refusal and --disk
+# scenarios.
 #
 # Why direct kernel boot: no bootloader has to be installed into an image file (that would need loop
 # devices on the build machine); the guest still has its own kernel, modules and initramfs, and
@@ -35,6 +36,16 @@ started=$(date +%s)
 
 log() { printf '[build-image %s] %s\n' "$name" "$*" >&2; }
 
+# debootstrap mounts /proc (and sometimes /sys) in the target and its clean-up can fail ("target is
+# busy"): never leave a mount behind, and never copy one into the image.
+unmount_under() {
+  local dir
+  dir=$(realpath "$1" 2>/dev/null) || return 0
+  awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+}
+trap 'unmount_under "$tmp"' EXIT
+
 # GPT disk file with partition 1 = BIOS boot (1 MiB), partition 2 = ext4 from ROOT_DIR (label LABEL),
 # filling the rest. mkfs.ext4 writes straight into the partition's range of the image file.
 make_disk() {
@@ -55,7 +66,7 @@ if [ "$name" = datadisk ]; then
   mkdir -p "$tmp/data"
   printf 'x2nestos e2e data disk: must stay byte-for-byte unchanged unless a scenario converts it\n' \
     >"$tmp/data/MARKER"
-  make_disk "$tmp/disk.raw" 1024 hostdata "$tmp/data"
+  make_disk "$tmp/disk.raw" 10240 hostdata "$tmp/data"
   rm -rf "$tmp/data"
   qemu-img convert -f raw -O qcow2 "$tmp/disk.raw" "$tmp/disk.qcow2"
   rm -f "$tmp/disk.raw"
@@ -79,6 +90,7 @@ if [ -n "$deb_cache" ]; then mkdir -p "$deb_cache"; cache_args=(--cache-dir="$(r
 log "debootstrap bookworm from $mirror"
 debootstrap --variant=minbase "${cache_args[@]}" --include="$include" bookworm "$root" "$mirror" \
   >"$tmp/debootstrap.log" 2>&1 || { tail -30 "$tmp/debootstrap.log" >&2; exit 1; }
+unmount_under "$root"
 
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
@@ -213,7 +225,8 @@ fi
 
 rm -rf "$root/var/cache/debconf/"*-old "$root/var/log/"*.log "$root/tmp/"*
 log "make disk"
-make_disk "$tmp/disk.raw" 4096 hostroot "$root"
+unmount_under "$root"
+make_disk "$tmp/disk.raw" 10240 hostroot "$root"
 qemu-img convert -f raw -O qcow2 "$tmp/disk.raw" "$tmp/disk.qcow2"
 rm -f "$tmp/disk.raw"
 rm -rf "$root"

@@ -1,0 +1,24 @@
+// Issue 3, scenario 3, older release line: a 22.03-era release (installer 0.16 rules, stream
+// `stable`) converts. The newest line (0.20, 2403-LTS) is what apt-url and yum-static convert.
+// Installer 0.16 knows no `secure-ipl` and dies on unknown keys: the tool must write only keys valid
+// in every shipped version.
+import { destinationConfig } from '../ignition.mjs';
+import { assert } from '../harness.mjs';
+
+export const id = 'old-line';
+export const title = 'older release line: stream stable, installer 0.16 rules → converted';
+
+export async function run(ctx) {
+  const release = ctx.releases.r16;
+  const destination = destinationConfig(id, ctx.nestKey);
+  const guest = await ctx.boot({ image: 'debian12' });
+  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
+  await ctx.installBinary(guest);
+  const { inspection } = await ctx.convert(guest, [
+    '--ignition', '/root/dest.ign',
+    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
+  ]);
+  await ctx.expectConverted(guest, inspection, { destination, installer: '0.16' });
+  assert.equal(inspection.installer.build, release.build, 'live system build');
+  assert.ok(!('secure-ipl' in (inspection.installer.config ?? {})), 'secure-ipl must never be written');
+}
