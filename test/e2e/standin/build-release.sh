@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# Builds a stand-in NestOS release: the artifacts x2nestos downloads (stream
+# document, live kernel / initramfs / rootfs, ISO, metal image), made from
+# Debian's kernel, busybox and the real Ignition 2.14, small enough to boot
+# under QEMU TCG in seconds. See README.md for what the live system does.
+#
+#   build-release.sh --out DIR --build BUILD_ID --installer 0.16|0.20
+#                    --base-url URL --stream STREAM [--rootfs-pad-mib N]
+#
+# Outputs are cached under test/e2e/.work/releases/<build>/<key>/, keyed by a
+# hash of every input (these scripts, the arguments, kernel, Ignition and
+# busybox), then copied into DIR; a re-run with the same inputs is instant.
+# STANDIN_KERNEL_SOURCE=host|deb|auto picks the kernel: /boot + /lib/modules
+# of this machine, or linux-image-amd64's .deb fetched with apt-get download.
+set -euo pipefail
+
+STANDIN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK_DIR=${X2NESTOS_E2E_WORK:-$(dirname "$STANDIN_DIR")/.work}
+IGNITION_BIN=/usr/lib/dracut/modules.d/30ignition/ignition
+ARCH=x86_64
+# What QEMU guests need: virtio, SCSI/SATA/NVMe disks, e1000, the live root's
+# filesystems (squashfs on loop under overlay) and the metal image's (ext4).
+MODULES='virtio_pci virtio_blk virtio_net virtio_scsi sd_mod ahci ata_piix nvme e1000 loop squashfs overlay ext4 vfat'
+INSTALLER_KEYS='dest-device ignition-file ignition-url ignition-hash image-url image-file stream architecture platform console append-karg delete-karg copy-network network-dir save-partlabel save-partindex offline insecure insecure-ignition stream-base-url preserve-on-error fetch-retries'
+
+log() { printf 'build-release: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+	sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+	exit 2
+}
+
+parse_args() {
+	OUT='' BUILD='' INSTALLER='' BASE_URL='' STREAM='' PAD_MIB=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--out) OUT=$2 ;;
+		--build) BUILD=$2 ;;
+		--installer) INSTALLER=$2 ;;
+		--base-url) BASE_URL=${2%/} ;;
+		--stream) STREAM=$2 ;;
+		--rootfs-pad-mib) PAD_MIB=$2 ;;
+		-h | --help) usage ;;
+		*) die "unknown argument $1" ;;
+		esac
+		shift 2 || usage
+	done
+	if [ -z "$OUT" ] || [ -z "$BUILD" ] || [ -z "$BASE_URL" ] || [ -z "$STREAM" ]; then usage; fi
+	case $INSTALLER in 0.16 | 0.20) ;; *) die "--installer must be 0.16 or 0.20" ;; esac
+	case $BUILD in *[!A-Za-z0-9._-]*) die "--build may only hold letters, digits, '.', '_' and '-'" ;; esac
+	case $PAD_MIB in *[!0-9]* | '') die "--rootfs-pad-mib takes a number of MiB" ;; esac
+}
+
+require_tools() {
+	local tool missing=
+	for tool in busybox cpio mksquashfs sgdisk mkfs.ext4 mkfs.vfat mmd mcopy xorriso xz gzip sha256sum modprobe depmod ldd; do
+		command -v "$tool" >/dev/null || missing="$missing $tool"
+	done
+	[ -x "$IGNITION_BIN" ] || missing="$missing ignition"
+	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dosfstools e2fsprogs mtools xorriso xz-utils kmod)"
+	ldd "$(command -v busybox)" >/dev/null 2>&1 && die "busybox is dynamically linked: install busybox-static"
+	return 0
+}
+
+# ------------------------------------------------------------------ kernel
+
+kernel_from_host() {
+	local vmlinuz ver
+	for vmlinuz in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
+		ver=${vmlinuz#/boot/vmlinuz-}
+		if [ -r "$vmlinuz" ] && [ -e "/lib/modules/$ver/modules.dep" ]; then
+			KVER=$ver VMLINUZ=$vmlinuz MODROOT=/
+			return 0
+		fi
+	done
+	return 1
+}
+
+# CI machines may boot another kernel and have none in /boot: fetch Debian's
+# current linux-image package and unpack it (no install, no postinst).
+kernel_from_deb() {
+	local dir=$WORK_DIR/kernel pkg deb root
+	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+	root=$dir/$pkg
+	if [ ! -d "$root" ]; then
+		mkdir -p "$dir"
+		log "fetching $pkg with apt-get download"
+		(cd "$dir" && apt-get download -q "$pkg" >&2)
+		deb=$(ls "$dir/${pkg}"_*.deb | head -n1)
+		rm -rf "$root.tmp"
+		dpkg-deb -x "$deb" "$root.tmp"
+		ver=$(ls "$root.tmp/lib/modules" 2>/dev/null || ls "$root.tmp/usr/lib/modules")
+		[ -d "$root.tmp/lib/modules" ] || { mkdir -p "$root.tmp/lib" && mv "$root.tmp/usr/lib/modules" "$root.tmp/lib/"; }
+		depmod -b "$root.tmp" "$ver"
+		mv "$root.tmp" "$root"
+		rm -f "$deb"
+	fi
+	KVER=$(ls "$root/lib/modules")
+	VMLINUZ=$root/boot/vmlinuz-$KVER MODROOT=$root
+}
+
+find_kernel() {
+	case ${STANDIN_KERNEL_SOURCE:-auto} in
+	host) kernel_from_host || die "no readable /boot/vmlinuz-* with /lib/modules/<version>" ;;
+	deb) kernel_from_deb ;;
+	auto) kernel_from_host || kernel_from_deb ;;
+	*) die "STANDIN_KERNEL_SOURCE must be host, deb or auto" ;;
+	esac
+	log "kernel $KVER ($VMLINUZ)"
+}
+
+# ------------------------------------------------------------------- cache
+
+cache_key() {
+	{
+		printf '%s\n' "$BUILD" "$INSTALLER" "$BASE_URL" "$STREAM" "$PAD_MIB" "$KVER"
+		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" | cut -d' ' -f1
+		(cd "$STANDIN_DIR" && cat build-release.sh live/*)
+	} | sha256sum | cut -c1-16
+}
+
+artifact_names() {
+	KERNEL_NAME=nestos-$BUILD-live-kernel-$ARCH
+	INITRAMFS_NAME=nestos-$BUILD-live-initramfs.$ARCH.img
+	ROOTFS_NAME=nestos-$BUILD-live-rootfs.$ARCH.img
+	ISO_NAME=nestos-$BUILD-live.$ARCH.iso
+	METAL_NAME=nestos-$BUILD-metal.$ARCH.raw
+}
+
+# ------------------------------------------------------------- helpers
+
+# Stable GUIDs per build, so two builds of the same id are identical.
+guid_for() {
+	printf '%s %s' "$BUILD" "$1" | sha256sum | awk '{ s = toupper($1); print substr(s,1,8) "-" substr(s,9,4) "-" substr(s,13,4) "-" substr(s,17,4) "-" substr(s,21,12) }'
+}
+
+copy_with_libs() {
+	local src=$1 root=$2 dest=$3 lib
+	install -D -m 0755 "$src" "$root$dest"
+	for lib in $(ldd "$src" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+install_busybox() {
+	local root=$1 applet
+	install -D -m 0755 "$(command -v busybox)" "$root/bin/busybox"
+	for applet in $(busybox --list-full); do
+		case $applet in sbin/init | linuxrc | bin/busybox) continue ;; esac
+		mkdir -p "$root/$(dirname "$applet")"
+		ln -sf /bin/busybox "$root/$applet"
+	done
+}
+
+# newc cpio of a directory, owned by root, member order given by the caller.
+cpio_of() {
+	(cd "$1" && cpio -o -H newc -R 0:0 --reproducible --quiet)
+}
+
+sign() {
+	printf 'nestos-standin-signature sha256 %s\n' "$(sha256sum "$1" | cut -d' ' -f1)" >"$1.sig"
+}
+
+# --------------------------------------------------------------- metal image
+
+# GPT like NestOS's: BIOS-BOOT, EFI-SYSTEM (vfat), boot (ext4, BLS entry and
+# ignition.firstboot, which the installer edits), root (ext4).
+build_metal_image() {
+	local t=$STAGE/metal boot_uuid root_uuid raw=$STAGE/$METAL_NAME
+	mkdir -p "$t/boot/loader/entries" "$t/boot/grub2" "$t/root" "$t/efi"
+	boot_uuid=$(guid_for boot-fs | tr A-F a-f)
+	root_uuid=$(guid_for root-fs | tr A-F a-f)
+
+	cat >"$t/boot/loader/entries/ostree-1-nestos.conf" <<-EOF
+		title NestOS For Container $BUILD (ostree:0)
+		version 1
+		linux /ostree/nestos-$BUILD/vmlinuz-$KVER
+		initrd /ostree/nestos-$BUILD/initramfs-$KVER.img
+		options mitigations=auto,nosmt ignition.platform.id=metal \$ignition_firstboot ostree=/ostree/boot.1/nestos/$BUILD/0 root=UUID=$root_uuid rw boot=UUID=$boot_uuid
+	EOF
+	printf '# Remove this file to prevent Ignition from running on the next boot.\n' >"$t/boot/ignition.firstboot"
+	printf '# stand-in: grub reads ignition.firstboot and the BLS entries\n' >"$t/boot/grub2/grub.cfg"
+	printf 'build=%s\n' "$BUILD" >"$t/boot/.nestos-standin-image"
+	mkdir -p "$t/root/ostree/deploy/nestos/deploy/$BUILD.0/usr/lib"
+	printf 'NAME="NestOS"\nID=nestos\nVERSION_ID=%s\nVARIANT_ID=nestos-standin\n' "$BUILD" \
+		>"$t/root/ostree/deploy/nestos/deploy/$BUILD.0/usr/lib/os-release"
+	printf '# stand-in EFI loader config\n' >"$t/efi/grub.cfg"
+
+	mkfs.ext4 -q -F -L boot -U "$boot_uuid" -d "$t/boot" -E root_owner=0:0 "$t/boot.img" 64M >/dev/null
+	mkfs.ext4 -q -F -L root -U "$root_uuid" -d "$t/root" -E root_owner=0:0 "$t/root.img" 48M >/dev/null
+	mkfs.vfat -n EFI-SYSTEM -i "$(printf '%s' "$BUILD" | sha256sum | cut -c1-8)" -C "$t/efi.img" 32768 >/dev/null
+	MTOOLS_SKIP_CHECK=1 mmd -i "$t/efi.img" ::/EFI ::/EFI/nestos
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/grub.cfg" ::/EFI/nestos/grub.cfg
+
+	truncate -s 147M "$raw"
+	sgdisk -Z "$raw" >/dev/null
+	sgdisk -U "$(guid_for disk)" \
+		-n 1:1M:+1M -t 1:EF02 -c 1:BIOS-BOOT -u "1:$(guid_for p1)" \
+		-n 2:2M:+32M -t 2:EF00 -c 2:EFI-SYSTEM -u "2:$(guid_for p2)" \
+		-n 3:34M:+64M -t 3:8300 -c 3:boot -u "3:$(guid_for p3)" \
+		-n 4:98M:+48M -t 4:8300 -c 4:root -u "4:$(guid_for p4)" "$raw" >/dev/null
+	dd if="$t/efi.img" of="$raw" bs=1M seek=2 conv=notrunc,sparse status=none
+	dd if="$t/boot.img" of="$raw" bs=1M seek=34 conv=notrunc,sparse status=none
+	dd if="$t/root.img" of="$raw" bs=1M seek=98 conv=notrunc,sparse status=none
+	# CRC32 check: the xz decoder in busybox (the live installer) reads it for sure.
+	xz -T1 -6 --check=crc32 -c "$raw" >"$raw.xz"
+	sign "$raw"
+	sign "$raw.xz"
+	rm -rf "$t"
+}
+
+# ---------------------------------------------------------------- rootfs
+
+build_live_root() {
+	local root=$STAGE/liveroot
+	mkdir -p "$root"/{proc,sys,dev,run,tmp,mnt,root,var/tmp,etc/nestos,etc/NetworkManager/system-connections,etc/selinux,etc/nestos-standin}
+	install_busybox "$root"
+	install -D -m 0755 "$STANDIN_DIR/live/live-init" "$root/sbin/init"
+	install -D -m 0755 "$STANDIN_DIR/live/installer" "$root/usr/libexec/nestos-installer-service"
+	install -D -m 0644 "$STANDIN_DIR/live/common.sh" "$root/usr/lib/nestos-standin/common.sh"
+	install -D -m 0644 "$STANDIN_DIR/live/installer-yaml.awk" "$root/usr/lib/nestos-standin/installer-yaml.awk"
+	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
+	copy_with_libs "$(command -v sgdisk)" "$root" /usr/sbin/sgdisk
+	printf '%s\n' "$BUILD" >"$root/etc/nestos-standin/build"
+	printf '%s\n' "$INSTALLER" >"$root/etc/nestos-standin/installer-version"
+	printf 'NAME="NestOS"\nID=nestos\nVERSION_ID=%s\nVARIANT="live (stand-in)"\n' "$BUILD" >"$root/etc/os-release"
+	# Ignition's files stage reads the target's SELinux config before it
+	# relabels (setfiles is a logged no-op in the initramfs).
+	printf 'SELINUX=disabled\nSELINUXTYPE=targeted\n' >"$root/etc/selinux/config"
+	if [ "$PAD_MIB" -gt 0 ]; then
+		# Incompressible, so the rootfs really weighs what the RAM rule computes.
+		mkdir -p "$root/usr/share/nestos-standin"
+		head -c "$((PAD_MIB * 1024 * 1024))" /dev/urandom >"$root/usr/share/nestos-standin/pad.bin"
+	fi
+	mksquashfs "$root" "$STAGE/root.squashfs" -comp zstd -all-root -noappend -no-progress -quiet -mkfs-time 0 -all-time 0 >&2
+	rm -rf "$root"
+}
+
+# rootfs.img: uncompressed newc, root.squashfs first, plus the build id and
+# the "osmet" image (here: the metal raw.xz itself) for offline installs.
+build_rootfs() {
+	local t=$STAGE/rootfs
+	build_live_root
+	mkdir -p "$t/etc"
+	mv "$STAGE/root.squashfs" "$t/root.squashfs"
+	printf '%s\n' "$BUILD" >"$t/etc/nestos-live-rootfs"
+	cp "$STAGE/$METAL_NAME.xz" "$t/$METAL_NAME.osmet"
+	printf '%s\n' root.squashfs etc etc/nestos-live-rootfs "$METAL_NAME.osmet" | cpio_of "$t" >"$STAGE/$ROOTFS_NAME"
+	rm -rf "$t"
+}
+
+# -------------------------------------------------------------- initramfs
+
+module_paths() {
+	local mod
+	for mod in $MODULES; do
+		modprobe -d "$MODROOT" -S "$KVER" --show-depends "$mod" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++'
+}
+
+features_json() {
+	local key first=1
+	printf '{"installer-config": true, "live-initrd-network": true, "installer-config-directives": {'
+	for key in $INSTALLER_KEYS $([ "$INSTALLER" = 0.20 ] && echo secure-ipl); do
+		[ $first = 1 ] || printf ', '
+		printf '"%s": true' "$key"
+		first=0
+	done
+	printf '}}\n'
+}
+
+build_initramfs() {
+	local root=$STAGE/initramfs early=$STAGE/early path rel size
+	mkdir -p "$root"/{proc,sys,dev,run,tmp,sysroot,usr/lib/ignition,etc/nestos,etc/nestos-standin}
+	install_busybox "$root"
+	install -D -m 0755 "$STANDIN_DIR/live/init" "$root/init"
+	install -D -m 0644 "$STANDIN_DIR/live/common.sh" "$root/usr/lib/nestos-standin/common.sh"
+	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
+	install -D -m 0755 "$STANDIN_DIR/live/setfiles" "$root/usr/sbin/setfiles"
+	copy_with_libs "$IGNITION_BIN" "$root" /usr/bin/ignition
+	: >"$root/etc/nestos-standin/modules.load"
+	for path in $(module_paths); do
+		rel=/lib/modules/$KVER/${path#*/lib/modules/"$KVER"/}
+		install -D -m 0644 "$path" "$root$rel"
+		echo "$rel" >>"$root/etc/nestos-standin/modules.load"
+	done
+	printf '%s\n' "$BUILD" >"$root/etc/nestos-live-initramfs"
+	sha256sum "$STAGE/$ROOTFS_NAME" | cut -d' ' -f1 >"$root/etc/nestos-live-want-rootfs"
+	features_json >"$root/etc/nestos/features.json"
+	printf 'NAME="NestOS initramfs (stand-in)"\n' >"$root/etc/initrd-release"
+	"$IGNITION_BIN" -version >"$root/etc/nestos-standin/ignition-version"
+	if [ "$INSTALLER" = 0.16 ]; then
+		# NestOS 22.03 (installer 0.16) shipped Ignition 2.9: specs up to 3.2.0.
+		echo 3.2.0 >"$root/etc/nestos-standin/ignition-max-spec"
+		echo "Ignition 2.9 (emulated spec limit; binary: $(cat "$root/etc/nestos-standin/ignition-version"))" >"$root/etc/nestos-standin/ignition-version"
+	fi
+
+	# dracut layout: an uncompressed early cpio, then the compressed main one.
+	mkdir -p "$early"
+	echo 1 >"$early/early_cpio"
+	echo early_cpio | cpio_of "$early" >"$STAGE/$INITRAMFS_NAME"
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | sed 's|^\./||') | cpio_of "$root" | gzip -n -9 >>"$STAGE/$INITRAMFS_NAME"
+	# End 2 bytes past a 4-byte boundary (zeros, which the kernel skips), so a
+	# converter that appends the rootfs without padding is always caught.
+	size=$(stat -c %s "$STAGE/$INITRAMFS_NAME")
+	head -c $(((6 - size % 4) % 4)) /dev/zero >>"$STAGE/$INITRAMFS_NAME"
+	rm -rf "$root" "$early"
+}
+
+# ---------------------------------------------------------------- ISO, stream
+
+build_iso() {
+	local t=$STAGE/iso
+	mkdir -p "$t/images/pxeboot"
+	cp "$STAGE/$KERNEL_NAME" "$t/images/pxeboot/vmlinuz"
+	cp "$STAGE/$INITRAMFS_NAME" "$t/images/pxeboot/initrd.img"
+	cp "$STAGE/$ROOTFS_NAME" "$t/images/pxeboot/rootfs.img"
+	xorriso -as mkisofs -quiet -V "$(printf 'nestos-%s' "$BUILD" | cut -c1-32)" -J -joliet-long -R -o "$STAGE/$ISO_NAME" "$t" 2>/dev/null
+	rm -rf "$t"
+}
+
+artifact_json() {
+	printf '{"location": "%s/%s", "sha256": "%s"%s}' "$BASE_URL" "$1" "$(sha256sum "$STAGE/$1" | cut -d' ' -f1)" "${2:+, \"uncompressed-sha256\": \"$2\"}"
+}
+
+write_stream() {
+	mkdir -p "$STAGE/streams"
+	cat >"$STAGE/streams/$STREAM.json" <<-EOF
+		{
+		  "stream": "$STREAM",
+		  "metadata": {"last-modified": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "generator": "x2nestos e2e stand-in"},
+		  "architectures": {
+		    "$ARCH": {
+		      "artifacts": {
+		        "metal": {
+		          "release": "$BUILD",
+		          "formats": {
+		            "pxe": {
+		              "kernel": $(artifact_json "$KERNEL_NAME"),
+		              "initramfs": $(artifact_json "$INITRAMFS_NAME"),
+		              "rootfs": $(artifact_json "$ROOTFS_NAME")
+		            },
+		            "raw.xz": {"disk": $(artifact_json "$METAL_NAME.xz" "$(sha256sum "$STAGE/$METAL_NAME" | cut -d' ' -f1)")},
+		            "iso": {"disk": $(artifact_json "$ISO_NAME")}
+		          }
+		        }
+		      }
+		    }
+		  }
+		}
+	EOF
+}
+
+write_manifest() {
+	cat >"$STAGE/standin.json" <<-EOF
+		{"build": "$BUILD", "installer": "$INSTALLER", "stream": "$STREAM", "baseUrl": "$BASE_URL", "rootfsPadMib": $PAD_MIB,
+		 "kernel": "$KVER", "ignition": "$("$IGNITION_BIN" -version)", "cacheKey": "$KEY"}
+	EOF
+}
+
+build_all() {
+	STAGE=$CACHE.tmp.$$
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE"
+	trap 'rm -rf "$STAGE"' EXIT
+	log "building $BUILD (installer $INSTALLER) in $CACHE"
+	cp "$VMLINUZ" "$STAGE/$KERNEL_NAME"
+	build_metal_image
+	build_rootfs
+	build_initramfs
+	build_iso
+	write_stream
+	write_manifest
+	# Another build of the same key may have won the race: keep either.
+	mv -T "$STAGE" "$CACHE" 2>/dev/null || rm -rf "$STAGE"
+	trap - EXIT
+	prune_cache
+}
+
+# Keeps the three newest variants of a build (script edits and --rootfs-pad-mib
+# make new keys); older ones are only disk space.
+prune_cache() {
+	local old
+	for old in $(ls -dt "$(dirname "$CACHE")"/*/ | tail -n +4); do
+		[ "${old%/}" = "$CACHE" ] || rm -rf "$old"
+	done
+}
+
+# Copies, never hard links: a test may corrupt its copy (to exercise
+# verification) without poisoning the cache.
+publish() {
+	local f dest
+	mkdir -p "$OUT/streams"
+	for f in "$CACHE"/* "$CACHE"/streams/*; do
+		[ -f "$f" ] || continue
+		dest=$OUT/${f#"$CACHE"/}
+		cmp -s "$f" "$dest" 2>/dev/null || cp --sparse=always --reflink=auto -f "$f" "$dest"
+	done
+}
+
+main() {
+	parse_args "$@"
+	require_tools
+	find_kernel
+	artifact_names
+	KEY=$(cache_key)
+	CACHE=$WORK_DIR/releases/$BUILD/$KEY
+	if [ -f "$CACHE/standin.json" ]; then
+		log "cached: $CACHE"
+	else
+		mkdir -p "$(dirname "$CACHE")"
+		build_all
+	fi
+	publish
+	log "release $BUILD in $OUT: $(cd "$OUT" && du -sh --apparent-size . | cut -f1) ($(stat -c %s "$OUT/$ROOTFS_NAME") bytes rootfs)"
+	echo "$OUT"
+}
+
+main "$@"
