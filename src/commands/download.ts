@@ -18,8 +18,7 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
       fetchArtifact(ref, dir, {
         http: ctx.effects.http,
         signal: ctx.signal,
-        onProgress: (p) =>
-          update(`${formatBytes(p.bytes)}${p.total ? ` of ${formatBytes(p.total)}` : ''} at ${formatBytes(p.bytesPerSecond)}/s${p.total && p.bytesPerSecond > 0 ? `, ${Math.ceil((p.total - p.bytes) / p.bytesPerSecond)}s left` : ''}`),
+        onProgress: (p) => update(progressLine(p)),
       }),
     );
     ctx.log.write(`${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'no expected hash'})`);
@@ -42,4 +41,12 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
 export function withLocalSizes(release: ResolvedRelease, local: LocalRelease): ResolvedRelease {
   const sized = (role: keyof LocalRelease) => ({ ...release.artifacts[role], sizeBytes: local[role].sizeBytes });
   return { ...release, artifacts: { kernel: sized('kernel'), initramfs: sized('initramfs'), rootfs: sized('rootfs') } };
+}
+
+/** "77 MiB of 323 MiB at 15 MiB/s, 17s left"; speed and time only once they are measured. */
+function progressLine(p: { bytes: number; total?: number; bytesPerSecond: number }): string {
+  const of = p.total ? ` of ${formatBytes(p.total)}` : '';
+  if (p.bytesPerSecond <= 0) return `${formatBytes(p.bytes)}${of}`;
+  const left = p.total ? `, ${Math.ceil((p.total - p.bytes) / p.bytesPerSecond)}s left` : '';
+  return `${formatBytes(p.bytes)}${of} at ${formatBytes(p.bytesPerSecond)}/s${left}`;
 }
