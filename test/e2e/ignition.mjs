@@ -8,12 +8,13 @@ import { run } from './qemu.mjs';
 
 /**
  * The destination config: user `nest` with an SSH key, and a file whose content names the scenario.
- * Pretty-printed with a trailing newline and a 3.3.0 spec on purpose: the tool must pass the bytes
- * through unchanged (the installed system gets exactly this file).
+ * Pretty-printed with a trailing newline on purpose: the tool must pass the bytes through unchanged
+ * (the installed system gets exactly this file). Spec 3.3.0 by default (Ignition 2.14, NestOS
+ * 24.03+); 22.03 systems run Ignition 2.9 and need 3.2.0 or lower.
  */
-export function destinationConfig(scenario, sshKey) {
+export function destinationConfig(scenario, sshKey, version = '3.3.0') {
   const config = {
-    ignition: { version: '3.3.0' },
+    ignition: { version },
     passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [sshKey] }] },
     storage: {
       files: [
@@ -75,6 +76,7 @@ export async function validate(text, scratchDir) {
 export async function checkFixtures(scratchDir, sshKey) {
   const checks = [
     ['destination config', destinationConfig('check', sshKey), true],
+    ['destination config 3.2.0', destinationConfig('check', sshKey, '3.2.0'), true],
     ['lock-out config', lockOutConfig(), true],
     ['invalid config', invalidConfig(sshKey), false],
     ['live config', liveConfig({ installerYaml: 'offline: true\n', destination: destinationConfig('check', sshKey) }), true],

@@ -3,7 +3,7 @@
 // rebuilds exactly what it makes, and an interrupted build never leaves a directory that looks done.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOk } from './qemu.mjs';
@@ -25,16 +25,56 @@ async function keyOf(files, extra = '') {
   return hash.digest('hex').slice(0, 12);
 }
 
-/** Builds `<parent>/<name>-<key>` with build(outDir) unless it exists; drops older keys of the same name. */
+/**
+ * Builds `<parent>/<name>-<key>` with build(outDir) unless it exists; drops older keys of the same
+ * name. A lock file keeps two runs (a developer's and CI's, say) from building into the same place.
+ */
 async function cachedDir(parent, name, key, build) {
   const dir = path.join(parent, `${name}-${key}`);
   if (existsSync(path.join(dir, '.done'))) return { dir, built: false, seconds: 0 };
+  await mkdir(parent, { recursive: true });
+  const release = await lock(`${dir}.lock`);
+  try {
+    if (existsSync(path.join(dir, '.done'))) return { dir, built: false, seconds: 0 };
+    return await buildInto(parent, name, key, dir, build);
+  } finally {
+    await release();
+  }
+}
+
+async function lock(file) {
+  for (;;) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(file, 'utf8').catch(() => '0'));
+      if (!holder || !isAlive(holder)) {
+        await rm(file, { force: true });
+        continue;
+      }
+      await new Promise((ok) => setTimeout(ok, 2000));
+    }
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+async function buildInto(parent, name, key, dir, build) {
   const started = Date.now();
   await rm(dir, { recursive: true, force: true });
   await build(dir);
   await runOk('touch', [path.join(dir, '.done')]);
   for (const entry of await readdir(parent).catch(() => [])) {
-    if (entry !== `${name}-${key}` && entry.startsWith(`${name}-`) && !entry.endsWith('.tmp')) {
+    if (entry !== `${name}-${key}` && entry.startsWith(`${name}-`) && !entry.endsWith('.tmp') && !entry.endsWith('.lock')) {
       await rm(path.join(parent, entry), { recursive: true, force: true });
     }
   }

@@ -103,11 +103,19 @@ export async function startServer({ port = 0 } = {}) {
       res.writeHead(status, headers);
       if (req.method === 'HEAD' || length === 0) return void res.end();
 
+      // A fault counts only when it fires: a short probe (Range: bytes=0-0) does not use it up.
+      // Relative: cut after N bytes of this response; absolute: cut at file offset N, whatever range.
       const drop = drops.get(urlPath);
       let limit = Infinity;
       if (drop && drop.remaining > 0) {
+        const budget = drop.absolute ? drop.afterBytes - start : drop.afterBytes;
+        if (length > budget) limit = Math.max(0, budget);
+      }
+      if (limit === 0) {
+        entry.aborted = true;
         drop.remaining -= 1;
-        limit = drop.afterBytes;
+        res.flushHeaders();
+        return void setImmediate(() => res.socket?.destroy());
       }
       const tampered = tampers.get(urlPath);
       let offset = start;
@@ -125,6 +133,7 @@ export async function startServer({ port = 0 } = {}) {
             const part = out.subarray(0, limit - entry.bytes);
             entry.bytes += part.length;
             entry.aborted = true;
+            drop.remaining -= 1;
             await send(res, part);
             res.socket?.destroy();
             return;
@@ -168,9 +177,13 @@ export async function startServer({ port = 0 } = {}) {
     serveFile(urlPath, file) {
       files.set(urlPath, path.resolve(file));
     },
-    /** The next TIMES GETs of URLPATH send AFTERBYTES bytes of the body, then the connection drops. */
-    dropAfter(urlPath, afterBytes, { times = 1 } = {}) {
-      drops.set(urlPath, { afterBytes, remaining: times });
+    /**
+     * The next TIMES GETs of URLPATH whose body is longer than AFTERBYTES send that many bytes, then
+     * the connection drops. With absolute, AFTERBYTES is a file offset: every response stops there
+     * (a resumed download makes no progress past it).
+     */
+    dropAfter(urlPath, afterBytes, { times = 1, absolute = false } = {}) {
+      drops.set(urlPath, { afterBytes, remaining: times, absolute });
     },
     /** Serve URLPATH with the bytes at OFFSETS inverted (same length, wrong content) until cleared. */
     tamper(urlPath, offsets = [0]) {

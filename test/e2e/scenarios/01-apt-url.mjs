@@ -15,14 +15,15 @@ export async function run(ctx) {
 
   const guest = await ctx.boot({ image: 'debian12' });
   await ctx.installBinary(guest);
+  // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
   const { inspection } = await ctx.convert(guest, [
-    '--ignition', ignitionUrl, '--allow-http-ignition',
+    '--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname',
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
   ]);
-  await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });
+  await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
   assert.equal(inspection.installer.build, release.build, 'live system build');
   // The console comes from the old host's /proc/cmdline, not from a hard-coded default.
-  assert.match(inspection.installer.liveCmdline, /(^| )console=ttyS0,115200( |$)/, 'live kernel console');
+  assert.match(inspection.installer.liveCmdline, /(^|\s)console=ttyS0,115200(\s|$)/, 'live kernel console');
   assert.match(inspection.installer.liveCmdline, /ignition\.firstboot/, 'live kernel runs Ignition');
   assert.ok(ctx.server.requests(/^\/debian\/pool\/main\/kexec-tools_/).length > 0, 'kexec-tools was not installed from the apt repository');
   assert.ok(ctx.server.requests(`${ctx.scratchUrlPath}/dest.ign`).some((e) => e.status === 200), 'the Ignition URL was never fetched');

@@ -7,7 +7,7 @@
 // slirp itself always answers DHCP, so anything that fell back to DHCP would come up as 10.0.2.15
 // and fail the address assertions below.
 import { destinationConfig } from '../ignition.mjs';
-import { assert, parseKeyfile } from '../harness.mjs';
+import { assert, ignitionFiles, parseKeyfile } from '../harness.mjs';
 
 export const id = 'yum-static';
 export const title = 'yum-family host, static address, no DHCP, local Ignition file → converted, network carried';
@@ -29,6 +29,8 @@ export async function run(ctx) {
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
   ]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });
+  // The hostname is carried by default (--keep-hostname), wrapped around the given config.
+  assert.equal(ignitionFiles(inspection.ignition)['/etc/hostname']?.trim(), 'openeuler2203', 'hostname carried to NestOS');
   assert.ok(ctx.server.requests(/^\/rpms\/kexec-tools-.*\.rpm$/).length > 0, 'kexec-tools was not installed from the yum repository');
 
   const files = Object.entries(inspection.firstbootNetwork ?? {});
@@ -44,5 +46,5 @@ export async function run(ctx) {
   const dns = (ipv4.dns ?? '').split(/[;,]/).filter(Boolean);
   assert.deepEqual(dns, ['10.0.2.3', '10.0.2.53'], `${name}: ipv4.dns`);
   if (ipv4['dns-search'] !== undefined) assert.match(ipv4['dns-search'], /e2e\.test/, `${name}: dns-search`);
-  assert.ok(!/(^| )ip=dhcp( |$)/.test(inspection.installer.liveCmdline), 'the live system was told to use DHCP');
+  assert.ok(!/(^|\s)ip=dhcp(\s|$)/.test(inspection.installer.liveCmdline), 'the live system was told to use DHCP');
 }

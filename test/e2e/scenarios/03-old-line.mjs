@@ -10,7 +10,8 @@ export const title = 'older release line: stream stable, installer 0.16 rules â†
 
 export async function run(ctx) {
   const release = ctx.releases.r16;
-  const destination = destinationConfig(id, ctx.nestKey);
+  // 22.03 systems run Ignition 2.9: the destination config is spec 3.2.0.
+  const destination = destinationConfig(id, ctx.nestKey, '3.2.0');
   const guest = await ctx.boot({ image: 'debian12' });
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
   await ctx.installBinary(guest);
