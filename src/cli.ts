@@ -2,13 +2,13 @@
  * Entry point: parses arguments, builds the context, dispatches to a command, and maps the outcome
  * to an exit code and (with --json) one JSON document. Heavy modules load lazily per command.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { EXIT_CODES, X2Error, exitCodeOf, isX2Error } from './errors.js';
 import { VERSION } from './version.js';
 import type { Context } from './commands/context.js';
 import type { EventStream } from './output/events.js';
 
-type CommandName = 'convert' | 'plan' | 'fetch' | 'status' | 'abort' | 'reboot';
+type CommandName = 'convert' | 'plan' | 'fetch' | 'status' | 'abort' | 'reboot' | 'guided';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const integer = (value: string) => {
@@ -73,7 +73,8 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
   const program = new Command('x2nestos')
     .description('Convert this yum/dnf or apt server into NestOS For Container, by kexec into the NestOS live installer.')
     .version(`x2nestos ${VERSION}`, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    // Errors are printed once, by report(), in the reader's language.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
 
   const convert = conversionOptions(commonOptions(program.command('convert', { isDefault: true })))
@@ -82,7 +83,6 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
     .option('--dry-run', 'stop after printing the plan (same as `x2nestos plan`)')
     .option('--no-reboot', 'stage only; `x2nestos reboot` switches later')
     .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
-    .addHelpText('after', '\nExamples:\n  sudo x2nestos --ignition https://example.com/node.ign\n  sudo x2nestos --ignition ./node.ign --disk /dev/disk/by-id/wwn-0x5000c500a1b2c3d4 --yes\n');
   convert.action((flags: Record<string, unknown>) => run(flags.dryRun ? 'plan' : 'convert', flags));
 
   conversionOptions(commonOptions(program.command('plan')))
@@ -103,12 +103,32 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
     .action((flags: Record<string, unknown>) => run('reboot', flags));
+
+  conversionOptions(commonOptions(program.command('guided')))
+    .description('convert this host by answering questions (bare `x2nestos` on a terminal does the same)')
+    .option('--dry-run', 'stop after printing the plan')
+    .action((flags: Record<string, unknown>) => run('guided', flags));
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(async (shell: 'bash' | 'zsh') => {
+      const { completionScript } = await import('./commands/completion.js');
+      process.stdout.write(completionScript(program, shell));
+    });
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
   const { readRuntime } = await import('./effects/runtime.js');
   const runtime = readRuntime();
+  // On a terminal, x2nestos with no arguments asks its questions instead of failing for want of flags.
+  const argv = given.length === 0 && runtime.stdinIsTTY && runtime.stderrIsTTY ? ['guided'] : given;
+  const { langFlag, pickLanguage } = await import('./i18n/language.js');
+  const { setActiveTranslator } = await import('./i18n/active.js');
+  const { translatorFor } = await import('./i18n/translate.js');
+  let tr = await translatorFor(pickLanguage(langFlag(argv), runtime.locale));
+  setActiveTranslator(tr);
   let json = argv.includes('--json');
   // Filled by createContext when --events jsonl (flag or config file) is in effect.
   const machine: { events?: EventStream } = {};
@@ -123,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
     controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
     if (critical === 0) {
       ctx?.log.write(`interrupted by ${sig}; nothing had been changed`);
-      process.stderr.write(`\nx2nestos: interrupted by ${sig}; nothing was changed\n`);
+      process.stderr.write(`\nx2nestos: ${tr.t('interrupted by {signal}; nothing was changed', { signal: sig })}\n`);
       process.exit(EXIT_CODES.interrupted);
     }
   };
@@ -139,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         critical--;
       }
-    }, machine);
+    }, machine, tr);
+    tr = ctx.tr;
     json = ctx.options.json;
     if (json && ctx.options.events !== undefined) {
       throw new X2Error('usage', '--json and --events both write to stdout', { remedy: 'drop --json: the last --events line (type "result") carries the same document' });
@@ -151,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
       status: () => import('./commands/status.js').then((m) => m.status(ctx!)),
       abort: () => import('./commands/abort.js').then((m) => m.abort(ctx!)),
       reboot: () => import('./commands/reboot.js').then((m) => m.reboot(ctx!)),
+      guided: () => import('./commands/guided.js').then((m) => m.guided(ctx!)),
     };
     await commands[name]();
   };
@@ -158,7 +180,10 @@ async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT_CODES.ok;
   let failure: unknown;
   try {
-    await build(run).parseAsync(argv, { from: 'user' });
+    const program = build(run);
+    const { localizeProgram } = await import('./i18n/help.js');
+    localizeProgram(program, tr);
+    await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const commanderCode = (e as { code?: string }).code;
     if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') return EXIT_CODES.ok;
@@ -167,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
       : e;
     exitCode = exitCodeOf(failure);
   }
-  if (failure !== undefined) report(failure, runtime.env.X2NESTOS_DEBUG !== undefined, ctx);
+  if (failure !== undefined) report(failure, runtime.env.X2NESTOS_DEBUG !== undefined, ctx, tr);
   if (json) {
     const { emitJson } = await import('./output/emit.js');
     emitJson(command, exitCode, failure, ctx?.doc ?? {});
@@ -180,16 +205,19 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function report(e: unknown, debug: boolean, ctx: Context | undefined): void {
+function report(e: unknown, debug: boolean, ctx: Context | undefined, tr: import('./i18n/translate.js').Translator): void {
   if (isX2Error(e)) {
     ctx?.log.write(`error (${e.kind}): ${e.oneLine()}${e.details.length ? '\n  ' + e.details.join('\n  ') : ''}`);
-    process.stderr.write(`x2nestos: error: ${e.oneLine()}\n`);
+    const line = e.remedy ? tr.t('{problem}: {remedy}', { problem: tr.msg(e.message), remedy: tr.msg(e.remedy) }) : tr.msg(e.message);
+    // An interrupt is the user's doing, not an error.
+    process.stderr.write(`x2nestos: ${e.kind === 'interrupted' ? line : tr.t('error: {message}', { message: line })}\n`);
     if (debug && e.details.length) process.stderr.write(e.details.map((d) => `  ${d}\n`).join(''));
     return;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   ctx?.log.write(`internal error: ${err.stack ?? err.message}`);
-  process.stderr.write(`x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in x2nestos; please report it with the log${ctx?.log.path ? ` (${ctx.log.path})` : ''}.\n`);
+  const log = ctx?.log.path ? ` (${ctx.log.path})` : '';
+  process.stderr.write(`x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\n${tr.t('This is a bug in x2nestos; please report it with the log{log}.', { log })}\n`);
 }
 
 async function createContext(
@@ -199,6 +227,7 @@ async function createContext(
   signal: AbortSignal,
   critical: Context['critical'],
   machine: { events?: EventStream },
+  tr: import('./i18n/translate.js').Translator,
 ): Promise<Context> {
   const { loadOptions } = await import('./options/load.js');
   const { hostEffects } = await import('./effects/host.js');
@@ -206,13 +235,20 @@ async function createContext(
   const { createReporter } = await import('./output/reporter.js');
   const { readFile } = await import('node:fs/promises');
   const path = await import('node:path');
-  const { config, dryRun: _dryRun, ...rest } = flags;
-  const options = await loadOptions(rest, typeof config === 'string' ? config : undefined, (p) => readFile(p, 'utf8'));
+  const { config, dryRun, ...rest } = flags;
+  // --dry-run means `plan` everywhere but in guided mode, which asks its questions first.
+  const options = await loadOptions(name === 'guided' ? { ...rest, dryRun } : rest, typeof config === 'string' ? config : undefined, (p) => readFile(p, 'utf8'));
+  if (options.lang !== undefined) {
+    const { translatorFor } = await import('./i18n/translate.js');
+    const { setActiveTranslator } = await import('./i18n/active.js');
+    tr = await translatorFor(options.lang);
+    setActiveTranslator(tr);
+  }
   const effects = await hostEffects(runtime);
   const workDir = options.workDir ?? effects.defaultWorkDir;
   const log = fileLogger(options.logFile ?? path.join(workDir, 'x2nestos.log'));
   log.write(`x2nestos ${VERSION} ${name} (pid ${runtime.pid}${effects.sandboxed ? ', sandbox' : ''})`);
-  let reporter = createReporter({ fancy: runtime.fancy, quiet: false, log });
+  let reporter = createReporter({ fancy: runtime.fancy, quiet: false, log, tr });
   if (options.events === 'jsonl' && !options.json) {
     const { eventStream, withEvents } = await import('./output/events.js');
     machine.events = eventStream(writeStdout);
@@ -225,17 +261,22 @@ async function createContext(
     options,
     workDir,
     reporter,
+    tr,
     log,
     signal,
     critical,
     doc: {},
     confirm: async (question, expected) => {
-      if (expected) {
-        const { input } = await import('@inquirer/prompts');
-        return (await input({ message: question })).trim() === expected;
+      const { confirm, input } = await import('@inquirer/prompts');
+      // On stderr: stdout belongs to --json. Ctrl-C at a question changes nothing.
+      const context = { output: process.stderr };
+      try {
+        if (expected) return (await input({ message: tr.msg(question) }, context)).trim() === expected;
+        return await confirm({ message: tr.msg(question), default: false, theme: { keywords: { yes: tr.t('yes'), no: tr.t('no'), error: () => tr.t('answer y or n') } } }, context);
+      } catch (e) {
+        if (e instanceof Error && e.name === 'ExitPromptError') throw new X2Error('interrupted', 'interrupted at a question; nothing was changed', { remedy: 'run the same command again when ready' });
+        throw e;
       }
-      const { confirm } = await import('@inquirer/prompts');
-      return confirm({ message: question, default: false });
     },
   };
 }

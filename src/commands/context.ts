@@ -1,6 +1,7 @@
 /** What every command receives: options, the side-effect layer, output channels, cancellation. */
 import path from 'node:path';
 import type { Effects } from '../effects/host.js';
+import type { Translator } from '../i18n/translate.js';
 import type { Runtime } from '../effects/runtime.js';
 import type { Options } from '../options/schema.js';
 import type { Logger } from '../output/log.js';
@@ -13,6 +14,8 @@ export interface Context {
   options: Options;
   workDir: string;
   reporter: Reporter;
+  /** The reader's language, for texts commands compose for people (the log stays English). */
+  tr: Translator;
   log: Logger;
   /** Aborted on SIGINT/SIGTERM; long steps pass it down. */
   signal: AbortSignal;

@@ -1,38 +1,104 @@
-/** The plan in plain words, for people (stderr). --json carries the same data for machines. */
+/**
+ * The plan in plain words, for people (stderr), in their language. --json carries the same data
+ * for machines, in English. Texts the planner composed (steps, notes, warnings, blockers) are
+ * translated whole; the labels and line shapes are this module's own.
+ */
 import type { Plan } from '../plan/types.js';
 import { formatBytes } from '../plan/memory.js';
+import { activeTranslator } from '../i18n/active.js';
+import type { Translator } from '../i18n/translate.js';
+import { padColumns } from '../i18n/width.js';
 
-export function renderPlan(plan: Plan): string {
+const LABEL_COLUMNS = 12;
+
+export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): string {
+  const { t, msg } = tr;
   const lines: string[] = [];
+  const row = (label: string, text: string) => lines.push(padColumns(label, LABEL_COLUMNS) + text);
+  const sub = (label: string, text: string) => lines.push('  ' + padColumns(label, LABEL_COLUMNS - 2) + text);
+  const continued = (text: string) => lines.push(' '.repeat(LABEL_COLUMNS + 2) + text);
+
   const h = plan.host;
-  lines.push(`Host        ${h.hostname}: ${h.os} (${h.family ?? 'unsupported'}), ${h.arch}, ${h.bootMode.toUpperCase()}, kernel ${h.kernelRelease}${h.virtualization ? `, ${h.virtualization}` : ''}`);
+  row(
+    t('Host'),
+    t('{hostname}: {os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}', {
+      hostname: h.hostname,
+      os: h.os,
+      family: h.family ?? t('unsupported'),
+      arch: h.arch,
+      bootMode: h.bootMode.toUpperCase(),
+      kernel: h.kernelRelease,
+      virtualization: h.virtualization ? t(', ') + h.virtualization : '',
+    }),
+  );
   const r = plan.release;
-  lines.push(`Release     ${r.release ?? 'unknown build'} (${r.source}: ${r.origin})`);
+  row(t('Release'), t('{release} ({source}: {origin})', { release: r.release ?? t('unknown build'), source: sourceName(r.source, tr), origin: r.origin }));
   for (const role of ['kernel', 'initramfs', 'rootfs'] as const) {
     const a = r.artifacts[role];
-    lines.push(`  ${role.padEnd(10)}${a.location}${a.sizeBytes !== undefined ? ` (${formatBytes(a.sizeBytes)})` : ''}${a.sha256 ? `\n              sha256 ${a.sha256} (${a.sha256Source})` : '\n              no sha256 known'}`);
+    sub(roleName(role, tr), `${a.location}${a.sizeBytes !== undefined ? ` (${formatBytes(a.sizeBytes)})` : ''}`);
+    continued(a.sha256 ? t('sha256 {sha256} ({source})', { sha256: a.sha256, source: hashSourceName(a.sha256Source, tr) }) : t('no sha256 known'));
   }
   if (plan.target) {
-    const t = plan.target;
-    lines.push(`Target      ${t.device} = ${t.installerName} (${formatBytes(t.sizeBytes)}${t.model ? `, ${t.model}` : ''}${t.serial ? `, serial ${t.serial}` : ''})${t.isRootDisk ? ', the disk behind /' : ''}`);
-    lines.push('            EVERYTHING ON IT WILL BE ERASED' + (t.kept.length ? ` except partitions ${t.kept.map((k) => `${k.number}${k.label ? ` (${k.label})` : ''}`).join(', ')}` : ''));
+    const tg = plan.target;
+    const facts = [formatBytes(tg.sizeBytes), ...(tg.model ? [tg.model] : []), ...(tg.serial ? [t('serial {serial}', { serial: tg.serial })] : [])];
+    row(t('Target'), t('{device} = {name} ({facts}){root}', { device: tg.device, name: tg.installerName, facts: facts.join(t(', ')), root: tg.isRootDisk ? t(', the disk behind /') : '' }));
+    const kept = tg.kept.map((k) => `${k.number}${k.label ? ` (${k.label})` : ''}`).join(', ');
+    row('', kept ? t('EVERYTHING ON IT WILL BE ERASED except partitions {kept}', { kept }) : t('EVERYTHING ON IT WILL BE ERASED'));
   }
   if (plan.ignition) {
     const i = plan.ignition;
-    lines.push(`Ignition    ${i.source} (spec ${i.specVersion ?? '?'}, sha256 ${i.sha256.slice(0, 16)}...)`);
-    for (const k of i.sshKeys) lines.push(`  ssh key   ${k.user}: ${k.type} ${k.fingerprint}${k.comment ? ` ${k.comment}` : ''} (${k.origin})`);
-    for (const a of i.additions) lines.push(`  added     ${a}`);
-    for (const n of i.identityNotes) lines.push(`  note      ${n}`);
+    row(t('Ignition'), t('{source} (spec {version}, sha256 {sha256}...)', { source: i.source, version: i.specVersion ?? '?', sha256: i.sha256.slice(0, 16) }));
+    for (const k of i.sshKeys) {
+      const origin = k.origin === 'inherited' ? t('inherited') : t('config');
+      sub(t('ssh key'), `${k.user}: ${k.type} ${k.fingerprint}${k.comment ? ` ${k.comment}` : ''} (${origin})`);
+    }
+    for (const a of i.additions) sub(t('added'), msg(a));
+    for (const n of i.identityNotes) sub(t('note'), msg(n));
   }
-  lines.push(`Network     ${plan.network.mode}: ${plan.network.keyfiles.map((k) => k.name).join(', ') || 'no keyfiles'}`);
-  for (const n of plan.network.notes) lines.push(`  note      ${n}`);
+  row(t('Network'), `${networkMode(plan.network.mode, tr)}: ${plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles')}`);
+  for (const n of plan.network.notes) sub(t('note'), msg(n));
   const m = plan.memory;
-  lines.push(`Memory      ${formatBytes(m.totalBytes)} installed, ${formatBytes(m.availableBytes)} available; rootfs ${m.rootfsMode === 'append' ? 'appended' : 'fetched by URL'} (${m.reason})`);
-  lines.push(`Live kernel ${plan.live.kernelArgs.join(' ')}`);
-  lines.push(`Installer   ${Object.entries(plan.installer.config).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join('; ')}`);
-  lines.push('Steps');
-  plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
-  for (const w of plan.warnings) lines.push(`Warning     ${w}`);
-  for (const b of plan.blockers) lines.push(`BLOCKED     ${b.message}${b.remedy ? `: ${b.remedy}` : ''}`);
+  row(
+    t('Memory'),
+    t('{total} installed, {available} available; rootfs {mode} ({reason})', {
+      total: formatBytes(m.totalBytes),
+      available: formatBytes(m.availableBytes),
+      mode: m.rootfsMode === 'append' ? t('appended') : t('fetched by URL'),
+      reason: msg(m.reason),
+    }),
+  );
+  row(t('Live kernel'), plan.live.kernelArgs.join(' '));
+  row(t('Installer'), Object.entries(plan.installer.config).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join('; '));
+  lines.push(t('Steps'));
+  plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${msg(s)}`));
+  for (const w of plan.warnings) row(t('Warning'), msg(w));
+  for (const b of plan.blockers) row(t('BLOCKED'), b.remedy ? t('{problem}: {remedy}', { problem: msg(b.message), remedy: msg(b.remedy) }) : msg(b.message));
   return lines.join('\n');
+}
+
+function sourceName(source: Plan['release']['source'], { t }: Translator): string {
+  return { stream: t('stream'), iso: t('ISO'), 'release-dir': t('release directory'), urls: t('given files') }[source];
+}
+
+function hashSourceName(source: string | undefined, { t }: Translator): string {
+  switch (source) {
+    case 'stream':
+      return t('stream');
+    case 'user':
+      return t('given');
+    case 'release-dir':
+      return t('release directory');
+    case 'iso':
+      return t('ISO');
+    default:
+      return source ?? '?';
+  }
+}
+
+export function roleName(role: 'kernel' | 'initramfs' | 'rootfs', { t }: Translator): string {
+  return { kernel: t('kernel'), initramfs: t('initramfs'), rootfs: t('rootfs') }[role];
+}
+
+export function networkMode(mode: Plan['network']['mode'], { t }: Translator): string {
+  return { keep: t('keep'), dhcp: t('dhcp'), none: t('none') }[mode];
 }
