@@ -195,7 +195,7 @@ function recap(answers: Awaited<ReturnType<typeof interview>>['answers'], ctx: C
         })
       : i.kind === 'url'
         ? t('from {url}', { url: i.url })
-        : t('from {path}', { path: i.path });
+        : t('from {path}', { path: i.kind === 'file' ? i.path : i.source });
   return [
     '',
     t('The plan in plain words'),

@@ -38,7 +38,7 @@ export function answersToOptions(given: Options, answers: Answers, builtIgnition
     raw.allowHttpIgnition = i.allowHttp;
   } else if (i.kind === 'file') {
     raw.ignition = i.path;
-  } else {
+  } else if (i.kind === 'build') {
     raw.ignition = builtIgnitionPath;
     raw.inheritSshKeys = given.inheritSshKeys || i.inheritKeys;
   }

@@ -12,6 +12,8 @@ import { buildIgnition, hostnameProblem } from './built-ignition.js';
 import type { Prompter } from './prompter.js';
 
 export type IgnitionAnswer =
+  /** Given on the command line (--ignition): not asked. */
+  | { kind: 'given'; source: string }
   | { kind: 'url'; url: string; allowHttp: boolean }
   | { kind: 'file'; path: string }
   | {
@@ -36,8 +38,12 @@ export interface IgnitionHost {
 
 const MIN_PASSWORD = 8;
 
-export async function askIgnition(ask: Prompter, tr: Translator, host: IgnitionHost): Promise<IgnitionAnswer> {
+export async function askIgnition(ask: Prompter, tr: Translator, host: IgnitionHost, given?: string): Promise<IgnitionAnswer> {
   const { t } = tr;
+  if (given) {
+    ask.say(t('Ignition config: {source} (given on the command line)', { source: given }));
+    return { kind: 'given', source: given };
+  }
   const how = await ask.select<'build' | 'url' | 'file'>({
     message: t('Ignition config for NestOS (users, SSH keys, files)'),
     default: 'build',

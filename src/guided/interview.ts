@@ -50,7 +50,7 @@ export async function interview(i: InterviewInput): Promise<Interview> {
   }
   const release = await askRelease(ask, tr, i.options, i.release);
   const disk = await askDisk(ask, tr, i.facts, i.options);
-  const ignition = await askIgnition(ask, tr, i.ignition);
+  const ignition = await askIgnition(ask, tr, i.ignition, i.options.ignition);
   const network = await askNetwork(ask, tr, i.facts.network);
   const savePath = await askSave(ask, tr, i.save);
   return { answers: { release, disk, ignition, network }, savePath, dryRun };

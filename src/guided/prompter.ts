@@ -61,7 +61,7 @@ export async function inquirerPrompter(tr: Translator, run: PromptRunner, say: (
           name: c.name,
           ...(c.description ? { description: c.description } : {}),
           ...(c.short ? { short: c.short } : {}),
-          ...(c.disabled ? { disabled: `(${c.disabled})` } : {}),
+          ...(c.disabled ? { disabled: t('({reason})', { reason: c.disabled }) } : {}),
         })),
         ...(q.default !== undefined ? { default: q.default } : {}),
         pageSize: 12,

@@ -50,12 +50,12 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     row(t('Ignition'), t('{source} (spec {version}, sha256 {sha256}...)', { source: i.source, version: i.specVersion ?? '?', sha256: i.sha256.slice(0, 16) }));
     for (const k of i.sshKeys) {
       const origin = k.origin === 'inherited' ? t('inherited') : t('config');
-      sub(t('ssh key'), `${k.user}: ${k.type} ${k.fingerprint}${k.comment ? ` ${k.comment}` : ''} (${origin})`);
+      sub(t('ssh key'), t('{user}: {type} {fingerprint}{comment} ({origin})', { user: k.user, type: k.type, fingerprint: k.fingerprint, comment: k.comment ? ` ${k.comment}` : '', origin }));
     }
     for (const a of i.additions) sub(t('added'), msg(a));
     for (const n of i.identityNotes) sub(t('note'), msg(n));
   }
-  row(t('Network'), `${networkMode(plan.network.mode, tr)}: ${plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles')}`);
+  row(t('Network'), t('{mode}: {keyfiles}', { mode: networkMode(plan.network.mode, tr), keyfiles: plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles') }));
   for (const n of plan.network.notes) sub(t('note'), msg(n));
   const m = plan.memory;
   row(

@@ -4,6 +4,9 @@ export const GUIDED: Record<string, string> = {
   Host: '主机',
   ', ': '，',
   '; ': '；',
+  '({reason})': '（{reason}）',
+  '{user}: {type} {fingerprint}{comment} ({origin})': '{user}：{type} {fingerprint}{comment}（{origin}）',
+  '{mode}: {keyfiles}': '{mode}：{keyfiles}',
   '{device} = {name} ({facts}){root}': '{device} = {name}（{facts}）{root}',
   '{hostname}: {os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}': '{hostname}：{os}（{family}），{arch}，{bootMode}，内核 {kernel}{virtualization}',
   unsupported: '不支持',
@@ -100,6 +103,7 @@ export const GUIDED: Record<string, string> = {
 
   // --- 第 4 步：Ignition ------------------------------------------------------------------------
   'Ignition config for NestOS (users, SSH keys, files)': 'NestOS 的 Ignition 配置（用户、SSH 密钥、文件）',
+  'Ignition config: {source} (given on the command line)': 'Ignition 配置：{source}（已在命令行中指定）',
   'Build one for me': '替我生成一个',
   'user nest with SSH keys, an optional console password, the hostname': '用户 nest 及其 SSH 密钥、可选的控制台密码、主机名',
   'From a URL': '从 URL 获取',

@@ -207,3 +207,11 @@ describe('guided: Ignition step', () => {
     expect(hostnameProblem('a'.repeat(65))).toBe('a hostname has at most 64 characters');
   });
 });
+
+describe('guided: Ignition given on the command line', () => {
+  it('is not asked for again', async () => {
+    const d = await drive();
+    await expect(askIgnition(d.ask, english, host(), '/srv/node.ign')).resolves.toEqual({ kind: 'given', source: '/srv/node.ign' });
+    expect(d.said).toEqual(['Ignition config: /srv/node.ign (given on the command line)']);
+  });
+});

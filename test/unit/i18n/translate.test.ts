@@ -67,6 +67,14 @@ describe('translating composed messages', () => {
     );
   });
 
+  it('translates progress details as the download and staging steps compose them', () => {
+    expect(zh.msg('12 MiB of 700 MiB at 3 MiB/s, 230s left')).toBe('12 MiB / 700 MiB，速度 3 MiB/s，剩余 230 秒');
+    expect(zh.msg('12 MiB at 3 MiB/s')).toBe('12 MiB，速度 3 MiB/s');
+    expect(zh.msg('300 MiB of 1.2 GiB')).toBe('300 MiB / 1.2 GiB');
+    expect(zh.msg('Downloading the live rootfs')).toBe('下载 live rootfs');
+    expect(zh.msg('Staging the live system (rootfs appended)')).toBe('暂存 live 系统（rootfs 追加到 initrd）');
+  });
+
   it('translates a message with "N more problems" appended (throwFirstBlocker)', () => {
     const e = (() => {
       try {
