@@ -33,7 +33,7 @@ export const HOST: Record<string, string> = {
   ' of one path, or convert from a host without multipath': '（选择其中一条路径），或在没有多路径的主机上转换',
   '/ is on /dev/{name}, a {transport} disk reached over the network; the live system would not log in to it: {remedy}': '/ 位于 /dev/{name}，这是通过网络访问的 {transport} 磁盘；live 系统不会登录它：{remedy}',
   'a filesystem spanning them': '跨越它们的文件系统',
-  '/ spans {count} disks through {through}{candidates}; x2nestos will not guess which one to overwrite: {remedy}': '/ 通过{through}跨越 {count} 块磁盘{candidates}；x2nestos 不会猜测该覆盖哪一块：{remedy}',
+  '/ spans {count} disks through {through}{candidates}; x2nestos will not guess which one to overwrite: {remedy}': '/ 通过 {through} 跨越 {count} 块磁盘{candidates}；x2nestos 不会猜测该覆盖哪一块：{remedy}',
   '/ is on /dev/{name}, which is not a disk NestOS can be installed on (type {type}): {remedy}': '/ 位于 /dev/{name}，它不是可以安装 NestOS 的磁盘（类型 {type}）：{remedy}',
 
   // --- SSH 密钥与主机身份 -----------------------------------------------------------------------

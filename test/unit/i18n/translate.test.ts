@@ -63,7 +63,7 @@ describe('translating composed messages', () => {
       '内核锁定（integrity，安全启动已开启）：只能加载由此内核信任的密钥签名的 NestOS 内核；若加载被拒绝，请关闭安全启动',
     );
     expect(zh.msg('/ spans 2 disks through LVM /dev/mapper/vg-root (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb); x2nestos will not guess which one to overwrite: choose the disk to install NestOS on with --disk /dev/disk/by-id/<name>')).toBe(
-      '/ 通过LVM /dev/mapper/vg-root跨越 2 块磁盘 (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb)；x2nestos 不会猜测该覆盖哪一块：请用 --disk /dev/disk/by-id/<名称> 选择安装 NestOS 的磁盘',
+      '/ 通过 LVM /dev/mapper/vg-root 跨越 2 块磁盘 (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb)；x2nestos 不会猜测该覆盖哪一块：请用 --disk /dev/disk/by-id/<名称> 选择安装 NestOS 的磁盘',
     );
   });
 
