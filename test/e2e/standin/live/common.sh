@@ -148,19 +148,27 @@ static_on() {
 	note "network: static $addr/$mask gw ${gw:-none} on $iface"
 }
 
+# An autoconf method, or a comma-separated list of them as NetworkManager's dracut module accepts
+# (ip=enp1s0:dhcp,auto6): the stand-in runs DHCPv4 for any of them (it has no IPv6 autoconf).
+is_autoconf() {
+	local one
+	for one in $(printf '%s' "$1" | tr ',' ' '); do
+		case $one in dhcp | on | any | dhcp6 | auto6 | either6 | link6 | single-dhcp) ;; *) return 1 ;; esac
+	done
+	[ -n "$1" ]
+}
+
 apply_ip_karg() {
 	local value=$1 fields client gw mask iface method dns1 dns2
-	case $value in
-	dhcp | on | any | dhcp6 | auto6)
+	if is_autoconf "$value"; then
 		local one
 		for one in $(ethernet_interfaces); do dhcp_on "$one" && return 0; done
 		return 1
-		;;
-	esac
+	fi
 	fields=$(ip_fields "$value")
 	if [ "$(printf '%s\n' "$fields" | wc -l)" -eq 2 ]; then # ip=<interface>:dhcp
 		iface=${value%%:*}
-		case ${value#*:} in dhcp | on | any | dhcp6 | auto6) ;; *) say "WARNING: cannot parse ip=$value"; return 1 ;; esac
+		is_autoconf "${value#*:}" || { say "WARNING: cannot parse ip=$value"; return 1; }
 		[ -e "/sys/class/net/$iface" ] || { say "WARNING: ip=$value names interface $iface, which does not exist (have: $(ethernet_interfaces | tr '\n' ' '))"; return 1; }
 		dhcp_on "$iface"
 		return
@@ -178,8 +186,11 @@ apply_ip_karg() {
 		iface=$(ethernet_interfaces | head -n1)
 	fi
 	[ -e "/sys/class/net/$iface" ] || { say "WARNING: ip=$value names interface $iface, which does not exist (have: $(ethernet_interfaces | tr '\n' ' '))"; return 1; }
+	if is_autoconf "$method"; then
+		dhcp_on "$iface"
+		return
+	fi
 	case $method in
-	dhcp | on | any | dhcp6 | auto6) dhcp_on "$iface" ;;
 	none | off | static | '')
 		[ -n "$client" ] || { say "WARNING: ip=$value has no address"; return 1; }
 		static_on "$iface" "$client" "$gw" "${mask:-24}"
