@@ -14,7 +14,7 @@
  *     "time": "2026-11-28T08:15:02.123Z",     when it happened (UTC, ISO 8601)
  *     "type": "stage-start" | "stage-progress" | "stage-done" | "stage-failed"
  *           | "info" | "warning" | "result",
- *     "stage": "Downloading the live rootfs",   stage-*: the stage's title, as people see it
+ *     "stage": "Downloading the live rootfs",   stage-*: the stage's title, in English whatever --lang says
  *     "step": 4,                                stage-*: the stage's number in this run, from 1
  *     "detail": "...",                          progress text, the message, or why a stage failed
  *     "bytes": 1048576, "total": 734003200,     stage-progress of a transfer, when known
