@@ -127,6 +127,9 @@ export class ScenarioContext {
    */
   async expectConverted(guest, inspection, { destination, serial = SYSTEM_SERIAL, installer, exact = false }) {
     const tail = await guest.consoleTail(40);
+    // The stand-in live system states why it gave up on one line: lead with it.
+    const fatal = /nestos-standin: FATAL: (.*)/.exec(await guest.console())?.[1];
+    if (fatal) assert.fail(`the live system failed: ${fatal}\nconsole tail:\n${tail}`);
     const context = `\nliveLog tail:\n${String(inspection.liveLog ?? '').split('\n').slice(-25).join('\n')}\nconsole tail:\n${tail}`;
     assert.equal(inspection.nestos, true, `disk ${serial} does not carry a NestOS layout: ${JSON.stringify(inspection.partitions)}${context}`);
     assert.deepEqual(inspection.errors ?? [], [], `inspect-disk reported errors${context}`);
@@ -202,8 +205,8 @@ export class ScenarioContext {
  * the VM powered off. Exit 0, or 255 when the switch cut the SSH session, are both fine.
  */
 ScenarioContext.prototype.convert = async function convert(guest, args, { diskIndex = 0, timeoutMs } = {}) {
-  const since = Date.now();
   const result = await this.x2nestos(guest, convertArgs(args));
+  const since = Date.now();
   assert.ok(
     result.code === 0 || (result.code === 255 && !result.timedOut),
     `x2nestos exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-3000)}`,

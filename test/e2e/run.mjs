@@ -8,7 +8,7 @@
 // anything missing is a failure; on a developer machine it is a visible SKIPPED notice, exit 0.
 // The last line is `N passed, N failed` (CI reads it).
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkFixtures } from './ignition.mjs';
@@ -202,9 +202,13 @@ async function runScenario(scenario, shared) {
   return { id: scenario.id, title: scenario.title, result, seconds, note: note || ctx.note || '', timings: ctx.timings };
 }
 
+/** Drops old run directories: all but the KEEP newest, and never one touched in the last 3 hours (another run may be using it). */
 async function pruneRuns(dir, keep) {
   const entries = (await readdir(dir).catch(() => [])).sort();
-  for (const entry of entries.slice(0, Math.max(0, entries.length - keep))) await rm(path.join(dir, entry), { recursive: true, force: true });
+  for (const entry of entries.slice(0, Math.max(0, entries.length - keep))) {
+    const info = await stat(path.join(dir, entry)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > 3 * 3600_000) await rm(path.join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 main().then(

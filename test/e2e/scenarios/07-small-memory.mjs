@@ -19,11 +19,11 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   const rootfsPath = new URL(release.artifacts.rootfs.url).pathname;
 
-  const since = Date.now();
   const result = await ctx.x2nestos(guest, convertArgs([
     '--ignition', '/root/dest.ign', '--rootfs-mode', 'auto',
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
   ]));
+  const since = Date.now();
   if (result.code === EXIT.precondition) {
     // A refusal is acceptable only with the numbers that explain it.
     assert.match(result.stderr, /\d+(\.\d+)?\s*(MiB|GiB|MB|GB)/, `exit 3 without the memory figures:\n${result.stderr}`);

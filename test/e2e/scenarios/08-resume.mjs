@@ -34,8 +34,8 @@ export async function run(ctx) {
 
   ctx.server.clearFaults(ctx.scratchUrlPath);
   const seen = ctx.server.requests(target).length;
-  const since = Date.now();
   const second = await ctx.x2nestos(guest, args);
+  const since = Date.now();
   assert.ok(second.code === 0 || second.code === 255, `second run exited ${second.code}:\n${second.stderr}\n${second.stdout.slice(-3000)}`);
   const afterwards = ctx.server.requests(target).slice(seen);
   assert.ok(
