@@ -26,7 +26,7 @@ const RELEASES = [
 
 const TOOLS = [
   'qemu-system-x86_64', 'qemu-img', 'socat', 'ssh', 'ssh-keygen', 'debootstrap', 'sgdisk', 'sfdisk', 'mkfs.ext4',
-  'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'apt-ftparchive', 'jq', 'busybox', 'cpio', 'xorriso',
+  'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'jq', 'busybox', 'cpio', 'xorriso',
   'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz',
 ];
 

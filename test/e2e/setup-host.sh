@@ -9,14 +9,14 @@ set -euo pipefail
 # socat                       QEMU guestfwd to the test server (one socat per connection)
 # openssh-client              ssh/ssh-keygen into the guests
 # debootstrap                 the guest images (Debian 12 userland)
-# dpkg-dev apt-utils          dpkg-scanpackages, apt-ftparchive: the guests' apt repository
+# dpkg-dev                    dpkg-scanpackages: the guests' apt repository
 # rpm createrepo-c dnf        rpmbuild and createrepo_c: the yum repository; dnf is what the yum guest runs
 # gdisk fdisk e2fsprogs       sgdisk/sfdisk partition tables, mkfs.ext4 -d, debugfs (images, inspect-disk.sh)
 # ignition busybox-static cpio squashfs-tools dosfstools mtools xorriso xz-utils kmod jq
 #                             the stand-in NestOS release (test/e2e/standin/build-release.sh) and
 #                             inspect-disk.sh; ignition-validate checks the suite's Ignition fixtures
 packages=(
-  qemu-system-x86 qemu-utils socat openssh-client debootstrap dpkg-dev apt-utils rpm createrepo-c dnf
+  qemu-system-x86 qemu-utils socat openssh-client debootstrap dpkg-dev rpm createrepo-c dnf
   gdisk fdisk e2fsprogs ignition busybox-static cpio squashfs-tools dosfstools mtools xorriso xz-utils
   kmod jq gzip
 )

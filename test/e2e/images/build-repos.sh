@@ -11,7 +11,7 @@
 #                files of Debian's kexec-tools and the Xen libraries its binary links against
 #                (AutoReqProv off: the yum-family guest's rpm database knows nothing of its libc).
 #
-# Needs apt-get (with package lists), dpkg-scanpackages/apt-ftparchive, dpkg-deb, rpmbuild, createrepo_c.
+# Needs apt-get (with package lists), dpkg-scanpackages, dpkg-deb, rpmbuild, createrepo_c.
 set -euo pipefail
 
 out=''
@@ -38,9 +38,16 @@ packages=$(apt-cache depends --recurse --no-recommends --no-suggests --no-confli
 (cd "$tmp/debian" && dpkg-scanpackages --multiversion pool /dev/null 2>/dev/null) \
   >"$tmp/debian/dists/bookworm/main/binary-amd64/Packages"
 gzip -9nk "$tmp/debian/dists/bookworm/main/binary-amd64/Packages"
-apt-ftparchive -o APT::FTPArchive::Release::Suite=bookworm -o APT::FTPArchive::Release::Codename=bookworm \
-  -o APT::FTPArchive::Release::Components=main -o APT::FTPArchive::Release::Architectures=amd64 \
-  release "$tmp/debian/dists/bookworm" >"$tmp/work/Release"
+# The Release file apt checks the indexes against (unsigned: the guests trust this source).
+(
+  cd "$tmp/debian/dists/bookworm"
+  printf 'Origin: x2nestos-e2e\nSuite: bookworm\nCodename: bookworm\nComponents: main\nArchitectures: amd64\n'
+  printf 'Date: %s\n' "$(LC_ALL=C date -u -R)"
+  printf 'SHA256:\n'
+  for index in main/binary-amd64/Packages main/binary-amd64/Packages.gz; do
+    printf ' %s %s %s\n' "$(sha256sum <"$index" | cut -d' ' -f1)" "$(stat -c %s "$index")" "$index"
+  done
+) >"$tmp/work/Release"
 mv "$tmp/work/Release" "$tmp/debian/dists/bookworm/Release"
 
 # The rpm: Debian's files laid out as on the (merged-/usr) guest.
