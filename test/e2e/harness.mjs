@@ -191,58 +191,58 @@ export class ScenarioContext {
     assert.deepEqual(inspection.partitions.map((p) => p.label), ['bios', 'hostroot'], 'system disk partitions');
   }
 
+  /**
+   * Runs a conversion that is expected to succeed and returns the inspection of disk DISKINDEX after
+   * the VM powered off. Exit 0, or 255 when the switch cut the SSH session, are both fine.
+   */
+  async convert(guest, args, { diskIndex = 0, timeoutMs } = {}) {
+    const result = await this.x2nestos(guest, convertArgs(args));
+    const since = Date.now();
+    assert.ok(
+      result.code === 0 || (result.code === 255 && !result.timedOut),
+      `x2nestos exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-3000)}`,
+    );
+    this.time('x2nestos-run', result.seconds);
+    const inspection = await this.waitForConversion(guest, { diskIndex, since, timeoutMs });
+    return { result, inspection };
+  }
+
+  /**
+   * Runs a conversion that must be refused with exit code CODE; checks that nothing was loaded.
+   */
+  async expectRefusal(guest, args, code, label) {
+    const result = await this.x2nestos(guest, convertArgs(args));
+    assert.equal(result.code, code, `${label}: expected exit ${code}, got ${result.code}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-2000)}`);
+    assert.ok(result.stderr.trim().length > 0, `${label}: refused without a message on stderr`);
+    assert.ok(guest.running, `${label}: the VM stopped after a refusal`);
+    await this.expectNothingLoaded(guest, label);
+    return result;
+  }
+
+  /**
+   * Serves RELEASE a second time under /scratch/<scenario>/<name>/ with its own stream document, so
+   * faults injected there (drops, tampering) cannot disturb scenarios running in parallel.
+   * Returns { streamBaseUrl, urlPath(artifact), url(artifact) }.
+   */
+  async mirror(release, name) {
+    const prefix = `${this.scratchUrlPath}/${name}`;
+    const base = `${GUEST_BASE_URL}${prefix}`;
+    const document = (await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8')).split(release.baseUrl + '/').join(base + '/');
+    await this.publish(`${name}-streams/${release.stream}.json`, document);
+    this.server.mount(prefix, release.dir);
+    this.mounts.push(prefix);
+    const urlPath = (artifact) => `${prefix}/${path.basename(release.artifacts[artifact].file)}`;
+    return { streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`, urlPath, url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}` };
+  }
+
   async cleanup() {
-    for (const guest of this.guests) await guest.cleanup({ removeAll: false });
+    for (const guest of this.guests) await guest.cleanup({ keepOverlays: this.keep });
     this.server.unmount(this.scratchUrlPath);
     for (const prefix of this.mounts) this.server.unmount(prefix);
     this.server.clearFaults(this.scratchUrlPath);
     if (!this.keep) await rm(this.scratch, { recursive: true, force: true });
   }
 }
-
-/**
- * Runs a conversion that is expected to succeed and returns the inspection of disk DISKINDEX after
- * the VM powered off. Exit 0, or 255 when the switch cut the SSH session, are both fine.
- */
-ScenarioContext.prototype.convert = async function convert(guest, args, { diskIndex = 0, timeoutMs } = {}) {
-  const result = await this.x2nestos(guest, convertArgs(args));
-  const since = Date.now();
-  assert.ok(
-    result.code === 0 || (result.code === 255 && !result.timedOut),
-    `x2nestos exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-3000)}`,
-  );
-  this.time('x2nestos-run', result.seconds);
-  const inspection = await this.waitForConversion(guest, { diskIndex, since, timeoutMs });
-  return { result, inspection };
-};
-
-/**
- * Runs a conversion that must be refused with exit code CODE; checks that nothing was loaded.
- */
-ScenarioContext.prototype.expectRefusal = async function expectRefusal(guest, args, code, label) {
-  const result = await this.x2nestos(guest, convertArgs(args));
-  assert.equal(result.code, code, `${label}: expected exit ${code}, got ${result.code}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-2000)}`);
-  assert.ok(result.stderr.trim().length > 0, `${label}: refused without a message on stderr`);
-  assert.ok(guest.running, `${label}: the VM stopped after a refusal`);
-  await this.expectNothingLoaded(guest, label);
-  return result;
-};
-
-/**
- * Serves RELEASE a second time under /scratch/<scenario>/<name>/ with its own stream document, so
- * faults injected there (drops, tampering) cannot disturb scenarios running in parallel.
- * Returns { streamBaseUrl, urlOf(artifact) }.
- */
-ScenarioContext.prototype.mirror = async function mirror(release, name) {
-  const prefix = `${this.scratchUrlPath}/${name}`;
-  const base = `${GUEST_BASE_URL}${prefix}`;
-  const document = (await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8')).split(release.baseUrl + '/').join(base + '/');
-  await this.publish(`${name}-streams/${release.stream}.json`, document);
-  this.server.mount(prefix, release.dir);
-  this.mounts.push(prefix);
-  const urlPath = (artifact) => `${prefix}/${path.basename(release.artifacts[artifact].file)}`;
-  return { streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`, urlPath, url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}` };
-};
 
 /** The bytes of a data: URL (RFC 2397, base64 or percent-encoded), or null for other URLs. */
 export function decodeDataUrl(url) {
@@ -307,4 +307,4 @@ export async function saveToolLog(ctx, guest) {
   if (result.code === 0) await writeFile(path.join(ctx.runDir, `${guest.name}-x2nestos.log`), result.stdout);
 }
 
-export { assert, readFile, run };
+export { assert, run };

@@ -256,11 +256,14 @@ export class Guest {
     return readFile(this.consoleLog, 'utf8').catch(() => '');
   }
 
-  /** Kills QEMU if still running and removes the overlays (the console log stays unless removeAll). */
-  async cleanup({ removeAll = false } = {}) {
+  /**
+   * Kills QEMU if still running and removes the overlays (kept with keepOverlays, for a look at the
+   * disks; the console log always stays, unless removeAll).
+   */
+  async cleanup({ removeAll = false, keepOverlays = false } = {}) {
     await this.kill();
     if (removeAll) await rm(this.runDir, { recursive: true, force: true });
-    else for (const disk of this.overlays) await rm(disk.overlay, { force: true });
+    else if (!keepOverlays) for (const disk of this.overlays) await rm(disk.overlay, { force: true });
   }
 }
 
