@@ -60,7 +60,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     }
 
     const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
-      stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`) }),
+      stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }) }),
     );
     checkpoint();
     const cmdline = plan.live.kernelArgs.join(' ');

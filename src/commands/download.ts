@@ -18,7 +18,7 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
       fetchArtifact(ref, dir, {
         http: ctx.effects.http,
         signal: ctx.signal,
-        onProgress: (p) => update(progressLine(p)),
+        onProgress: (p) => update(progressLine(p), { bytes: p.bytes, ...(p.total !== undefined ? { total: p.total } : {}) }),
       }),
     );
     ctx.log.write(`${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'no expected hash'})`);
