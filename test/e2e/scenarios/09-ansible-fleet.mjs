@@ -31,6 +31,8 @@ import { EXAMPLES_DIR, failureMessage, installCollection, inventory, playbook, r
 export const id = 'ansible-fleet';
 export const title = 'Ansible role: check mode, batches, release fetched once, one unconvertible host fails alone';
 export const weight = 5;
+// It boots three guests at once: run it alone (run.mjs).
+export const exclusive = true;
 
 const NO_STABLE_NAME = /has no stable name in \/dev\/disk\/by-id or \/dev\/disk\/by-path/;
 
