@@ -22,15 +22,22 @@ export async function run(ctx) {
   assert.doesNotMatch(facts.stdout, /apt-get|dpkg|dhclient|udhcpc|dhcpcd/, 'the yum-family host must have no apt, dpkg or DHCP client');
   assert.match(facts.stdout, /inet 10\.0\.2\.50\/24/, 'static address');
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
+  const rootKeys = (await guest.sshOk('cat /root/.ssh/authorized_keys')).stdout.split('\n').filter((l) => /^ssh-/.test(l));
+  assert.ok(rootKeys.length > 0, 'the image authorizes a key for root');
   await ctx.installBinary(guest);
 
   const { inspection } = await ctx.convert(guest, [
     '--ignition', '/root/dest.ign',
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
+    // Issue 4: root's keys, found the way this host's sshd finds them, are added for `nest`.
+    '--inherit-ssh-keys',
   ]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });
   // The hostname is carried by default (--keep-hostname), wrapped around the given config.
   assert.equal(ignitionFiles(inspection.ignition)['/etc/hostname']?.trim(), 'openeuler2203', 'hostname carried to NestOS');
+  const nestKeys = (JSON.parse(inspection.ignition).passwd?.users ?? []).filter((u) => u.name === 'nest').flatMap((u) => u.sshAuthorizedKeys ?? []);
+  const blob = (line) => line.split(/\s+/).slice(0, 2).join(' ');
+  for (const key of rootKeys) assert.ok(nestKeys.map(blob).includes(blob(key)), `root's key ${blob(key).slice(0, 40)}... was not inherited by nest: ${JSON.stringify(nestKeys)}`);
   assert.ok(ctx.server.requests(/^\/rpms\/kexec-tools-.*\.rpm$/).length > 0, 'kexec-tools was not installed from the yum repository');
 
   const files = Object.entries(inspection.firstbootNetwork ?? {});
