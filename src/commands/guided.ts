@@ -31,6 +31,7 @@ import type { Context } from './context.js';
 import { convert } from './convert.js';
 import { plan } from './plan.js';
 import { reboot } from './reboot.js';
+import { isRemote } from '../release/location.js';
 
 export async function guided(ctx: Context): Promise<void> {
   const { runtime, effects, reporter, tr } = ctx;
@@ -79,7 +80,7 @@ export async function guided(ctx: Context): Promise<void> {
         // a spinner, where a task list drawn over it would garble the screen.
         streamRelease: (stream) => (looked++ === 0 ? reporter.step(`Reading the stream ${stream}`, () => resolveWith({ stream })) : resolveWith({ stream })),
         liveIso: async (location, sha256) => {
-          const iso = /^https?:\/\//i.test(location) ? location : path.resolve(runtime.cwd, location);
+          const iso = isRemote(location) ? location : path.resolve(runtime.cwd, location);
           const checked = await resolveWith({ iso, isoSha256: sha256 });
           return 'problem' in checked ? checked : { ok: iso };
         },

@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ResolvedRelease } from '../release/types.js';
+import { isRemote } from '../release/location.js';
 
 export async function probeSizes(release: ResolvedRelease, http: Http, signal: AbortSignal): Promise<ResolvedRelease> {
   const roles = ['kernel', 'initramfs', 'rootfs'] as const;
@@ -16,7 +17,7 @@ async function sizeOf(ref: ArtifactRef, http: Http, signal: AbortSignal): Promis
   if (ref.sizeBytes !== undefined) return ref;
   if (ref.isoExtent) return { ...ref, sizeBytes: ref.isoExtent.length };
   try {
-    if (!/^https?:\/\//.test(ref.location)) return { ...ref, sizeBytes: (await stat(ref.location)).size };
+    if (!isRemote(ref.location)) return { ...ref, sizeBytes: (await stat(ref.location)).size };
     const res = await http.get(ref.location, { headers: { Range: 'bytes=0-0' }, signal });
     await res.cancel();
     const total = /\/(\d+)$/.exec(res.header('content-range') ?? '')?.[1] ?? (res.status === 200 ? res.header('content-length') : undefined);

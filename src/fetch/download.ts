@@ -14,7 +14,8 @@ import { pidLock } from '../effects/pid-lock.js';
 import { reclaimer } from './memory.js';
 import { DEFAULT_RETRY_POLICY, TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
-import { fileSource, httpSource, isRemote, messageOf, type ByteSource, type Extent } from './source.js';
+import { isRemote } from '../release/location.js';
+import { fileSource, httpSource, messageOf, type ByteSource, type Extent } from './source.js';
 import { hashRange } from './verify.js';
 
 const WRITER_REMEDY = 'wait for it to finish, or give this run its own --work-dir';

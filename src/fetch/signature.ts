@@ -11,6 +11,7 @@ import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
 import type { Runner } from '../effects/runner.js';
 import type { LocalArtifact } from '../release/types.js';
+import { isRemote } from '../release/location.js';
 
 const MAX_SIGNATURE_BYTES = 64 * 1024;
 
@@ -47,7 +48,7 @@ export async function verifySignatures(
 }
 
 async function signatureBytes(location: string, deps: { http: Http; signal?: AbortSignal }): Promise<Buffer> {
-  if (!/^https?:\/\//.test(location)) return readFile(location);
+  if (!isRemote(location)) return readFile(location);
   const res = await deps.http.get(location, deps.signal ? { signal: deps.signal } : {});
   if (res.status !== 200) {
     await res.cancel();

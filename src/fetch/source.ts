@@ -8,6 +8,7 @@ import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
 import { TransientError } from './retry.js';
 
+
 export interface OpenedSource {
   /** Offset the bytes start at: the one asked for, or 0 when the source cannot resume. */
   start: number;
@@ -30,9 +31,6 @@ export interface Extent {
 
 const READ_CHUNK = 1024 * 1024;
 
-export function isRemote(location: string): boolean {
-  return /^https?:\/\//i.test(location);
-}
 
 /** A whole file over HTTP, or one extent of it (which needs a server that honours Range). */
 export function httpSource(http: Http, url: string, extent?: Extent): ByteSource {

@@ -6,6 +6,7 @@
 import type { Options } from '../options/schema.js';
 import type { Translator } from '../i18n/translate.js';
 import type { Prompter } from './prompter.js';
+import { isRemote as isUrl } from '../release/location.js';
 
 export type ReleaseAnswer =
   | { kind: 'stream'; stream: string; release: string | undefined }
@@ -24,7 +25,6 @@ export interface ReleaseChecks {
 
 const STREAM_NAME = /^[A-Za-z0-9._-]+$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
-const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 export function givenRelease(options: Options): string | undefined {
   if (options.iso) return `--iso ${options.iso}`;

@@ -15,6 +15,7 @@ import { chooseKexec, loadArgv } from './kexec.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
+import { isRemote } from '../release/location.js';
 
 export interface PlanInputs {
   facts: HostFacts;
@@ -170,7 +171,7 @@ function artifactSizes(release: ResolvedRelease, payloadBytes: number | undefine
 }
 
 function httpLocation(location: string): string | undefined {
-  return /^https?:\/\//.test(location) ? location : undefined;
+  return isRemote(location) ? location : undefined;
 }
 
 function describeSteps(input: PlanInputs, method: string, mode: 'append' | 'url', dest: string | undefined): string[] {

@@ -15,7 +15,7 @@ import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
 import type { Options } from '../options/schema.js';
 import { fetchDocument } from '../fetch/document.js';
-import { isRemote } from '../fetch/source.js';
+import { isRemote } from './location.js';
 import { PXEBOOT_NAMES, ROLES, contractArtifactNames, parseJson, readReleaseDir, releaseFromManifest, safeFileName, MANIFEST_NAME } from './release-dir.js';
 import { releaseFromStream } from './stream.js';
 import type { ArtifactRef, ArtifactRole, ResolvedRelease } from './types.js';
