@@ -77,6 +77,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       initrdSha256: staged.initrdSha256,
       cmdline,
       method: result.method,
+      switchArgv: plan.kexec.switchArgv,
       target: target.installerName,
     });
     ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };

@@ -19,6 +19,5 @@ export async function reboot(ctx: Context): Promise<void> {
   }
   if (options.rebootDelay > 0) await sleep(options.rebootDelay, ctx.signal);
   ctx.doc.result = 'switching';
-  const systemd = await effects.fs.exists('/run/systemd/system');
-  await switchToLive(effects.runner, systemd ? ['systemctl', 'kexec'] : ['kexec', '-e'], (l) => ctx.log.write(l));
+  await switchToLive(effects.runner, state.switchArgv, (l) => ctx.log.write(l));
 }

@@ -19,6 +19,8 @@ export interface StagedState {
   initrdSha256: string;
   cmdline: string;
   method: 'file' | 'syscall';
+  /** How to switch, as planned for this host (systemctl kexec, or kexec -e without systemd). */
+  switchArgv: string[];
   target: string | undefined;
 }
 

@@ -108,6 +108,15 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
     expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
   });
 
+  it('switches later with `x2nestos reboot`, the way the plan said', async () => {
+    const sandbox = sandboxHost(HOST);
+    expect((await run([...base(), '--yes', '--no-reboot'], { sandbox })).code).toBe(0);
+    const r = await run(['reboot', '--yes', '--json'], { sandbox });
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ result: 'switching' });
+    expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
+  });
+
   it('re-runs reuse the verified downloads', async () => {
     const sandbox = sandboxHost(HOST);
     await run([...base(), '--yes', '--no-reboot'], { sandbox });
