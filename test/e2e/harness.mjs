@@ -62,7 +62,6 @@ export class ScenarioContext {
       serverPort: this.server.port,
       // The yum-family image has a static address and no DHCP client (images/build-image.sh).
       guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',
-      ipv6: image !== 'openeuler2203',
     });
     this.guests.push(guest);
     await guest.start();

@@ -98,7 +98,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * @typedef {{ base: string, serial: string }} DiskSpec  base = cached qcow2 image; serial → /dev/disk/by-id/virtio-<serial>
  * @typedef {{
  *   name: string, runDir: string, image: { dir: string, disk: string, kernel: string, initrd: string, cmdline: string, key: string },
- *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string, ipv6?: boolean,
+ *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string,
  * }} GuestOptions
  */
 
@@ -119,16 +119,17 @@ export class Guest {
 
   /** Creates the overlays and starts QEMU. Does not wait for the guest to boot. */
   async start() {
-    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', ipv6 = true } = this.options;
+    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '' } = this.options;
     await mkdir(this.runDir, { recursive: true });
     for (const disk of this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
     }
     this.sshPort = await freePort();
     const netdev = [
-      // slirp's DHCP server cannot be switched off; ipv6=off at least stops its router
-      // advertisements, so a statically configured guest gets no dynamic address at all.
-      `user,id=n0,restrict=on${ipv6 ? '' : ',ipv6=off'}`,
+      // slirp always answers DHCP and advertises its IPv6 prefix; the statically configured image
+      // ignores both (images/build-image.sh), and its scenario fails on any dynamic address. A ULA
+      // prefix rather than slirp's default fec0::/64, which is site-local (deprecated, scope site).
+      'user,id=n0,restrict=on,ipv6-net=fd00:e2e::/64,ipv6-host=fd00:e2e::2,ipv6-dns=fd00:e2e::3',
       `hostfwd=tcp:127.0.0.1:${this.sshPort}-${guestAddress}:22`,
       `guestfwd=tcp:10.0.2.100:80-cmd:socat STDIO TCP:127.0.0.1:${serverPort}`,
     ].join(',');

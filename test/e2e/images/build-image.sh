@@ -123,12 +123,31 @@ if [ "$name" = debian12 ]; then
   printf 'auto lo\niface lo inet loopback\n\nallow-hotplug %s\niface %s inet dhcp\n' "$nic" "$nic" \
     >"$root/etc/network/interfaces"
 else
-  # Static address outside slirp's DHCP pool (10.0.2.15-.30): if anything fell back to DHCP it would
-  # come up as .15 and the scenario's assertions would see it.
-  printf 'auto lo\niface lo inet loopback\n\nauto %s\niface %s inet static\n    address 10.0.2.50/24\n    gateway 10.0.2.2\n' \
-    "$nic" "$nic" >"$root/etc/network/interfaces"
+  # Static addresses only. IPv4 lies outside slirp's DHCP pool (10.0.2.15-.30): anything that fell
+  # back to DHCP would come up as .15. IPv6 sits in the prefix qemu.mjs gives slirp (fd00:e2e::/64,
+  # router ::2, DNS ::3); slirp advertises that prefix and the host ignores the advertisements
+  # (accept_ra and autoconf 0, from sysctl.d before the link comes up), so a SLAAC address or an RA
+  # route on the host would be a mistake the scenario sees.
+  cat >"$root/etc/network/interfaces" <<IFACES
+auto lo
+iface lo inet loopback
+
+auto $nic
+iface $nic inet static
+    address 10.0.2.50/24
+    gateway 10.0.2.2
+
+iface $nic inet6 static
+    address fd00:e2e::50/64
+    gateway fd00:e2e::2
+    accept_ra 0
+    autoconf 0
+IFACES
+  for scope in all default "$nic"; do
+    printf 'net.ipv6.conf.%s.accept_ra = 0\nnet.ipv6.conf.%s.autoconf = 0\n' "$scope" "$scope"
+  done >"$root/etc/sysctl.d/90-e2e-static-ipv6.conf"
   rm -f "$root/etc/resolv.conf"
-  printf 'search e2e.test\nnameserver 10.0.2.3\nnameserver 10.0.2.53\n' >"$root/etc/resolv.conf"
+  printf 'search e2e.test\nnameserver 10.0.2.3\nnameserver 10.0.2.53\nnameserver fd00:e2e::3\n' >"$root/etc/resolv.conf"
   # What the address looks like to tools that read openEuler's own configuration.
   mkdir -p "$root/etc/sysconfig/network-scripts"
   cat >"$root/etc/sysconfig/network-scripts/ifcfg-$nic" <<EOF
@@ -142,7 +161,12 @@ PREFIX=24
 GATEWAY=10.0.2.2
 DNS1=10.0.2.3
 DNS2=10.0.2.53
+DNS3=fd00:e2e::3
 DOMAIN=e2e.test
+IPV6INIT=yes
+IPV6_AUTOCONF=no
+IPV6ADDR=fd00:e2e::50/64
+IPV6_DEFAULTGW=fd00:e2e::2
 EOF
 fi
 
