@@ -110,7 +110,6 @@ function readRoutes(raw: IpRoute[], family: 4 | 6, kept: Set<string>, notCarried
       destination: dst,
       ...(gateway ? { gateway } : {}),
       ...(r.metric !== undefined && r.metric !== 0 ? { metric: r.metric } : {}),
-      ...(r.flags?.includes('onlink') ? { onLink: true } : {}),
       dev: r.dev,
       protocol,
     });
@@ -321,11 +320,13 @@ async function buildInterface(
     const route: Route = { family: r.family, destination: r.destination };
     if (r.gateway) route.gateway = r.gateway;
     if (r.metric !== undefined) route.metric = r.metric;
+    // Decided from the addresses, not from the kernel's `onlink` flag: ifupdown sets that flag on
+    // every gateway route, also for a gateway inside the subnet, where an extra host route to it
+    // would only be noise in the rendered keyfile.
     const onLink =
-      r.onLink === true ||
-      (r.gateway !== undefined &&
-        !isIPv6LinkLocal(r.gateway) &&
-        !iface.addresses.some((a) => a.family === r.family && a.prefix > 0 && inSubnet(r.gateway!, a.address, a.prefix)));
+      r.gateway !== undefined &&
+      !isIPv6LinkLocal(r.gateway) &&
+      !iface.addresses.some((a) => a.family === r.family && a.prefix > 0 && inSubnet(r.gateway!, a.address, a.prefix));
     if (onLink) route.onLink = true;
     iface.routes.push(route);
   }
