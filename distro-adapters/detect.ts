@@ -4,7 +4,6 @@
  * desktop is deb; UnionTech OS Server 1050e is rpm, 1050d and the desktop are deb), so for those
  * the installed tools decide.
  */
-import { X2Error } from '../src/errors.js';
 import type { Runner } from '../src/effects/runner.js';
 import type { Family, OsFacts } from '../src/facts/types.js';
 import type { DistroAdapter } from './adapter.js';
@@ -86,13 +85,12 @@ export async function detectFamily(os: OsFacts, runner: Runner): Promise<FamilyD
   return chooseFamily(os, { dnf: dnf !== undefined, yum: yum !== undefined, aptGet: aptGet !== undefined });
 }
 
-export async function detectAdapter(os: OsFacts, runner: Runner): Promise<DistroAdapter> {
-  const detection = await detectFamily(os, runner);
-  if (detection.family === undefined) {
-    throw new X2Error('precondition', `cannot install kexec-tools here: ${detection.reason}`, {
-      remedy:
-        'install kexec-tools with the system package manager yourself and rerun with --skip-package-install (x2nestos supports dnf/yum and apt-get hosts)',
-    });
-  }
-  return detection.family === 'yum' ? yumAdapter(detection.packageTool === 'dnf' ? 'dnf' : 'yum') : aptAdapter();
+/**
+ * The adapter for the family gatherFacts already detected (HostFacts.family / packageTool): no second
+ * probe. Undefined for an unsupported host, which the planner refuses with the reason facts recorded.
+ */
+export function adapterFor(family: Family | undefined, packageTool: string | undefined): DistroAdapter | undefined {
+  if (family === 'yum') return yumAdapter(packageTool === 'dnf' ? 'dnf' : 'yum');
+  if (family === 'apt') return aptAdapter();
+  return undefined;
 }

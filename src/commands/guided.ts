@@ -24,7 +24,7 @@ import { gatherNetwork } from '../network/gather.js';
 import type { Options } from '../options/schema.js';
 import type { Plan } from '../plan/types.js';
 import { resolveRelease } from '../release/resolve.js';
-import { detectAdapter } from '../../distro-adapters/detect.js';
+import { adapterFor } from '../../distro-adapters/detect.js';
 import { VERSION } from '../version.js';
 import { abort } from './abort.js';
 import type { Context } from './context.js';
@@ -44,7 +44,7 @@ export async function guided(ctx: Context): Promise<void> {
   const ask = await terminalPrompter(ctx);
   const host = { runner: effects.runner, fs: effects.fs };
   const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: runtime.uid, gatherNetwork }));
-  const adapter = await detectAdapter(facts.os, effects.runner).catch(() => undefined);
+  const adapter = adapterFor(facts.family, facts.packageTool);
   const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
   const pre = preflight(facts, ctx.options, {
     kexecToolInstalled,

@@ -3,7 +3,6 @@
  * adapter, release, Ignition, and the plan. Reads the host and the network; writes nothing but the log.
  */
 import { readFile } from 'node:fs/promises';
-import { X2Error } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import { gatherNetwork } from '../network/gather.js';
 import { loadUserKeyfiles } from '../network/override.js';
@@ -12,7 +11,7 @@ import { planConversion, type PlanResult } from '../plan/plan.js';
 import type { HostFacts } from '../facts/types.js';
 import type { ResolvedRelease } from '../release/types.js';
 import type { DistroAdapter } from '../../distro-adapters/adapter.js';
-import { detectAdapter } from '../../distro-adapters/detect.js';
+import { adapterFor } from '../../distro-adapters/detect.js';
 import { VERSION } from '../version.js';
 import { prepareIgnition, type PreparedIgnition } from './ignition-step.js';
 import { probeSizes } from './sizes.js';
@@ -32,14 +31,8 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const { effects, options, reporter } = ctx;
   const host = { runner: effects.runner, fs: effects.fs };
   const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }));
-  // facts.family already says whether the distro is supported (a planner blocker otherwise).
-  let adapter: DistroAdapter | undefined;
-  try {
-    adapter = await detectAdapter(facts.os, effects.runner);
-  } catch (e) {
-    if (!(e instanceof X2Error)) throw e;
-    ctx.log.write(`distro: ${e.oneLine()}`);
-  }
+  // No adapter means an unsupported distro: the planner refuses it with the reason facts recorded.
+  const adapter = adapterFor(facts.family, facts.packageTool);
   const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
 
   const release = await reporter.step('Resolving the NestOS release', async () => {

@@ -155,7 +155,9 @@ function hostBlockers(input: PlanInputs, warnings: string[]): Blocker[] {
     else warnings.push('not running as root: some facts may be incomplete, and converting needs root');
   }
   if (!facts.family) {
-    out.push({ kind: 'precondition', message: `unsupported distribution ${facts.os.id} ${facts.os.versionId}`, remedy: 'x2nestos supports yum/dnf and apt hosts (openEuler, CentOS/RHEL family, Kylin, Debian, Ubuntu, ...)' });
+    // The reason detection recorded says what is missing (a package tool, or the distro itself).
+    const message = facts.unknown?.family ?? `unsupported distribution ${facts.os.id} ${facts.os.versionId}`;
+    out.push({ kind: 'precondition', message, remedy: 'x2nestos supports yum/dnf and apt hosts (openEuler, CentOS/RHEL family, Kylin, Debian, Ubuntu, ...)' });
   }
   if (facts.arch !== 'x86_64' && facts.arch !== 'aarch64') {
     out.push({ kind: 'precondition', message: `NestOS is built for x86_64 and aarch64, not ${facts.arch}`, remedy: 'convert an x86_64 or aarch64 machine' });

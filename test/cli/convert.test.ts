@@ -198,5 +198,17 @@ describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/the work directory .* is in use by another x2nestos \(pid \d+\)/);
     });
+    it('on a yum-family host without dnf or yum, naming what is missing (3)', async () => {
+      const sandbox = sandboxHost(HOST);
+      const specPath = path.join(sandbox, 'commands.json');
+      const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { programs: Record<string, string> };
+      delete spec.programs.dnf;
+      delete spec.programs.yum;
+      writeFileSync(specPath, JSON.stringify(spec));
+      const r = await run([...base(), '--yes'], { sandbox });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/error: openEuler 22.03 \(LTS-SP3\) \(ID=openeuler\) is a yum-family system but neither dnf nor yum is installed/);
+      expect(changes(sandbox)).toEqual([]);
+    });
   });
 });

@@ -149,9 +149,6 @@ export const RUN: Record<string, string> = {
   '{name}, not a distribution x2nestos knows,': '{name}（x2nestos 不认识的发行版）',
   '{known} has both {tool} and apt-get installed, so its package tool is ambiguous': '{known} 同时装有 {tool} 和 apt-get，无法确定应使用哪个软件包工具',
   '{known} has neither dnf/yum nor apt-get installed': '{known} 既没有安装 dnf/yum，也没有安装 apt-get',
-  'cannot install kexec-tools here: {reason}': '无法在此安装 kexec-tools：{reason}',
-  'install kexec-tools with the system package manager yourself and rerun with --skip-package-install (x2nestos supports dnf/yum and apt-get hosts)':
-    '请自行用系统的软件包管理器安装 kexec-tools，然后加 --skip-package-install 重新运行（x2nestos 支持 dnf/yum 和 apt-get 主机）',
   'no enabled repository carries kexec-tools (check `{tool} repolist`)': '已启用的软件源中没有 kexec-tools（请检查 `{tool} repolist`）',
   'the package repositories are unreachable or broken (check `{tool} repolist` and the network or proxy)': '软件源无法访问或已损坏（请检查 `{tool} repolist` 以及网络或代理）',
   'the package manager failed': '软件包管理器执行失败',

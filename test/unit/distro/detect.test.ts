@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFamily, detectAdapter, detectFamily } from '../../../distro-adapters/detect.js';
-import { X2Error } from '../../../src/errors.js';
+import { adapterFor, chooseFamily, detectFamily } from '../../../distro-adapters/detect.js';
 import { osFactsOf, parseOsRelease } from '../../../src/facts/os-release.js';
 import { fakeRunner } from './fake-runner.js';
 
@@ -67,19 +66,21 @@ describe('chooseFamily', () => {
   });
 });
 
-describe('detectAdapter', () => {
-  it('asks the runner which tools are on PATH', async () => {
+describe('detectFamily and adapterFor', () => {
+  it('asks the runner which tools are on PATH, then builds the adapter from what it found', async () => {
     const runner = fakeRunner([], { dnf: '/usr/bin/dnf', yum: '/usr/bin/yum' });
-    expect(await detectFamily(KYLIN_SERVER, runner)).toEqual({ family: 'yum', packageTool: 'dnf' });
-    const adapter = await detectAdapter(KYLIN_SERVER, runner);
-    expect([adapter.family, adapter.packageTool]).toEqual(['yum', 'dnf']);
-    expect((await detectAdapter(os('ID=debian\n'), fakeRunner([], { 'apt-get': '/usr/bin/apt-get' }))).family).toBe('apt');
+    const found = await detectFamily(KYLIN_SERVER, runner);
+    expect(found).toEqual({ family: 'yum', packageTool: 'dnf' });
+    const adapter = adapterFor(found.family, 'packageTool' in found ? found.packageTool : undefined);
+    expect([adapter?.family, adapter?.packageTool]).toEqual(['yum', 'dnf']);
+    expect(adapterFor('yum', 'yum')?.packageTool).toBe('yum');
+    expect(adapterFor('apt', 'apt-get')?.family).toBe('apt');
   });
 
-  it('refuses an unsupported host with a precondition error naming --skip-package-install', async () => {
-    const error = await detectAdapter(ARCH, fakeRunner()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(X2Error);
-    expect((error as X2Error).kind).toBe('precondition');
-    expect((error as X2Error).oneLine()).toMatch(/Arch Linux.*--skip-package-install/);
+  it('has no adapter for an unsupported host, and the reason names what is missing', async () => {
+    const found = await detectFamily(ARCH, fakeRunner());
+    expect(found.family).toBeUndefined();
+    expect('reason' in found ? found.reason : '').toMatch(/Arch Linux.*neither dnf\/yum nor apt-get/);
+    expect(adapterFor(undefined, undefined)).toBeUndefined();
   });
 });
