@@ -47,9 +47,9 @@ export class ScenarioContext {
 
   /**
    * Boots a host image with its system disk (serial HOSTDISK1) and, unless dataDisk is false, the
-   * data disk (HOSTDISK2), and waits for SSH.
+   * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; qemu.mjs extraNicMac), and waits for SSH.
    */
-  async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image } = {}) {
+  async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0 } = {}) {
     const host = this.images[image];
     const disks = [{ base: host.disk, serial: SYSTEM_SERIAL }];
     if (dataDisk) disks.push({ base: this.images.datadisk.disk, serial: DATA_SERIAL });
@@ -59,6 +59,7 @@ export class ScenarioContext {
       image: host,
       disks,
       memMiB,
+      extraNics,
       serverPort: this.server.port,
       // The yum-family image has a static address and no DHCP client (images/build-image.sh).
       guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',

@@ -98,9 +98,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * @typedef {{ base: string, serial: string }} DiskSpec  base = cached qcow2 image; serial → /dev/disk/by-id/virtio-<serial>
  * @typedef {{
  *   name: string, runDir: string, image: { dir: string, disk: string, kernel: string, initrd: string, cmdline: string, key: string },
- *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string,
+ *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string, extraNics?: number,
  * }} GuestOptions
  */
+
+/** The MAC address of extra NIC N (0-based): 52:54:00:12:34:57, :58, ... */
+export function extraNicMac(n) {
+  return `52:54:00:12:34:${(0x57 + n).toString(16)}`;
+}
 
 export class Guest {
   /** @param {GuestOptions} options */
@@ -119,7 +124,7 @@ export class Guest {
 
   /** Creates the overlays and starts QEMU. Does not wait for the guest to boot. */
   async start() {
-    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '' } = this.options;
+    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0 } = this.options;
     await mkdir(this.runDir, { recursive: true });
     for (const disk of this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
@@ -142,8 +147,13 @@ export class Guest {
       '-append', `${image.cmdline} ${extraKargs}`.trim(),
       '-netdev', netdev,
       '-device', 'virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,addr=0x3',
-      '-device', 'virtio-rng-pci',
     ];
+    // More NICs (enp0s4, enp0s5, ...) for bonds and VLANs, each on a network of its own with no way out.
+    for (let n = 0; n < extraNics; n++) {
+      args.push('-netdev', `user,id=x${n},restrict=on,ipv6=off`);
+      args.push('-device', `virtio-net-pci,netdev=x${n},mac=${extraNicMac(n)},addr=0x${(4 + n).toString(16)}`);
+    }
+    args.push('-device', 'virtio-rng-pci');
     this.overlays.forEach((disk, i) => {
       // cache=unsafe: guest flushes are not forced to the host disk; QEMU still writes everything out
       // when it exits, and these overlays are thrown away after the run.

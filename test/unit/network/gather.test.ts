@@ -123,6 +123,30 @@ describe('gatherNetwork on captured hosts', () => {
     expect(iface(m, 'br0').dns).toEqual({ servers: ['192.168.10.1', '9.9.9.9'], search: ['home.example'] });
   });
 
+  it('bond → VLAN → bridge as a real kernel reports it (captured in the bond-vlan e2e guest)', async () => {
+    const m = await gather('bond-vlan-bridge-kernel');
+    expect(iface(m, 'bond0')).toMatchObject({
+      kind: 'bond',
+      members: ['enp0s4', 'enp0s5'],
+      bondMode: 'active-backup',
+      bondOptions: { miimon: '100', primary: 'enp0s4' },
+      addresses: [{ family: 4, address: '192.168.100.10', prefix: 24, method: 'static' }],
+    });
+    // Both ports wear the bond's MAC (a random one here); each is pinned to its own permanent address.
+    expect(iface(m, 'enp0s4')).toMatchObject({ controller: 'bond0', mac: '52:54:00:12:34:57', addresses: [] });
+    expect(iface(m, 'enp0s5')).toMatchObject({ controller: 'bond0', mac: '52:54:00:12:34:58', addresses: [] });
+    expect(iface(m, 'bond0.100')).toMatchObject({ kind: 'vlan', parent: 'bond0', vlanId: 100, controller: 'br100' });
+    expect(iface(m, 'br100')).toMatchObject({
+      kind: 'bridge',
+      members: ['bond0.100'],
+      stp: false,
+      addresses: [{ family: 4, address: '192.168.200.10', prefix: 24, method: 'static' }],
+      routes: [{ family: 4, destination: '172.16.0.0/16', gateway: '192.168.200.1' }],
+    });
+    expect(iface(m, 'enp0s3').ipv4Method).toBe('auto');
+    expect(m.notCarried).toEqual([]);
+  });
+
   it('Hetzner-style /32 with an on-link gateway, IPv6 via fe80::1', async () => {
     const m = await gather('hetzner-onlink');
     const eth0 = iface(m, 'eth0');
