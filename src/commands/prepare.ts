@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { gatherFacts } from '../facts/gather.js';
 import { gatherNetwork } from '../network/gather.js';
 import { loadUserKeyfiles } from '../network/override.js';
+import { routeToward, type SourceRoute } from '../network/route-to.js';
+import { isRemote } from '../release/location.js';
 import { resolveRelease } from '../release/resolve.js';
 import { planConversion, type PlanResult } from '../plan/plan.js';
 import type { HostFacts } from '../facts/types.js';
@@ -24,6 +26,8 @@ export interface Prepared {
   release: ResolvedRelease;
   ignition: PreparedIgnition | undefined;
   userKeyfiles: { name: string; contents: string }[];
+  /** How this host reaches the rootfs server, for the live system's network when it fetches the rootfs. */
+  sourceRoute: SourceRoute | undefined;
   result: PlanResult;
 }
 
@@ -44,8 +48,11 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const ignition = options.ignition ? await reporter.step('Checking the Ignition config', () => prepareIgnition(ctx, facts)) : undefined;
   const userKeyfiles = await loadUserKeyfiles(options.networkKeyfile, (p) => readFile(p, 'utf8').catch(() => undefined));
 
-  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, purpose });
-  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, result };
+  const rootfs = release.artifacts.rootfs.location;
+  const sourceRoute = isRemote(rootfs) ? await routeToward(rootfs, effects.runner) : undefined;
+
+  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, purpose });
+  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, result };
 }
 
 /** Re-plan with what is known now (after the download, the real artifact sizes). */
@@ -62,6 +69,7 @@ export function planWith(p: Omit<Prepared, 'result'> & { ctx: Context; purpose: 
     workDir: p.ctx.workDir,
     toolVersion: VERSION,
     purpose: p.purpose,
+    sourceRoute: p.sourceRoute,
   });
   p.ctx.doc.plan = result.plan;
   return result;

@@ -6,6 +6,8 @@ import type { HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
 import type { ResolvedRelease } from '../release/types.js';
 import { liveNetworkKargs } from '../network/kargs.js';
+import type { NetworkModel } from '../network/model.js';
+import type { SourceRoute } from '../network/route-to.js';
 import { networkPayload } from '../network/override.js';
 import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
 import { buildPayload } from '../payload/build.js';
@@ -32,6 +34,8 @@ export interface PlanInputs {
   toolVersion: string;
   /** `plan` shows what a root run would do; `convert` must run as root. */
   purpose: 'plan' | 'convert';
+  /** How this host reaches the rootfs URL's server (probed by the caller), when it knows. */
+  sourceRoute?: SourceRoute | undefined;
 }
 
 export interface PlanResult {
@@ -92,7 +96,12 @@ export function planConversion(input: PlanInputs): PlanResult {
   warnings.push(...memory.warnings);
 
   const rootfsUrl = memory.check.rootfsMode === 'url' ? release.artifacts.rootfs.location : undefined;
-  const liveNet = rootfsUrl ? liveNetworkKargs(facts.network, { mode: options.network === 'none' ? 'dhcp' : options.network }) : [];
+  const liveIface = sourceInterface(facts.network, input.sourceRoute);
+  const liveNet = rootfsUrl ? liveNetworkKargs(facts.network, { mode: options.network === 'none' ? 'dhcp' : options.network, iface: liveIface }) : [];
+  const liveNotes =
+    rootfsUrl && input.sourceRoute && liveIface !== undefined && liveIface !== facts.network.primary
+      ? [`the live system brings up ${liveIface}: this host reaches ${input.sourceRoute.host} through it, not through the default route`]
+      : [];
   const kernelArgs = liveKernelArgs({
     consoles,
     ...(rootfsUrl ? { rootfsUrl } : {}),
@@ -130,7 +139,7 @@ export function planConversion(input: PlanInputs): PlanResult {
       model: facts.network,
       keyfiles: network.keyfiles.map((k) => ({ name: k.name, bytes: Buffer.byteLength(k.contents), preview: k.contents })),
       liveKargs: liveNet,
-      notes: [...network.notes, ...facts.network.notCarried.map((n) => `not carried: ${n.what} (${n.why})`)],
+      notes: [...network.notes, ...liveNotes, ...facts.network.notCarried.map((n) => `not carried: ${n.what} (${n.why})`)],
     },
     memory: memory.check,
     kexec: kexecPlan,
@@ -170,6 +179,18 @@ function artifactSizes(release: ResolvedRelease, payloadBytes: number | undefine
   if (kernel.sizeBytes === undefined || initramfs.sizeBytes === undefined || rootfs.sizeBytes === undefined) return undefined;
   // Without an Ignition config there is no payload yet; it would be configs and keyfiles, a few KiB.
   return { kernel: kernel.sizeBytes, initramfs: initramfs.sizeBytes, rootfs: rootfs.sizeBytes, payload: payloadBytes ?? 64 * 1024 };
+}
+
+/**
+ * The interface the live system must bring up to reach the rootfs server: the one the kernel routes
+ * through now (for a bond or bridge port, its controller), or the default route's when the route
+ * leaves through something the model does not carry (lo, a tunnel).
+ */
+function sourceInterface(model: NetworkModel, route: SourceRoute | undefined): string | undefined {
+  const byName = new Map(model.interfaces.map((i) => [i.name, i]));
+  let iface = route === undefined ? undefined : byName.get(route.dev);
+  while (iface?.controller !== undefined && byName.has(iface.controller)) iface = byName.get(iface.controller);
+  return iface?.name ?? model.primary;
 }
 
 function httpLocation(location: string): string | undefined {

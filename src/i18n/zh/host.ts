@@ -218,6 +218,7 @@ export const HOST: Record<string, string> = {
   'the release is for {arch} but this host is {host}': '该版本适用于 {arch}，但本机是 {host}',
   'drop --arch or pass --arch {arch}': '请去掉 --arch，或用 --arch {arch}',
   'not carried: {what} ({why})': '未沿用：{what}（{why}）',
+  'the live system brings up {iface}: this host reaches {host} through it, not through the default route': 'live 系统将启用 {iface}：本机经由它而非默认路由访问 {host}',
   'running inside a container ({container}); kexec needs the host itself': '正在容器（{container}）中运行；kexec 需要在主机本身上运行',
   'run x2nestos on the host, not in a container': '请在主机上而不是容器中运行 x2nestos',
   'converting needs root': '转换需要 root 权限',
