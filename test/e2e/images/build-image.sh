@@ -122,6 +122,10 @@ nic=enp0s3
 if [ "$name" = debian12 ]; then
   printf 'auto lo\niface lo inet loopback\n\nallow-hotplug %s\niface %s inet dhcp\n' "$nic" "$nic" \
     >"$root/etc/network/interfaces"
+  # slirp's DHCP offers no DNS server under restrict=on, so dhclient never rewrites resolv.conf:
+  # without this the image would keep the build machine's copy (debootstrap's).
+  rm -f "$root/etc/resolv.conf"
+  printf 'nameserver 10.0.2.3\n' >"$root/etc/resolv.conf"
 else
   # Static addresses only. IPv4 lies outside slirp's DHCP pool (10.0.2.15-.30): anything that fell
   # back to DHCP would come up as .15. IPv6 sits in the prefix qemu.mjs gives slirp (fd00:e2e::/64,

@@ -5,8 +5,10 @@
 // and VLAN attributes by hand; here the kernel's own bonding, 8021q and bridge drivers report them.
 //
 // Nothing is converted: the plan (`plan --json`) must model every link with its role and render one
-// keyfile per link, ports pinned to their permanent MACs (a bond gives its ports its own MAC).
-import { writeFile } from 'node:fs/promises';
+// keyfile per link, ports pinned to their permanent MACs (a bond gives its ports its own MAC). A
+// second plan takes the rootfs from a server behind the bridge's static route: the live system
+// must get the whole bond → VLAN → bridge stack as kernel arguments, as this kernel routes it.
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
 import { assert, parseKeyfile } from '../harness.mjs';
@@ -116,4 +118,29 @@ export async function run(ctx) {
   assert.match(byName.br100.ipv4.address1, /^192\.168\.200\.10\/24/, 'bridge keyfile address');
   assert.equal(byName.br100.ipv4.route1, '172.16.0.0/16,192.168.200.1', 'bridge keyfile route');
   assert.equal(byName.enp0s3.ipv4.method, 'auto', 'management NIC keyfile: DHCP');
+
+  // The same release, its rootfs on a server only the bridge's route reaches (172.16.0.0/16 via
+  // 192.168.200.1). Sizes come from the stream document, so planning never contacts that server.
+  const stream = await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8');
+  const behindBridge = 'http://172.16.0.9/nestos/rootfs.img';
+  assert.ok(stream.includes(release.artifacts.rootfs.url), 'the stream document names the rootfs URL');
+  const streamUrl = await ctx.publish(`streams/${release.stream}.json`, stream.split(release.artifacts.rootfs.url).join(behindBridge));
+  const routed = await ctx.x2nestos(guest, [
+    'plan', '--json', '--ignition', '/root/dest.ign', '--rootfs-mode', 'url',
+    '--stream', release.stream, '--stream-base-url', streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1),
+  ]);
+  assert.equal(routed.code, 0, `plan --json (rootfs behind the bridge) exited ${routed.code}: ${routed.stderr.trim()}`);
+  const live = JSON.parse(routed.stdout).plan.network;
+  assert.deepEqual(live.liveKargs, [
+    'rd.neednet=1',
+    `ifname=enp0s4:${extraNicMac(0)}`,
+    `ifname=enp0s5:${extraNicMac(1)}`,
+    'bond=bond0:enp0s4,enp0s5:mode=active-backup,miimon=100,primary=enp0s4',
+    'vlan=bond0.100:bond0',
+    'bridge=br100:bond0.100',
+    'ip=192.168.200.10:::255.255.255.0::br100:none',
+    'rd.route=172.16.0.0/16:192.168.200.1:br100',
+    'nameserver=10.0.2.3',
+  ], 'live network kargs for a rootfs behind the bridge');
+  assert.ok(live.notes.some((n) => /brings up br100: this host reaches 172\.16\.0\.9/.test(n)), `the plan does not say why br100: ${JSON.stringify(live.notes)}`);
 }
