@@ -44,11 +44,19 @@ function stackOf(model: NetworkModel, top: Interface): Interface[] {
   return out;
 }
 
-export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mode: 'keep' | 'dhcp' }): string[] {
+/**
+ * The interface that carries traffic leaving through NAME: NAME itself, or for a bond or bridge
+ * port, its (outermost) controller. Undefined when the model has no NAME.
+ */
+export function carrierOf(model: NetworkModel, name: string): Interface | undefined {
   const byName = new Map(model.interfaces.map((i) => [i.name, i]));
-  let top = byName.get(opts.iface ?? model.primary ?? '');
-  // A bond or bridge port reaches the source through its controller.
-  while (top?.controller && byName.has(top.controller)) top = byName.get(top.controller);
+  let iface = byName.get(name);
+  while (iface?.controller && byName.has(iface.controller)) iface = byName.get(iface.controller);
+  return iface;
+}
+
+export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mode: 'keep' | 'dhcp' }): string[] {
+  const top = carrierOf(model, opts.iface ?? model.primary ?? '');
   if (!top) return [];
   const stack = stackOf(model, top);
   const live = liveNames(stack);

@@ -5,7 +5,7 @@
 import type { HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
 import type { ResolvedRelease } from '../release/types.js';
-import { liveNetworkKargs } from '../network/kargs.js';
+import { carrierOf, liveNetworkKargs } from '../network/kargs.js';
 import type { NetworkModel } from '../network/model.js';
 import type { SourceRoute } from '../network/route-to.js';
 import { networkPayload } from '../network/override.js';
@@ -187,10 +187,7 @@ function artifactSizes(release: ResolvedRelease, payloadBytes: number | undefine
  * leaves through something the model does not carry (lo, a tunnel).
  */
 function sourceInterface(model: NetworkModel, route: SourceRoute | undefined): string | undefined {
-  const byName = new Map(model.interfaces.map((i) => [i.name, i]));
-  let iface = route === undefined ? undefined : byName.get(route.dev);
-  while (iface?.controller !== undefined && byName.has(iface.controller)) iface = byName.get(iface.controller);
-  return iface?.name ?? model.primary;
+  return (route && carrierOf(model, route.dev)?.name) ?? model.primary;
 }
 
 function httpLocation(location: string): string | undefined {

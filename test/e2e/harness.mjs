@@ -47,7 +47,7 @@ export class ScenarioContext {
 
   /**
    * Boots a host image with its system disk (serial HOSTDISK1) and, unless dataDisk is false, the
-   * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; qemu.mjs extraNicMac), and waits for SSH.
+   * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; MACs from qemu.mjs nicMac), and waits for SSH.
    */
   async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0 } = {}) {
     const host = this.images[image];

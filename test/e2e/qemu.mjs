@@ -102,9 +102,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * }} GuestOptions
  */
 
-/** The MAC address of extra NIC N (0-based): 52:54:00:12:34:57, :58, ... */
-export function extraNicMac(n) {
-  return `52:54:00:12:34:${(0x57 + n).toString(16)}`;
+/** The MAC address of NIC N: 0 is enp0s3 (52:54:00:12:34:56), 1 and up the extra NICs enp0s4, ... */
+export function nicMac(n) {
+  return `52:54:00:12:34:${(0x56 + n).toString(16)}`;
 }
 
 export class Guest {
@@ -146,12 +146,12 @@ export class Guest {
       '-kernel', image.kernel, '-initrd', image.initrd,
       '-append', `${image.cmdline} ${extraKargs}`.trim(),
       '-netdev', netdev,
-      '-device', 'virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56,addr=0x3',
+      '-device', `virtio-net-pci,netdev=n0,mac=${nicMac(0)},addr=0x3`,
     ];
     // More NICs (enp0s4, enp0s5, ...) for bonds and VLANs, each on a network of its own with no way out.
     for (let n = 0; n < extraNics; n++) {
       args.push('-netdev', `user,id=x${n},restrict=on,ipv6=off`);
-      args.push('-device', `virtio-net-pci,netdev=x${n},mac=${extraNicMac(n)},addr=0x${(4 + n).toString(16)}`);
+      args.push('-device', `virtio-net-pci,netdev=x${n},mac=${nicMac(n + 1)},addr=0x${(4 + n).toString(16)}`);
     }
     args.push('-device', 'virtio-rng-pci');
     this.overlays.forEach((disk, i) => {

@@ -9,6 +9,7 @@
 // back to DHCP or SLAAC would come up with another address and fail the assertions below.
 import { destinationConfig } from '../ignition.mjs';
 import { assert, ignitionFiles, parseKeyfile } from '../harness.mjs';
+import { nicMac } from '../qemu.mjs';
 
 export const id = 'yum-static';
 export const title = 'yum-family host, static address, no DHCP, local Ignition file → converted, network carried';
@@ -71,7 +72,7 @@ export async function run(ctx) {
   const carriers = keyfiles.filter(({ keyfile }) => addresses(keyfile.ipv4).length + addresses(keyfile.ipv6).length > 0);
   assert.equal(carriers.length, 1, `exactly one keyfile must carry addresses: ${JSON.stringify(files)}`);
   const { name, keyfile } = carriers[0];
-  assert.equal(keyfile.ethernet?.['mac-address']?.toLowerCase(), '52:54:00:12:34:56', `${name}: pinned to the NIC's MAC`);
+  assert.equal(keyfile.ethernet?.['mac-address']?.toLowerCase(), nicMac(0), `${name}: pinned to the NIC's MAC`);
 
   // Exactly the host's settings, family by family: the address with its gateway, the DNS servers
   // in the host's order, the search domain on one of the two.
@@ -93,7 +94,7 @@ export async function run(ctx) {
   // The live system came up on the static addresses, not by DHCP, and fetched the rootfs with them.
   const liveNetwork = [
     'rd.neednet=1',
-    'ifname=enp0s3:52:54:00:12:34:56',
+    `ifname=enp0s3:${nicMac(0)}`,
     'ip=10.0.2.50::10.0.2.2:255.255.255.0::enp0s3:none',
     'ip=[fd00:e2e::50]::[fd00:e2e::2]:64::enp0s3:none',
     'nameserver=10.0.2.3',

@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
 import { assert, parseKeyfile } from '../harness.mjs';
-import { extraNicMac } from '../qemu.mjs';
+import { nicMac } from '../qemu.mjs';
 
 export const id = 'bond-vlan';
 export const title = 'bond + VLAN + bridge host on a real kernel: plan models and renders every link';
@@ -86,7 +86,7 @@ export async function run(ctx) {
   [0, 1].forEach((n) => {
     const port = link(`enp0s${4 + n}`);
     assert.equal(port.controller, 'bond0', `enp0s${4 + n} controller`);
-    assert.equal(port.mac, extraNicMac(n), `enp0s${4 + n} must be pinned to its permanent MAC, not the one the bond lent it`);
+    assert.equal(port.mac, nicMac(n + 1), `enp0s${4 + n} must be pinned to its permanent MAC, not the one the bond lent it`);
     assert.deepEqual(port.addresses, [], `enp0s${4 + n} carries no address of its own`);
   });
   const vlan = link('bond0.100');
@@ -108,7 +108,7 @@ export async function run(ctx) {
   [0, 1].forEach((n) => {
     const port = byName[`enp0s${4 + n}`];
     assert.deepEqual([port.connection.master, port.connection['slave-type']], ['bond0', 'bond'], `enp0s${4 + n} keyfile: bond port`);
-    assert.equal(port.ethernet['mac-address'].toLowerCase(), extraNicMac(n), `enp0s${4 + n} keyfile MAC`);
+    assert.equal(port.ethernet['mac-address'].toLowerCase(), nicMac(n + 1), `enp0s${4 + n} keyfile MAC`);
     assert.equal(port.ipv4, undefined, `enp0s${4 + n} keyfile: a port has no [ipv4]`);
   });
   // The parent by its profile's UUID, which survives a rename under the new kernel.
@@ -133,8 +133,8 @@ export async function run(ctx) {
   const live = JSON.parse(routed.stdout).plan.network;
   assert.deepEqual(live.liveKargs, [
     'rd.neednet=1',
-    `ifname=enp0s4:${extraNicMac(0)}`,
-    `ifname=enp0s5:${extraNicMac(1)}`,
+    `ifname=enp0s4:${nicMac(1)}`,
+    `ifname=enp0s5:${nicMac(2)}`,
     'bond=bond0:enp0s4,enp0s5:mode=active-backup,miimon=100,primary=enp0s4',
     'vlan=bond0.100:bond0',
     'bridge=br100:bond0.100',
