@@ -22,7 +22,7 @@ PACKAGES=(
   linux-image-amd64
   squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
   # guided-mode terminal tests, fleet tests, the benchmark baseline
-  tmux ansible
+  tmux zsh ansible
 )
 
 missing=()

@@ -14,6 +14,7 @@
  */
 import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { X2Error } from '../errors.js';
 import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
 
 interface CannedCommand {
@@ -37,8 +38,11 @@ export function sandboxRunner(dir: string): Runner {
   let spec: SandboxSpec;
   try {
     spec = JSON.parse(readFileSync(specPath, 'utf8')) as SandboxSpec;
-  } catch {
-    spec = {};
+  } catch (e) {
+    // A sandbox that cannot say what its host answers must not pass for a host with no programs.
+    throw new X2Error('precondition', `the sandbox host ${dir} has no readable commands.json (${e instanceof Error ? e.message : String(e)})`, {
+      remedy: 'point X2NESTOS_SANDBOX at a copy of a directory from test/fixtures/hosts',
+    });
   }
   const log = (kind: string, argv: readonly string[]) =>
     appendFileSync(path.join(dir, 'invocations.jsonl'), JSON.stringify({ kind, argv }) + '\n');

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Plan } from '../../src/plan/types.js';
 import {
-  binaryBuilt, changes, start, waitFor, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
+  changes, start, waitFor, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
 } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
 const BUILD = '24.03-LTS.20241110.0';
 
-describe.skipIf(!binaryBuilt())('x2nestos convert (built binary, sandboxed host)', () => {
+describe('x2nestos convert (built binary, sandboxed host)', () => {
   let server: Awaited<ReturnType<typeof mirror>>;
   const tmp = scratch('cli');
   const ign = path.join(tmp.dir, 'node.ign');

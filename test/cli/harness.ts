@@ -16,9 +16,8 @@ import { startServer, type TestServer } from '../unit/fetch/server.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = process.env.X2NESTOS_BIN ?? path.join(ROOT, 'dist/x2nestos-linux-x64');
 
-export function binaryBuilt(): boolean {
-  return existsSync(BIN);
-}
+// A missing build fails every CLI test file at once with this message; it is never a reason to skip.
+if (!existsSync(BIN)) throw new Error(`${BIN} is not built: run ./build.sh (npm test does) before the CLI tests`);
 
 export interface RunResult {
   code: number;

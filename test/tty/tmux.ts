@@ -8,10 +8,6 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export function tmuxInstalled(): boolean {
-  return spawnSync('tmux', ['-V']).status === 0;
-}
-
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 let serial = 0;

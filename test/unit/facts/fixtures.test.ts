@@ -6,7 +6,7 @@ import { copyTree } from '../../support/copy-tree.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostFs } from '../../../src/effects/hostfs.js';
 import { sandboxRunner } from '../../../src/effects/sandbox.js';
 import { gatherFacts, type Host } from '../../../src/facts/gather.js';
@@ -147,7 +147,7 @@ const EXPECTED: Record<string, Expected> = {
 
 describe.each(Object.entries(EXPECTED))('%s', (name, want) => {
   let facts: HostFacts;
-  it('gathers', async () => {
+  beforeAll(async () => {
     facts = (await gather(name)).facts;
   });
 

@@ -1,6 +1,6 @@
 /**
  * SHA-512 crypt against the real implementations: OpenSSL's `openssl passwd -6` and glibc's
- * crypt(3) (through python3's crypt module, for the rounds= form OpenSSL cannot produce).
+ * crypt(3) (through perl's crypt, which is glibc's, for the rounds= form OpenSSL cannot produce).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -13,12 +13,10 @@ const openssl = (password: string, salt: string) => {
 };
 
 const glibc = (password: string, setting: string) => {
-  const r = spawnSync('python3', ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], sys.argv[2]))', password, setting]);
+  const r = spawnSync('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', password, setting]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return r.stdout.toString().trim();
 };
-
-const hasPythonCrypt = spawnSync('python3', ['-W', 'ignore', '-c', 'import crypt']).status === 0;
 
 describe('sha512Crypt', () => {
   const cases: [string, string][] = [
@@ -33,7 +31,7 @@ describe('sha512Crypt', () => {
     expect(sha512Crypt(password, salt)).toBe(openssl(password, salt));
   });
 
-  it.skipIf(!hasPythonCrypt)('matches glibc crypt(3), with rounds=, an empty password and a salt cut to 16 characters', () => {
+  it('matches glibc crypt(3), with rounds=, an empty password and a salt cut to 16 characters', () => {
     expect(sha512Crypt('hello world', 'abcdefgh', 10000)).toBe(glibc('hello world', '$6$rounds=10000$abcdefgh'));
     expect(sha512Crypt('', 'abcdefgh')).toBe(glibc('', '$6$abcdefgh'));
     expect(sha512Crypt('pw', 'abcdefghijklmnopqrstuvwxyz')).toBe(glibc('pw', '$6$abcdefghijklmnopqrstuvwxyz'));
