@@ -92,7 +92,7 @@ function hashSourceName(source: string | undefined, { t }: Translator): string {
     case 'iso':
       return t('ISO');
     case 'checksums':
-      return t('--checksums');
+      return t('checksum file');
     default:
       return source ?? '?';
   }

@@ -293,7 +293,7 @@ function pinnedByChecksums(release: ResolvedRelease, checksums: Checksums, trust
     const name = baseName(ref.location) ?? ref.name;
     const listed = checksumFor(checksums, name, `the ${role}`);
     if (ref.sha256 !== undefined && ref.sha256 !== listed) {
-      throw new X2Error('verification', `the ${role} ${name}: ${ref.sha256Source === 'user' ? `--${role}-sha256` : release.origin} says sha256 ${ref.sha256} but --checksums ${checksums.origin} says ${listed}`, {
+      throw new X2Error('verification', `the ${role} ${name}: ${ref.sha256Source === 'user' ? `the value of --${role}-sha256` : release.origin} says sha256 ${ref.sha256} but --checksums ${checksums.origin} says ${listed}`, {
         remedy: 'the release and the checksum file disagree: check which one is right before converting',
       });
     }
