@@ -167,6 +167,12 @@ function sameIsoRecord(a: NonNullable<Sidecar['iso']>, b: NonNullable<Sidecar['i
   return a.sha256 === b.sha256 && a.offset === b.offset && a.length === b.length;
 }
 
+/** Remove a committed artifact and its record (a later check refused it). */
+export async function discardArtifact(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await removeSidecar(file);
+}
+
 /** A verified file already in place, or undefined (a stale one is removed so it cannot be mistaken). */
 async function reusable(target: string, expected: string, size: number | undefined, signal?: AbortSignal) {
   if (!(await stat(target).catch(() => undefined))) return undefined;
