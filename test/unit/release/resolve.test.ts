@@ -315,6 +315,18 @@ describe('resolveRelease from the live ISO', () => {
     expect(error.message).toContain('--iso-sha256');
   });
 
+  it('with --checksums, the ISO\'s entry is its hash (and must agree with --iso-sha256); without one it is refused', async () => {
+    const iso = await makeIso('nestos-live.iso');
+    await writeFile(path.join(tmp, 'SUMS'), `${sha(iso.bytes)}  nestos-live.iso\n`);
+    const release = await resolve({ iso: iso.path, checksums: 'SUMS' });
+    expect(release.artifacts.rootfs).toMatchObject({ sha256: sha(iso.bytes), sha256Source: 'iso', verifiedBy: 'user-hash' });
+    const conflict = await caught(resolve({ iso: iso.path, checksums: 'SUMS', isoSha256: 'c'.repeat(64) }));
+    expect(conflict).toMatchObject({ kind: 'verification', message: expect.stringContaining('--checksums') });
+    await writeFile(path.join(tmp, 'OTHER'), `${'d'.repeat(64)}  other.iso\n`);
+    const missing = await caught(resolve({ iso: iso.path, checksums: 'OTHER' }));
+    expect(missing).toMatchObject({ kind: 'verification', message: expect.stringContaining('has no entry for nestos-live.iso (the ISO)') });
+  });
+
   it('reads a remote ISO directory with Range requests; with a hash the ISO is downloaded, verified and removed after extraction', async () => {
     const iso = await makeIso('live.iso');
     server.set(`/iso/nestos-${build}-live.x86_64.iso`, iso.bytes);
