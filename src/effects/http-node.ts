@@ -59,8 +59,9 @@ function dispatcherFor(env: Record<string, string | undefined>, trust: TrustStor
   const tls = trust ? { ca: trust.ca } : {};
   const options = { ...AGENT_OPTIONS, connect: { ...AGENT_OPTIONS.connect, ...tls } };
   if (httpProxy === undefined && httpsProxy === undefined) return new Agent(options);
-  // Through a proxy, the origin's TLS runs inside the tunnel: requestTls is that connection's.
-  return new EnvHttpProxyAgent({ ...options, requestTls: tls, httpProxy, httpsProxy, noProxy });
+  // Through a proxy, the origin's TLS runs inside the tunnel (requestTls); an https proxy has its
+  // own (proxyTls). Both check against the same CAs.
+  return new EnvHttpProxyAgent({ ...options, requestTls: tls, proxyTls: tls, httpProxy, httpsProxy, noProxy });
 }
 
 /** OpenSSL's verdicts on a certificate chain: a trust problem, not a network one. */
