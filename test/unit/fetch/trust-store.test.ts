@@ -4,6 +4,8 @@
  */
 import { caught } from '../../support/caught.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -69,5 +71,33 @@ describe('trustStore', () => {
     writeFileSync(path.join(root, 'der.crt'), Buffer.from([0x30, 0x82, 0x01]));
     const notPem = await caught(trustStore(hostFs(root), 'der.crt', root));
     expect(notPem).toMatchObject({ kind: 'usage', remedy: expect.stringContaining('openssl x509 -inform der') });
+  });
+
+  it('applies through an HTTPS_PROXY tunnel too (CONNECT), trusted and refused alike', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const env = { https_proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
+    try {
+      const trusted = await trustStore(hostFs(root), ca.caFile, root);
+      expect(await body(nodeHttp(env, trusted))).toBe('hello');
+      const bare = { ca: [...rootCertificates], sources: ["Node's bundled CAs"] };
+      expect((await caught(body(nodeHttp(env, bare)))).kind).toBe('verification');
+      expect(tunnels).toEqual([new URL(server.base).host, new URL(server.base).host]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 });
