@@ -254,4 +254,6 @@ export const RELEASE: Record<string, string> = {
   'verified: signature checked with --signing-key': '已校验：签名已用 --signing-key 验证',
   'verified: a file on this machine': '已校验：本机上的文件',
   'NOT VERIFIED: nothing trusted vouches for this file (--allow-unverified-artifacts)': '未校验：没有任何可信来源为该文件担保（--allow-unverified-artifacts）',
+  'release {release} fetched into {dir}, NOT verified ({roles}): hosts refuse it unless --allow-unverified-artifacts':
+    '版本 {release} 已下载到 {dir}，但未经校验（{roles}）：除非使用 --allow-unverified-artifacts，各主机都会拒绝它',
 };
