@@ -116,6 +116,14 @@ describe.skipIf(!binaryBuilt())('trust (built binary, sandboxed host)', () => {
       expect(r.code).toBe(0);
       expect((r.json!.plan as Plan).release.artifacts.rootfs.verifiedBy).toBe('none');
       expect(r.stderr).toMatch(/NOT VERIFIED: nothing trusted vouches for this file/);
+
+      // fetch keeps such files only as unverified, says so, and records it: no later trust.
+      const dir = path.join(tmp.dir, 'unverified');
+      const f = await run(['fetch', '--stream-base-url', plain.streamBase, '--allow-unverified-artifacts', '--to', dir], { sandbox });
+      expect(f.code).toBe(0);
+      expect(f.stderr).toMatch(/fetched into .*unverified, NOT verified \(kernel, initramfs, rootfs\): hosts refuse it unless --allow-unverified-artifacts/);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'release.json'), 'utf8')) as { artifacts: Record<string, { source: string; verifiedBy: string }> };
+      expect(ROLES.map((role) => [manifest.artifacts[role]!.source, manifest.artifacts[role]!.verifiedBy])).toEqual(ROLES.map(() => ['unverified', 'none']));
     });
 
     it('is verified by a checksum file the user gives; one missing an entry is refused (5)', async () => {
