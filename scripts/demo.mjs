@@ -4,6 +4,8 @@
 //  2. this machine itself, read-only, which shows what would block a real conversion here.
 // Both use a stand-in NestOS release served on 127.0.0.1 (the only network here), shaped like the
 // real mirror: a stream document with sha256s, a live kernel, initramfs and rootfs with build ids.
+// It is plain HTTP, whose own hashes prove nothing, so the plans check the files against a
+// SHA256SUMS file given with --checksums, as an admin brings it from a trusted place.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,13 +53,16 @@ const stream = JSON.stringify({
   architectures: { x86_64: { artifacts: { metal: { release: build, formats: { pxe: { kernel: entry(names[0]), initramfs: entry(names[1]), rootfs: entry(names[2]) } } } } } },
 });
 
+const sums = path.join(work, 'SHA256SUMS');
+writeFileSync(sums, names.map((name) => `${entry(name).sha256}  ${name}\n`).join(''));
+
 const ignition = path.join(work, 'node.ign');
 writeFileSync(ignition, readFileSync(path.join(root, 'assets/examples/node.ign')));
 
 // Async: the mirror answers from this same process while the binary runs.
 async function plan(title, env, extra = []) {
   process.stderr.write(`\n=== ${title}\n`);
-  const child = spawn(bin, ['plan', '--stream-base-url', `${base}/streams/`, '--ignition', ignition, '--work-dir', path.join(work, 'work'), ...extra], {
+  const child = spawn(bin, ['plan', '--stream-base-url', `${base}/streams/`, '--ignition', ignition, '--checksums', sums, '--work-dir', path.join(work, 'work'), ...extra], {
     stdio: ['ignore', 'inherit', 'inherit'],
     // The host guard: even a bug could not change this machine.
     env: { ...process.env, X2NESTOS_FORBID_HOST_CHANGES: '1', ...env },

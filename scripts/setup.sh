@@ -16,6 +16,8 @@ PACKAGES=(
   ignition network-manager
   # identity tests (ssh-keygen), SSH to guests
   openssh-client
+  # trust tests: a throwaway CA and server certificate for loopback https mirrors
+  openssl
   # end-to-end: QEMU (TCG), guest images, package repositories for the guests, disk inspection
   qemu-system-x86 qemu-utils debootstrap socat busybox-static kmod
   # a Linux kernel for the guests and the stand-in live system

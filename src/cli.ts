@@ -25,6 +25,8 @@ function releaseOptions(cmd: Command): Command {
     .option('--iso-sha256 <hex>', 'expected sha256 of the ISO')
     .option('--release-dir <dir>', 'a directory written by `x2nestos fetch --to`')
     .option('--release-url <url>', 'such a directory served over HTTP')
+    .option('--release-manifest-sha256 <hex>', 'sha256 of its release.json, as `x2nestos fetch` printed it')
+    .option('--checksums <file|url>', 'expected sha256 of the artifacts or the ISO, in sha256sum format (path or https URL)')
     .option('--kernel <path|url>', 'live kernel')
     .option('--initramfs <path|url>', 'live initramfs')
     .option('--rootfs <path|url>', 'live rootfs')
@@ -33,7 +35,8 @@ function releaseOptions(cmd: Command): Command {
     .option('--rootfs-sha256 <hex>', 'expected sha256 of --rootfs')
     .addOption(new Option('--arch <arch>', 'architecture of the release (default: this host)').choices(['x86_64', 'aarch64']))
     .option('--signing-key <file>', 'verify detached OpenPGP signatures with this public key')
-    .option('--allow-unverified-artifacts', 'accept remote artifacts with no known sha256');
+    .option('--allow-unverified-artifacts', 'accept artifacts whose sha256 nothing trusted vouches for')
+    .option('--ca-file <file>', 'extra CA certificates (PEM) for https, on top of the system trust store');
 }
 
 function conversionOptions(cmd: Command): Command {
@@ -244,7 +247,7 @@ async function createContext(
     tr = await translatorFor(options.lang);
     setActiveTranslator(tr);
   }
-  const effects = await hostEffects(runtime);
+  const effects = await hostEffects(runtime, { caFile: options.caFile });
   const workDir = options.workDir ?? effects.defaultWorkDir;
   const log = fileLogger(options.logFile ?? path.join(workDir, 'x2nestos.log'));
   log.write(`x2nestos ${VERSION} ${name} (pid ${runtime.pid}${effects.sandboxed ? ', sandbox' : ''})`);

@@ -15,8 +15,17 @@ export async function fetch(ctx: Context): Promise<void> {
   ctx.doc.release = release;
   const dir = options.to ? path.resolve(ctx.runtime.cwd, options.to) : cacheDir(ctx);
   const local = await downloadRelease(ctx, release, dir);
-  await writeReleaseDir(release, [local.kernel, local.initramfs, local.rootfs], dir);
+  const { manifestSha256 } = await writeReleaseDir(release, [local.kernel, local.initramfs, local.rootfs], dir);
   ctx.doc.result = 'fetched';
   ctx.doc.directory = dir;
-  reporter.info(`release ${release.release ?? ''} verified in ${dir}; convert from it with --release-dir ${dir}`);
+  ctx.doc.manifestSha256 = manifestSha256;
+  const unverified = [local.kernel, local.initramfs, local.rootfs].filter((a) => a.verifiedBy === 'none').map((a) => a.role);
+  if (unverified.length > 0) {
+    // Accepted with --allow-unverified-artifacts: release.json says so, and hosts will refuse it too.
+    reporter.info(`release ${release.release ?? ''} fetched into ${dir}, NOT verified (${unverified.join(', ')}): hosts refuse it unless --allow-unverified-artifacts`);
+  } else {
+    reporter.info(`release ${release.release ?? ''} verified in ${dir}; convert from it with --release-dir ${dir}`);
+  }
+  // The one value a fleet needs: with it, hosts trust the directory even when served over plain HTTP.
+  reporter.info(`release.json sha256 ${manifestSha256}: serve ${dir} and convert hosts with --release-url <url of ${dir}> --release-manifest-sha256 ${manifestSha256}`);
 }

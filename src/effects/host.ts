@@ -19,17 +19,20 @@ export interface Effects {
   sandboxed: boolean;
 }
 
-export async function hostEffects(runtime: Runtime): Promise<Effects> {
+/** `caFile`: --ca-file, trusted for https on top of the host's store and Node's bundled CAs. */
+export async function hostEffects(runtime: Runtime, tls: { caFile?: string } = {}): Promise<Effects> {
   const { nodeHttp } = await import('./http-node.js');
-  const http = nodeHttp(runtime.env);
+  const { trustStore } = await import('./trust-store.js');
+  const fs = hostFs(runtime.sandboxDir ? path.join(runtime.sandboxDir, 'root') : '/');
+  const http = nodeHttp(runtime.env, await trustStore(fs, tls.caFile, runtime.cwd));
   if (runtime.sandboxDir) {
     return {
       runner: sandboxRunner(runtime.sandboxDir),
-      fs: hostFs(path.join(runtime.sandboxDir, 'root')),
+      fs,
       http,
       defaultWorkDir: path.join(runtime.sandboxDir, 'work'),
       sandboxed: true,
     };
   }
-  return { runner: execRunner(runtime.guard), fs: hostFs('/'), http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false };
+  return { runner: execRunner(runtime.guard), fs, http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false };
 }

@@ -6,7 +6,9 @@
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
+import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from './http.js';
+import type { TrustStore } from './trust-store.js';
 
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -14,8 +16,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Generous socket limits: the callers keep their own, shorter stall timers. */
 const AGENT_OPTIONS = { connect: { timeout: 30_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 };
 
-export function nodeHttp(env: Record<string, string | undefined>): Http {
-  const dispatcher = dispatcherFor(env);
+/** `trust`: the CAs https is checked against (default: Node's bundled ones only). */
+export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustStore): Http {
+  const dispatcher = dispatcherFor(env, trust);
   const userAgent = `x2nestos/${pkg.version}`;
 
   return {
@@ -30,6 +33,8 @@ export function nodeHttp(env: Record<string, string | undefined>): Http {
           dispatcher,
           signal: options.signal,
           headers: { 'user-agent': userAgent, 'accept-encoding': 'identity', ...options.headers },
+        }).catch((error: unknown) => {
+          throw certificateRefusal(error, current, trust) ?? error;
         });
         const location = headerValue(response.headers, 'location');
         if (REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
@@ -44,14 +49,55 @@ export function nodeHttp(env: Record<string, string | undefined>): Http {
   };
 }
 
-function dispatcherFor(env: Record<string, string | undefined>): Dispatcher {
+function dispatcherFor(env: Record<string, string | undefined>, trust: TrustStore | undefined): Dispatcher {
   // Lower-case first, as curl and undici do; the upper-case HTTP_PROXY is honoured too because
   // this is not a CGI context (httpoxy does not apply).
   const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
   const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
   const noProxy = env.no_proxy || env.NO_PROXY || undefined;
-  if (httpProxy === undefined && httpsProxy === undefined) return new Agent(AGENT_OPTIONS);
-  return new EnvHttpProxyAgent({ ...AGENT_OPTIONS, httpProxy, httpsProxy, noProxy });
+  // Giving `ca` replaces Node's list, so the store carries Node's bundled CAs too (trust-store.ts).
+  const tls = trust ? { ca: trust.ca } : {};
+  const options = { ...AGENT_OPTIONS, connect: { ...AGENT_OPTIONS.connect, ...tls } };
+  if (httpProxy === undefined && httpsProxy === undefined) return new Agent(options);
+  // Through a proxy, the origin's TLS runs inside the tunnel (requestTls); an https proxy has its
+  // own (proxyTls). Both check against the same CAs.
+  return new EnvHttpProxyAgent({ ...options, requestTls: tls, proxyTls: tls, httpProxy, httpsProxy, noProxy });
+}
+
+/** OpenSSL's verdicts on a certificate chain: a trust problem, not a network one. */
+const UNTRUSTED = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+]);
+const INVALID = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH', 'CERT_REVOKED', 'INVALID_PURPOSE']);
+
+/**
+ * A certificate the host cannot trust becomes one clear refusal naming the server, the CA files
+ * tried and the fix, instead of a "network" failure retried for minutes. Never retried, never
+ * bypassed: there is deliberately no option that accepts an unchecked certificate.
+ */
+function certificateRefusal(error: unknown, url: URL, trust: TrustStore | undefined): X2Error | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || (!UNTRUSTED.has(code) && !INVALID.has(code))) return undefined;
+  const server = url.host;
+  const tried = (trust?.sources ?? ["Node's bundled CAs"]).join(', ');
+  if (INVALID.has(code)) {
+    return new X2Error('verification', `the https certificate of ${server} is not valid for it (${code})`, {
+      remedy: `fix the server's certificate (name, dates) or this machine's clock; a CA file cannot fix this (tried ${tried})`,
+      cause: error,
+    });
+  }
+  return new X2Error('verification', `the https certificate of ${server} is not signed by a trusted CA (${code}; tried ${tried})`, {
+    remedy: "pass the CA that signed it with --ca-file PATH (PEM), or add it to this machine's trust store (update-ca-certificates or update-ca-trust)",
+    cause: error,
+  });
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

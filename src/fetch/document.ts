@@ -29,6 +29,14 @@ export interface DocumentRequest {
 
 /** The body of `url` as text; X2Error('network') when it cannot be had. */
 export async function fetchDocument(http: Http, url: string, request: DocumentRequest): Promise<string> {
+  return (await fetchDocumentFrom(http, url, request)).text;
+}
+
+/**
+ * The body and the URL it finally came from, after redirects: what vouches for a hash inside it is
+ * that final URL's transport (an https link redirected to plain http proves nothing).
+ */
+export async function fetchDocumentFrom(http: Http, url: string, request: DocumentRequest): Promise<{ text: string; bytes: Buffer; url: string }> {
   const policy = { ...DOCUMENT_POLICY, ...request.policy };
   const what = `fetching the ${request.what} from ${url}`;
   return withRetries(policy, { what, remedy: request.remedy, signal: request.signal }, async () => {
@@ -57,7 +65,8 @@ export async function fetchDocument(http: Http, url: string, request: DocumentRe
         }
         chunks.push(chunk);
       }
-      return Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      return { text: bytes.toString('utf8'), bytes, url: response.url };
     } catch (error) {
       throwIfInterrupted(request.signal, what);
       if (guard.stalled) throw new TransientError(`no answer within ${policy.stallTimeoutMs / 1000} s`);

@@ -90,7 +90,9 @@ async function fetchWhole(ref: ArtifactRef, target: string, deps: FetchDeps, pro
     path: target,
     sizeBytes: size,
     sha256,
-    verified: expected !== undefined,
+    // A hash that nothing trusted vouched for (accepted with --allow-unverified-artifacts) only
+    // caught transfer errors: the file is not verified, and release.json will say so.
+    verified: expected !== undefined && ref.verifiedBy !== 'none',
   });
 
   if (!isRemote(ref.location) && path.resolve(ref.location) === target && !ref.isoExtent) {
@@ -163,6 +165,12 @@ async function fetchFromVerifiedIso(ref: ArtifactRef, extent: Extent, isoSha256:
 
 function sameIsoRecord(a: NonNullable<Sidecar['iso']>, b: NonNullable<Sidecar['iso']>): boolean {
   return a.sha256 === b.sha256 && a.offset === b.offset && a.length === b.length;
+}
+
+/** Remove a committed artifact and its record (a later check refused it). */
+export async function discardArtifact(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await removeSidecar(file);
 }
 
 /** A verified file already in place, or undefined (a stale one is removed so it cannot be mistaken). */
@@ -401,6 +409,8 @@ function hashOrigin(ref: ArtifactRef): string {
       return 'release.json of the release directory';
     case 'iso':
       return '--iso-sha256';
+    case 'checksums':
+      return '--checksums';
     default:
       return 'the expected value';
   }
@@ -424,6 +434,8 @@ function mismatchRemedy(ref: ArtifactRef): string {
       return 'the release directory is damaged or was changed: recreate it with `x2nestos fetch --to DIR`';
     case 'iso':
       return 'check the ISO file and the hash given with --iso-sha256';
+    case 'checksums':
+      return 'the file differs from the one the checksum file describes: check the mirror and the file given with --checksums (the bad download was deleted)';
     default:
       return 'check the source of the file';
   }

@@ -42,7 +42,8 @@ export function httpSource(http: Http, url: string, extent?: Extent): ByteSource
     try {
       response = await http.get(url, { signal, headers: ranged ? { range: `bytes=${from}-${to}` } : {} });
     } catch (error) {
-      throw signal.aborted ? error : new TransientError(messageOf(error), { cause: error });
+      // A refusal (an untrusted certificate) is final; anything else may pass.
+      throw signal.aborted || error instanceof X2Error ? error : new TransientError(messageOf(error), { cause: error });
     }
     const { status } = response;
 

@@ -82,6 +82,7 @@ async function fetchRemote(url: string, source: string, http: Http, opts: { allo
   try {
     response = await http.get(url, { headers: { accept: 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1' } });
   } catch (e) {
+    if (e instanceof X2Error) throw e; // an untrusted certificate says what to do itself
     throw networkError(e instanceof Error ? e.message : String(e), e);
   }
   if (/^http:/i.test(response.url) && !opts.allowHttp) {

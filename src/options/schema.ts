@@ -18,6 +18,10 @@ export const optionsSchema = z
     releaseDir: location.optional(),
     /** Base URL of a directory written by `x2nestos fetch --to` and served over HTTP. */
     releaseUrl: z.string().url().optional(),
+    /** sha256 of that directory's release.json, as `x2nestos fetch` printed it: trusts it over plain HTTP. */
+    releaseManifestSha256: sha256.optional(),
+    /** sha256sum-format file (path or https URL) with the expected hashes of the artifacts or the ISO. */
+    checksums: location.optional(),
     kernel: location.optional(),
     initramfs: location.optional(),
     rootfs: location.optional(),
@@ -28,6 +32,8 @@ export const optionsSchema = z
     /** Armored OpenPGP public key: verify detached signatures published with the artifacts. */
     signingKey: location.optional(),
     allowUnverifiedArtifacts: z.boolean().default(false),
+    /** PEM file of extra CAs for https (a company CA), on top of the system's and Node's. */
+    caFile: location.optional(),
 
     // --- destination ----------------------------------------------------------------------------
     ignition: location.optional(),

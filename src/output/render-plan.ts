@@ -37,6 +37,7 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     const a = r.artifacts[role];
     sub(roleName(role, tr), `${a.location}${a.sizeBytes !== undefined ? ` (${formatBytes(a.sizeBytes)})` : ''}`);
     continued(a.sha256 ? t('sha256 {sha256} ({source})', { sha256: a.sha256, source: hashSourceName(a.sha256Source, tr) }) : t('no sha256 known'));
+    if (a.verifiedBy !== undefined) continued(trustName(a.verifiedBy, tr));
   }
   if (plan.target) {
     const tg = plan.target;
@@ -90,9 +91,22 @@ function hashSourceName(source: string | undefined, { t }: Translator): string {
       return t('release directory');
     case 'iso':
       return t('ISO');
+    case 'checksums':
+      return t('checksum file');
     default:
       return source ?? '?';
   }
+}
+
+function trustName(verifiedBy: NonNullable<Plan['release']['artifacts']['kernel']['verifiedBy']>, { t }: Translator): string {
+  return {
+    tls: t('verified: the hash came over https with a checked certificate'),
+    'user-hash': t('verified: the hash was given by you'),
+    manifest: t('verified: release.json matched --release-manifest-sha256'),
+    signature: t('verified: signature checked with --signing-key'),
+    local: t('verified: a file on this machine'),
+    none: t('NOT VERIFIED: nothing trusted vouches for this file (--allow-unverified-artifacts)'),
+  }[verifiedBy];
 }
 
 export function roleName(role: 'kernel' | 'initramfs' | 'rootfs', { t }: Translator): string {

@@ -15,22 +15,30 @@
  *     "artifacts": {                        kernel, initramfs, rootfs, each:
  *       "kernel": { "name": "nestos-…-live-kernel-x86_64",   file name in the directory
  *                   "size": 11534336, "sha256": "<64 hex>",   of the file as stored
- *                   "source": "stream",      what vouched for the hash when it was fetched:
+ *                   "source": "stream",      where the hash came from when it was fetched:
  *                                            stream | user | release-dir | iso | unverified
+ *                   "verifiedBy": "tls",     optional (added later): what vouched for it then,
+ *                                            src/release/trust.ts; absent in older files
  *                   "location": "https://…" } }                where it was fetched from
  *   }
- * An artifact recorded as "unverified" was never checked against a published hash; its sha256
- * still catches later corruption, but it is read back as unverified (remote: refused unless
- * --allow-unverified-artifacts).
+ * An artifact recorded as "unverified" (or verifiedBy "none") was never checked against a trusted
+ * hash; its sha256 still catches later corruption, but it is read back as unverified and refused
+ * unless --allow-unverified-artifacts. One exception: "unverified" with verifiedBy "local" is a file
+ * the fetching machine took from its own disk with no hash to check (a local ISO): as trusted as that.
+ *
+ * The sha256 of release.json itself, printed by `x2nestos fetch`, is what lets hosts trust the
+ * directory over plain HTTP: `--release-url http://… --release-manifest-sha256 <hex>`.
  *
  * A plain directory without release.json is accepted too, when it holds the three files under
  * the NestOS artifact names or as vmlinuz / initrd.img / rootfs.img (then nothing is verified).
  */
+import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { X2Error } from '../errors.js';
 import { writeFileAtomic } from '../effects/files.js';
+import { verifiedBy, type HashEvidence } from './trust.js';
 import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from './types.js';
 
 export const MANIFEST_NAME = 'release.json';
@@ -65,6 +73,7 @@ const manifestArtifact = z.object({
   size: z.number().int().nonnegative(),
   sha256,
   source: z.enum(['stream', 'user', 'release-dir', 'iso', 'unverified']),
+  verifiedBy: z.enum(['tls', 'user-hash', 'manifest', 'signature', 'local', 'none']).optional(),
   location: z.string().optional(),
 });
 const manifestSchema = z.object({
@@ -79,7 +88,8 @@ const manifestSchema = z.object({
 });
 export type ReleaseManifest = z.infer<typeof manifestSchema>;
 
-export async function writeReleaseDir(release: ResolvedRelease, local: LocalArtifact[], dir: string): Promise<void> {
+/** Writes release.json; returns its sha256, which hosts pin with --release-manifest-sha256. */
+export async function writeReleaseDir(release: ResolvedRelease, local: LocalArtifact[], dir: string): Promise<{ manifestSha256: string }> {
   const byRole = new Map(local.map((a) => [a.role, a]));
   const entry = (role: ArtifactRole) => {
     const artifact = byRole.get(role);
@@ -91,7 +101,8 @@ export async function writeReleaseDir(release: ResolvedRelease, local: LocalArti
       name: artifact.name,
       size: artifact.sizeBytes,
       sha256: artifact.sha256,
-      source: artifact.verified ? (artifact.sha256Source ?? 'unverified') : 'unverified',
+      source: artifact.verified ? recordedSource(artifact.sha256Source) : 'unverified',
+      ...(artifact.verifiedBy ? { verifiedBy: artifact.verifiedBy } : {}),
       location: artifact.location,
     } satisfies ReleaseManifest['artifacts']['kernel'];
   };
@@ -105,14 +116,39 @@ export async function writeReleaseDir(release: ResolvedRelease, local: LocalArti
     origin: release.origin,
     artifacts: { kernel: entry('kernel'), initramfs: entry('initramfs'), rootfs: entry('rootfs') },
   };
-  await writeFileAtomic(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
+  const text = JSON.stringify(manifest, null, 2) + '\n';
+  await writeFileAtomic(path.join(dir, MANIFEST_NAME), text);
+  return { manifestSha256: manifestSha256(Buffer.from(text)) };
+}
+
+/** Older readers know these `source` values only: a checksum file was the user's word. */
+function recordedSource(source: ArtifactRef['sha256Source']): ReleaseManifest['artifacts']['kernel']['source'] {
+  return source === undefined ? 'unverified' : source === 'checksums' ? 'user' : source;
+}
+
+export function manifestSha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The user pinned release.json's sha256: anything else under that name is refused before any of
+ * the files it names is fetched.
+ */
+export function checkManifestPin(bytes: Uint8Array, pinned: string | undefined, where: string): void {
+  if (pinned === undefined) return;
+  const got = manifestSha256(bytes);
+  if (got !== pinned) {
+    throw new X2Error('verification', `${where} has sha256 ${got}, but --release-manifest-sha256 says ${pinned}`, {
+      remedy: 'the directory was changed or replaced since `x2nestos fetch` printed that hash: fetch it again and pass the new hash, or check the server',
+    });
+  }
 }
 
 /**
  * The release a directory holds: from its release.json, or recognised by file names.
  * `arch` picks the files of a plain directory; a release.json's arch is checked by the caller.
  */
-export async function readReleaseDir(dir: string, arch: string): Promise<ResolvedRelease> {
+export async function readReleaseDir(dir: string, arch: string, pinnedManifest?: string): Promise<ResolvedRelease> {
   const absolute = path.resolve(dir);
   let names: string[];
   try {
@@ -123,9 +159,17 @@ export async function readReleaseDir(dir: string, arch: string): Promise<Resolve
       cause: error,
     });
   }
+  const where = path.join(absolute, MANIFEST_NAME);
   if (names.includes(MANIFEST_NAME)) {
-    const text = await readFile(path.join(absolute, MANIFEST_NAME), 'utf8');
-    return releaseFromManifest(parseJson(text, path.join(absolute, MANIFEST_NAME)), { dir: absolute });
+    const bytes = await readFile(where);
+    checkManifestPin(bytes, pinnedManifest, where);
+    const vouch: HashEvidence = pinnedManifest ? { from: 'pinned-manifest' } : { from: 'local-file' };
+    return releaseFromManifest(parseJson(bytes.toString('utf8'), where), { dir: absolute }, vouch);
+  }
+  if (pinnedManifest) {
+    throw new X2Error('usage', `--release-manifest-sha256 was given but ${absolute} has no ${MANIFEST_NAME}`, {
+      remedy: 'point --release-dir at the directory `x2nestos fetch --to DIR` wrote, or drop --release-manifest-sha256',
+    });
   }
   return plainDirRelease(absolute, names, arch);
 }
@@ -141,9 +185,13 @@ export function parseJson(text: string, where: string): unknown {
   }
 }
 
-/** A parsed release.json → the release, located in a directory or under a base URL. */
-export function releaseFromManifest(doc: unknown, base: { dir: string } | { url: string }): ResolvedRelease {
+/**
+ * A parsed release.json → the release, located in a directory or under a base URL. `vouch` is how
+ * release.json itself reached us; it vouches for the entries that were verified when fetched.
+ */
+export function releaseFromManifest(doc: unknown, base: { dir: string } | { url: string }, vouch: HashEvidence): ResolvedRelease {
   const where = 'dir' in base ? path.join(base.dir, MANIFEST_NAME) : new URL(MANIFEST_NAME, base.url).href;
+  refuseEscapingNames(doc, where);
   const parsed = manifestSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -160,14 +208,16 @@ export function releaseFromManifest(doc: unknown, base: { dir: string } | { url:
   const locate = (name: string) => ('dir' in base ? path.join(base.dir, name) : new URL(encodeURIComponent(name), base.url).href);
   const ref = (role: ArtifactRole): ArtifactRef => {
     const a = manifest.artifacts[role];
-    return {
+    // An artifact never verified when it was fetched stays unverified: its hash came from us.
+    const trusted = a.verifiedBy === undefined ? a.source !== 'unverified' : a.verifiedBy !== 'none';
+    const ref: ArtifactRef = {
       role,
       location: locate(a.name),
       name: a.name,
       sizeBytes: a.size,
-      // An artifact never verified when it was fetched stays unverified: its hash came from us.
-      ...(a.source === 'unverified' ? {} : { sha256: a.sha256, sha256Source: 'release-dir' as const }),
+      ...(trusted ? { sha256: a.sha256, sha256Source: 'release-dir' as const } : {}),
     };
+    return { ...ref, verifiedBy: verifiedBy(ref, trusted ? vouch : { from: 'unverified-record' }, { signingKey: false }) };
   };
   return {
     source: 'release-dir',
@@ -177,6 +227,20 @@ export function releaseFromManifest(doc: unknown, base: { dir: string } | { url:
     arch: manifest.arch,
     artifacts: { kernel: ref('kernel'), initramfs: ref('initramfs'), rootfs: ref('rootfs') },
   };
+}
+
+/** A release.json naming `../x` or `/etc/x` would make us read or serve files outside the release. */
+function refuseEscapingNames(doc: unknown, where: string): void {
+  const artifacts = (doc as { artifacts?: Record<string, { name?: unknown }> } | null)?.artifacts;
+  if (typeof artifacts !== 'object' || artifacts === null) return;
+  for (const [role, entry] of Object.entries(artifacts)) {
+    const name = entry?.name;
+    if (typeof name === 'string' && (name.includes('/') || name.includes('\\') || name === '..' || name === '.')) {
+      throw new X2Error('verification', `${where} names a file outside its directory (${role}: ${JSON.stringify(name)})`, {
+        remedy: 'refusing it: release.json may only name files beside it; recreate the directory with `x2nestos fetch --to DIR`',
+      });
+    }
+  }
 }
 
 const CONTRACT_PATTERNS: Record<ArtifactRole, RegExp> = {
@@ -222,7 +286,8 @@ async function plainDirRelease(dir: string, names: string[], arch: string): Prom
 
   const ref = async (role: ArtifactRole): Promise<ArtifactRef> => {
     const location = path.join(dir, files[role]);
-    return { role, location, name: files[role], sizeBytes: (await stat(location)).size };
+    const found: ArtifactRef = { role, location, name: files[role], sizeBytes: (await stat(location)).size };
+    return { ...found, verifiedBy: verifiedBy(found, { from: 'nothing' }, { signingKey: false }) };
   };
   return {
     source: 'release-dir',

@@ -5,8 +5,9 @@
  *   --release-url URL               the same directory served over HTTP
  *   --iso PATH|URL                  the live ISO (artifacts are byte ranges inside it)
  *   otherwise                       the stream document <stream-base-url><stream>.json
- * Nothing large is downloaded here: at most the stream document, a release.json, or the ISO's
- * directory. What cannot be verified is refused here, before any download starts.
+ * Nothing large is downloaded here: at most the stream document, a release.json, a checksum file,
+ * or the ISO's directory. Each source states how its hashes reached us, trust.ts decides what that
+ * is worth (`verifiedBy`), and what nothing vouches for is refused here, before any download starts.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,10 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
 import type { Options } from '../options/schema.js';
-import { fetchDocument } from '../fetch/document.js';
+import { fetchDocumentFrom } from '../fetch/document.js';
+import { checksumFor, loadChecksums, type Checksums } from './checksums.js';
 import { isRemote } from './location.js';
-import { PXEBOOT_NAMES, ROLES, contractArtifactNames, parseJson, readReleaseDir, releaseFromManifest, safeFileName, MANIFEST_NAME } from './release-dir.js';
+import { PXEBOOT_NAMES, ROLES, checkManifestPin, contractArtifactNames, parseJson, readReleaseDir, releaseFromManifest, safeFileName, MANIFEST_NAME } from './release-dir.js';
 import { releaseFromStream } from './stream.js';
+import { refuseUnverified, verifiedBy, withTrust, type HashEvidence, type TrustContext } from './trust.js';
 import type { ArtifactRef, ArtifactRole, ResolvedRelease } from './types.js';
 
 export interface ResolveDeps {
@@ -34,24 +37,27 @@ const ISO_PXEBOOT = 'images/pxeboot';
 
 export async function resolveRelease(options: Options, deps: ResolveDeps): Promise<ResolvedRelease> {
   const kind = chosenSource(options);
+  const checksums = options.checksums === undefined ? undefined : await loadChecksums(options.checksums, deps);
+  const trust: TrustContext = { signingKey: options.signingKey !== undefined };
   let release: ResolvedRelease;
   switch (kind) {
     case 'urls':
-      release = await fromExplicit(options, deps);
+      release = await fromExplicit(options, trust, deps);
       break;
     case 'release-dir':
-      release = await fromReleaseDir(options.releaseDir!, deps);
+      release = await fromReleaseDir(options.releaseDir!, options.releaseManifestSha256, deps);
       break;
     case 'release-url':
-      release = await fromReleaseUrl(options.releaseUrl!, deps);
+      release = await fromReleaseUrl(options.releaseUrl!, options.releaseManifestSha256, deps);
       break;
     case 'iso':
-      release = await fromIso(options.iso!, options.isoSha256, deps);
+      release = await fromIso(options.iso!, isoHash(options, checksums), trust, deps);
       break;
     default:
-      release = await fromStream(options, deps);
+      release = await fromStream(options, trust, deps);
   }
-  refuseUnverifiedRemote(release, options.allowUnverifiedArtifacts);
+  if (checksums && kind !== 'iso') release = pinnedByChecksums(release, checksums, trust);
+  refuseUnverified(release, options.allowUnverifiedArtifacts);
   return release;
 }
 
@@ -91,7 +97,7 @@ function chosenSource(options: Options): SourceKind | undefined {
 
 // --- explicit files or URLs ----------------------------------------------------------------
 
-async function fromExplicit(options: Options, deps: ResolveDeps): Promise<ResolvedRelease> {
+async function fromExplicit(options: Options, trust: TrustContext, deps: ResolveDeps): Promise<ResolvedRelease> {
   const refs = await Promise.all(
     ROLES.map(async (role): Promise<ArtifactRef> => {
       const location = await normaliseLocation(options[role]!, `--${role}`, deps);
@@ -108,13 +114,14 @@ async function fromExplicit(options: Options, deps: ResolveDeps): Promise<Resolv
   );
   const artifacts = distinctNames(Object.fromEntries(refs.map((r) => [r.role, r])) as Record<ArtifactRole, ArtifactRef>);
   const build = buildFromNames(artifacts, deps.arch);
-  return {
+  const release: ResolvedRelease = {
     source: 'urls',
     origin: refs.map((r) => r.location).join(' '),
     ...(build ? { release: build } : {}),
     arch: deps.arch,
     artifacts,
   };
+  return withTrust(release, (ref) => (ref.sha256 === undefined ? { from: 'nothing' } : { from: 'user' }), trust);
 }
 
 /** A URL stays a URL; a path (or file: URL) becomes absolute and must exist. */
@@ -158,21 +165,23 @@ function buildFromNames(artifacts: Record<ArtifactRole, ArtifactRef>, arch: stri
 
 // --- release directory / URL ---------------------------------------------------------------
 
-async function fromReleaseDir(dir: string, deps: ResolveDeps): Promise<ResolvedRelease> {
-  const release = await readReleaseDir(path.resolve(deps.cwd ?? '.', dir), deps.arch);
+async function fromReleaseDir(dir: string, pinnedManifest: string | undefined, deps: ResolveDeps): Promise<ResolvedRelease> {
+  const release = await readReleaseDir(path.resolve(deps.cwd ?? '.', dir), deps.arch, pinnedManifest);
   checkArch(release, deps.arch, '--release-dir');
   return release;
 }
 
-async function fromReleaseUrl(url: string, deps: ResolveDeps): Promise<ResolvedRelease> {
+async function fromReleaseUrl(url: string, pinnedManifest: string | undefined, deps: ResolveDeps): Promise<ResolvedRelease> {
   const base = url.endsWith('/') ? url : `${url}/`;
   const manifestUrl = new URL(MANIFEST_NAME, base).href;
-  const text = await fetchDocument(deps.http, manifestUrl, {
+  const fetched = await fetchDocumentFrom(deps.http, manifestUrl, {
     what: MANIFEST_NAME,
     remedy: 'check --release-url (a directory written by `x2nestos fetch --to DIR`, served with its release.json), or copy that directory here and use --release-dir',
     signal: deps.signal,
   });
-  const release = releaseFromManifest(parseJson(text, manifestUrl), { url: base });
+  checkManifestPin(fetched.bytes, pinnedManifest, manifestUrl);
+  const vouch: HashEvidence = pinnedManifest ? { from: 'pinned-manifest' } : { from: 'document', url: fetched.url };
+  const release = releaseFromManifest(parseJson(fetched.text, manifestUrl), { url: base }, vouch);
   checkArch(release, deps.arch, '--release-url');
   return release;
 }
@@ -187,7 +196,7 @@ function checkArch(release: ResolvedRelease, arch: string, flag: string): void {
 
 // --- live ISO ------------------------------------------------------------------------------
 
-async function fromIso(given: string, isoSha256: string | undefined, deps: ResolveDeps): Promise<ResolvedRelease> {
+async function fromIso(given: string, isoSha256: string | undefined, trust: TrustContext, deps: ResolveDeps): Promise<ResolvedRelease> {
   const location = await normaliseLocation(given, '--iso', deps);
   const fileName = isRemote(location) ? decodeURIComponent(new URL(location).pathname.split('/').pop() ?? '') : path.basename(location);
   const named = /^nestos-(.+)-live\.(x86_64|aarch64)\.iso$/.exec(fileName);
@@ -223,13 +232,15 @@ async function fromIso(given: string, isoSha256: string | undefined, deps: Resol
         ...(isoSha256 ? { sha256: isoSha256, sha256Source: 'iso' as const } : {}),
       };
     };
-    return {
+    const release: ResolvedRelease = {
       source: 'iso',
       origin: location,
       ...(build ? { release: build } : {}),
       arch: deps.arch,
       artifacts: { kernel: await ref('kernel'), initramfs: await ref('initramfs'), rootfs: await ref('rootfs') },
     };
+    // The ISO's hash, when known, is always the user's (--iso-sha256 or --checksums).
+    return withTrust(release, () => (isoSha256 ? { from: 'user' } : { from: 'nothing' }), trust);
   } finally {
     await local?.close();
   }
@@ -237,10 +248,10 @@ async function fromIso(given: string, isoSha256: string | undefined, deps: Resol
 
 // --- stream --------------------------------------------------------------------------------
 
-async function fromStream(options: Options, deps: ResolveDeps): Promise<ResolvedRelease> {
+async function fromStream(options: Options, trust: TrustContext, deps: ResolveDeps): Promise<ResolvedRelease> {
   const base = options.streamBaseUrl.endsWith('/') ? options.streamBaseUrl : `${options.streamBaseUrl}/`;
   const streamUrl = new URL(`${options.stream}.json`, base).href;
-  const text = await fetchDocument(deps.http, streamUrl, {
+  const { text, url: finalUrl } = await fetchDocumentFrom(deps.http, streamUrl, {
     what: `stream metadata of ${options.stream}`,
     remedy:
       'check the network and proxy (HTTPS_PROXY) and --stream, point --stream-base-url at a reachable mirror, or use --release-dir DIR with files fetched elsewhere by `x2nestos fetch --to DIR`',
@@ -255,29 +266,39 @@ async function fromStream(options: Options, deps: ResolveDeps): Promise<Resolved
       cause: error,
     });
   }
-  return releaseFromStream(doc, { stream: options.stream, arch: deps.arch, streamUrl });
+  const release = releaseFromStream(doc, { stream: options.stream, arch: deps.arch, streamUrl });
+  // What the stream says is worth what the connection it came over was worth (after redirects).
+  return withTrust(release, () => ({ from: 'document', url: finalUrl }), trust);
 }
 
-// --- verification policy -------------------------------------------------------------------
+// --- checksum file -------------------------------------------------------------------------
 
-/** A remote file with no known hash could be anything: refuse it unless the user accepts that. */
-function refuseUnverifiedRemote(release: ResolvedRelease, allowed: boolean): void {
-  if (allowed) return;
-  const unchecked = ROLES.map((r) => release.artifacts[r]).filter((a) => isRemote(a.location) && a.sha256 === undefined);
-  if (unchecked.length === 0) return;
-  const accept = 'or accept them unchecked with --allow-unverified-artifacts';
-  switch (release.source) {
-    case 'iso':
-      throw new X2Error('verification', `the ISO ${release.origin} has no sha256 to check it against`, {
-        remedy: `pass --iso-sha256 with the hash published beside the ISO, ${accept}`,
-      });
-    case 'urls':
-      throw new X2Error('verification', `${unchecked.map((a) => `--${a.role}`).join(', ')} ${unchecked.length === 1 ? 'has' : 'have'} no sha256 to check against`, {
-        remedy: `pin ${unchecked.length === 1 ? 'it' : 'them'} with ${unchecked.map((a) => `--${a.role}-sha256`).join(', ')}, ${accept}`,
-      });
-    default:
-      throw new X2Error('verification', `${release.origin} holds ${unchecked.map((a) => a.role).join(', ')} that ${unchecked.length === 1 ? 'was' : 'were'} never verified against a published hash`, {
-        remedy: `fetch them again from a verified source (x2nestos fetch --to DIR), ${accept}`,
-      });
+/** The ISO's sha256: from --iso-sha256, or its entry in --checksums (which must agree). */
+function isoHash(options: Options, checksums: Checksums | undefined): string | undefined {
+  if (!checksums || options.iso === undefined) return options.isoSha256;
+  const name = isRemote(options.iso) ? decodeURIComponent(new URL(options.iso).pathname.split('/').pop() ?? '') : path.basename(options.iso);
+  const listed = checksumFor(checksums, name, 'the ISO');
+  if (options.isoSha256 !== undefined && options.isoSha256 !== listed) {
+    throw new X2Error('verification', `--iso-sha256 says ${options.isoSha256} but --checksums ${checksums.origin} says ${listed} for ${name}`, {
+      remedy: 'drop the wrong one',
+    });
   }
+  return listed;
+}
+
+/** Every artifact takes its expected sha256 from the user's checksum file, by its published name. */
+function pinnedByChecksums(release: ResolvedRelease, checksums: Checksums, trust: TrustContext): ResolvedRelease {
+  const pin = (role: ArtifactRole): ArtifactRef => {
+    const ref = release.artifacts[role];
+    const name = baseName(ref.location) ?? ref.name;
+    const listed = checksumFor(checksums, name, `the ${role}`);
+    if (ref.sha256 !== undefined && ref.sha256 !== listed) {
+      throw new X2Error('verification', `the ${role} ${name}: ${ref.sha256Source === 'user' ? `the value of --${role}-sha256` : release.origin} says sha256 ${ref.sha256} but --checksums ${checksums.origin} says ${listed}`, {
+        remedy: 'the release and the checksum file disagree: check which one is right before converting',
+      });
+    }
+    const pinned: ArtifactRef = { ...ref, sha256: listed, sha256Source: 'checksums' };
+    return { ...pinned, verifiedBy: verifiedBy(pinned, { from: 'user' }, trust) };
+  };
+  return { ...release, artifacts: { kernel: pin('kernel'), initramfs: pin('initramfs'), rootfs: pin('rootfs') } };
 }

@@ -308,7 +308,7 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     await term.waitFor('Stream name (for example 2403-LTS)');
     term.type('nope');
     term.keys('Enter');
-    await term.waitFor(/> the stream metadata of nope at http:\/\/127\.0\.0\.1:\d+\/streams\/nope\.json answered HTTP 404 \(not found\)/);
+    await term.waitFor(/> the stream metadata of nope at https:\/\/127\.0\.0\.1:\d+\/streams\/nope\.json answered HTTP 404 \(not found\)/);
     term.keys('BSpace', 'BSpace', 'BSpace', 'BSpace');
     term.type('2503-LTS');
     term.keys('Enter');

@@ -1,7 +1,11 @@
 /**
  * Runs the BUILT binary as a user would, against a sandboxed host (X2NESTOS_SANDBOX: a captured
- * machine in a temp directory, see src/effects/sandbox.ts) and a loopback HTTP mirror. Nothing is
+ * machine in a temp directory, see src/effects/sandbox.ts) and a loopback mirror. Nothing is
  * spawned on this machine by the binary under test, and the host guard is set on top of that.
+ *
+ * The mirror is https, with a certificate from a CA made for this test run, and each sandbox has
+ * that CA in its system trust store, as a company's hosts have their internal CA: so the stream's
+ * hashes are trusted (verifiedBy tls) the way they are on a real, well-configured host.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +16,17 @@ import { gzipSync } from 'node:zlib';
 import { cpioArchive } from '../../src/payload/cpio.js';
 import { copyTree } from '../support/copy-tree.js';
 import { startServer, type TestServer } from '../unit/fetch/server.js';
+import { throwawayCa, type ThrowawayCa } from '../support/throwaway-ca.js';
+
+let ca: ThrowawayCa | undefined;
+/** The CA the test mirrors' certificates come from (made once per test file). */
+export function mirrorCa(): ThrowawayCa {
+  if (!ca) {
+    ca = throwawayCa('x2nestos test company CA');
+    process.once('exit', () => ca?.cleanup());
+  }
+  return ca;
+}
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = process.env.X2NESTOS_BIN ?? path.join(ROOT, 'dist/x2nestos-linux-x64');
@@ -79,9 +94,15 @@ export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Pro
  * A sandboxed copy of a captured host from test/fixtures/hosts/<name>. `kexec` loads succeed and set
  * /sys/kernel/kexec_loaded unless `kexecStderr` makes them fail like the real tool does.
  */
-export function sandboxHost(fixture: string, opts: { kexecStderr?: string; kexecInstalled?: boolean } = {}): string {
+export function sandboxHost(fixture: string, opts: { kexecStderr?: string; kexecInstalled?: boolean; trustMirrorCa?: boolean } = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), `x2nestos-cli-${fixture}-`));
   copyTree(path.join(ROOT, 'test/fixtures/hosts', fixture), dir);
+  if (opts.trustMirrorCa !== false) {
+    // Where the family's own tools read their CA bundle (update-ca-certificates / update-ca-trust).
+    const bundle = existsSync(path.join(dir, 'root/etc/debian_version')) ? 'etc/ssl/certs/ca-certificates.crt' : 'etc/pki/tls/certs/ca-bundle.crt';
+    mkdirSync(path.join(dir, 'root', path.dirname(bundle)), { recursive: true });
+    writeFileSync(path.join(dir, 'root', bundle), mirrorCa().caPem);
+  }
   const specPath = path.join(dir, 'commands.json');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { programs?: Record<string, string>; commands?: unknown[] };
   spec.programs = { ...spec.programs, kexec: '/usr/sbin/kexec', systemctl: '/usr/bin/systemctl', sync: '/usr/bin/sync' };
@@ -143,16 +164,24 @@ export function fakeRelease(build: string, opts: { rootfsBuild?: string; arch?: 
   };
 }
 
-/** Serve a release the way the NestOS mirror does: stream document + artifacts. */
-export async function mirror(releases: { stream: string; build: string; release: FakeRelease; arch?: string; tamper?: 'rootfs' }[]): Promise<TestServer & { streamBase: string }> {
-  const server = await startServer();
+/**
+ * Serve a release the way the NestOS mirror does: stream document + artifacts, over https (the
+ * sandboxes trust its CA) unless `plainHttp`. `tamper` serves a changed file; `tamperHashes` also
+ * publishes that file's hash, as anyone on a plain-HTTP path could.
+ */
+export async function mirror(
+  releases: { stream: string; build: string; release: FakeRelease; arch?: string; tamper?: 'rootfs' | 'kernel'; tamperHashes?: boolean }[],
+  opts: { plainHttp?: boolean } = {},
+): Promise<TestServer & { streamBase: string }> {
+  const server = await startServer(opts.plainHttp ? {} : { tls: { key: mirrorCa().serverKey, cert: mirrorCa().serverCert } });
   for (const r of releases) {
     const arch = r.arch ?? 'x86_64';
     const art = (role: 'kernel' | 'initramfs' | 'rootfs') => {
       const body = r.release[role];
       const p = `/${r.build}/${r.release.names[role]}`;
-      server.set(p, r.tamper === role ? Buffer.concat([body.subarray(0, -1), Buffer.from([body[body.length - 1]! ^ 1])]) : body);
-      return { location: server.url(p), sha256: sha256(body) };
+      const served = r.tamper === role ? Buffer.concat([body.subarray(0, -1), Buffer.from([body[body.length - 1]! ^ 1])]) : body;
+      server.set(p, served);
+      return { location: server.url(p), sha256: sha256(r.tamperHashes ? served : body) };
     };
     const doc = {
       stream: r.stream,

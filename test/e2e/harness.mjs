@@ -235,6 +235,46 @@ export class ScenarioContext {
     return { streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`, urlPath, url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}` };
   }
 
+  /**
+   * The stand-in mirror is plain HTTP, whose own hashes prove nothing (x2nestos refuses them): put
+   * RELEASE's SHA256SUMS on the guest, as an admin brings it from a trusted place, and return the
+   * flags that make the conversion check against it.
+   */
+  async checksums(guest, release, extra = {}) {
+    const lines = ['kernel', 'initramfs', 'rootfs'].map((role) => `${release.artifacts[role].sha256}  ${path.basename(release.artifacts[role].file)}\n`);
+    for (const [name, sha256] of Object.entries(extra)) lines.push(`${sha256}  ${name}\n`);
+    await guest.sshOk('cat > /root/SHA256SUMS', { input: lines.join('') });
+    return ['--checksums', '/root/SHA256SUMS'];
+  }
+
+  /**
+   * The fleet flow's controller side: `x2nestos fetch --to DIR` of RELEASE once (from the files on
+   * this machine, the admin's verified copy), DIR served over plain HTTP at /scratch/<id>/NAME/.
+   * Returns { releaseUrl, manifestSha256, dir, fetched } (fetched: fetch's --json document).
+   */
+  async fetchedRelease(release, name) {
+    await mkdir(this.scratch, { recursive: true });
+    const dir = path.join(this.scratch, `${name}-fetched`);
+    const roles = ['kernel', 'initramfs', 'rootfs'];
+    const result = await run(
+      'env',
+      [
+        'X2NESTOS_FORBID_HOST_CHANGES=1',
+        this.binary.file, 'fetch', '--arch', 'x86_64', '--to', dir, '--json',
+        ...roles.flatMap((role) => [`--${role}`, release.artifacts[role].file]),
+        '--work-dir', path.join(this.scratch, `${name}-fetch-work`), '--log-file', path.join(this.runDir, `${name}-fetch.log`),
+      ],
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(result.code, 0, `x2nestos fetch exited ${result.code}: ${result.stderr}`);
+    const fetched = JSON.parse(result.stdout);
+    await run('chmod', ['-R', 'a+rX', dir]);
+    const prefix = `${this.scratchUrlPath}/${name}`;
+    this.server.mount(prefix, dir);
+    this.mounts.push(prefix);
+    return { releaseUrl: `${GUEST_BASE_URL}${prefix}/`, manifestSha256: fetched.manifestSha256, dir, fetched };
+  }
+
   async cleanup() {
     for (const guest of this.guests) await guest.cleanup({ keepOverlays: this.keep });
     this.server.unmount(this.scratchUrlPath);

@@ -68,8 +68,20 @@ function isAlive(pid) {
   }
 }
 
+/**
+ * A build killed on its timeout (SIGKILL skips build-image.sh's own trap) leaves debootstrap's /proc
+ * mounted in its scratch directory, and every later build then fails removing it. We hold the lock,
+ * so whatever is mounted there belongs to a dead build: unmount it, deepest first.
+ */
+async function unmountStale(scratch) {
+  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((line) => line.split(' ')[1]).filter(Boolean);
+  const stale = mounts.filter((m) => m === scratch || m.startsWith(scratch + '/')).sort().reverse();
+  for (const m of stale) await runOk('umount', ['-l', m]).catch(() => {});
+}
+
 async function buildInto(parent, name, key, dir, build) {
   const started = Date.now();
+  await unmountStale(`${dir}.tmp`);
   await rm(dir, { recursive: true, force: true });
   await build(dir);
   await runOk('touch', [path.join(dir, '.done')]);
@@ -92,7 +104,8 @@ export async function ensureImage(name) {
   const parent = path.join(WORK_DIR, 'images');
   const { dir, built, seconds } = await cachedDir(parent, name, key, (out) =>
     runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs')], {
-      timeoutMs: 20 * 60_000,
+      // ~5 min alone; eight engineers' runs on two cores have taken it past 20.
+      timeoutMs: 45 * 60_000,
     }),
   );
   const image = { name, dir, disk: path.join(dir, 'disk.qcow2'), built, seconds };

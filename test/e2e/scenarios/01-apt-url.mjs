@@ -1,11 +1,14 @@
 // Issue 3, scenario 1 (and the newest release line of scenario 3): an apt host on DHCP converts
 // with its destination Ignition config given as an http URL; kexec-tools comes from the host's own
 // apt repository; the release is the 0.20 installer line on stream 2403-LTS.
+// Issue 16: the release arrives by the fleet flow over plain HTTP: `x2nestos fetch --to DIR` once
+// on the controller, DIR served over http, the host trusting it only through the release.json hash
+// fetch printed (--release-manifest-sha256): refused without it, every artifact verifiedBy manifest.
 import { destinationConfig } from '../ignition.mjs';
-import { assert } from '../harness.mjs';
+import { assert, EXIT } from '../harness.mjs';
 
 export const id = 'apt-url';
-export const title = 'apt host, DHCP, Ignition by http URL, stream 2403-LTS (installer 0.20) → converted';
+export const title = 'apt host, DHCP, Ignition by http URL, 2403-LTS (installer 0.20) fetched once and served over plain HTTP, pinned by the release.json hash → converted';
 export const weight = 2;
 
 export async function run(ctx) {
@@ -13,13 +16,22 @@ export async function run(ctx) {
   const destination = destinationConfig(id, ctx.nestKey);
   const ignitionUrl = await ctx.publish('dest.ign', destination);
 
+  const fleet = await ctx.fetchedRelease(release, 'fleet');
+  assert.match(String(fleet.manifestSha256), /^[0-9a-f]{64}$/, 'fetch --json carries manifestSha256');
+
   const guest = await ctx.boot({ image: 'debian12' });
   await ctx.installBinary(guest);
+  const ignition = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname'];
+  // Over plain HTTP, without the hash, release.json proves nothing: refused before any download.
+  const refused = await ctx.expectRefusal(guest, [...ignition, '--release-url', fleet.releaseUrl], EXIT.verification, 'plain-HTTP release without its hash');
+  assert.match(refused.stderr, /came over plain HTTP.*--release-manifest-sha256/, 'the refusal names --release-manifest-sha256');
+  const pinned = ['--release-url', fleet.releaseUrl, '--release-manifest-sha256', fleet.manifestSha256];
+  const plan = await ctx.x2nestos(guest, ['plan', '--json', ...ignition, ...pinned]);
+  assert.equal(plan.code, 0, `plan: ${plan.stderr}`);
+  const artifacts = JSON.parse(plan.stdout).plan.release.artifacts;
+  assert.deepEqual(['kernel', 'initramfs', 'rootfs'].map((r) => artifacts[r].verifiedBy), ['manifest', 'manifest', 'manifest'], 'verifiedBy');
   // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
-  const { inspection } = await ctx.convert(guest, [
-    '--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
-  ]);
+  const { inspection } = await ctx.convert(guest, [...ignition, ...pinned]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
   assert.equal(inspection.installer.build, release.build, 'live system build');
   // The console comes from the old host's /proc/cmdline, not from a hard-coded default.
@@ -27,4 +39,5 @@ export async function run(ctx) {
   assert.match(inspection.installer.liveCmdline, /ignition\.firstboot/, 'live kernel runs Ignition');
   assert.ok(ctx.server.requests(/^\/debian\/pool\/main\/kexec-tools_/).length > 0, 'kexec-tools was not installed from the apt repository');
   assert.ok(ctx.server.requests(`${ctx.scratchUrlPath}/dest.ign`).some((e) => e.status === 200), 'the Ignition URL was never fetched');
+  assert.ok(ctx.server.requests(`${ctx.scratchUrlPath}/fleet/release.json`).some((e) => e.status === 200), 'release.json was never fetched from the fleet copy');
 }

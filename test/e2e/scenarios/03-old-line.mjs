@@ -17,7 +17,7 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   const { inspection } = await ctx.convert(guest, [
     '--ignition', '/root/dest.ign',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
+    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
   ]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.16' });
   assert.equal(inspection.installer.build, release.build, 'live system build');

@@ -18,7 +18,10 @@ export async function run(ctx) {
   for (const [file, text] of [['invalid.ign', invalidConfig(ctx.nestKey)], ['lockout.ign', lockOutConfig()], ['dest.ign', destinationConfig(id, ctx.nestKey)]]) {
     await guest.sshOk(`install -m 0600 /dev/stdin /root/${file}`, { input: text });
   }
-  const stream = ['--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl];
+  const sums = await ctx.checksums(guest, r20);
+  const stream = ['--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl, ...sums];
+  // The mirror's own hashes came over plain HTTP: without a trusted hash nothing is even fetched.
+  await ctx.expectRefusal(guest, ['--ignition', '/root/dest.ign', '--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl], EXIT.verification, 'plain-HTTP stream, no trusted hash');
 
   await ctx.expectRefusal(guest, ['--ignition', '/root/invalid.ign', ...stream], EXIT.ignition, 'invalid Ignition');
   await ctx.expectRefusal(guest, ['--ignition', '/root/lockout.ign', ...stream], EXIT.ignition, 'lock-out Ignition');
@@ -28,7 +31,7 @@ export async function run(ctx) {
   ctx.server.tamper(tampered.urlPath('rootfs'), [Math.floor(size / 2), size - 1]);
   await ctx.expectRefusal(
     guest,
-    ['--ignition', '/root/dest.ign', '--stream', r20.stream, '--stream-base-url', tampered.streamBaseUrl],
+    ['--ignition', '/root/dest.ign', '--stream', r20.stream, '--stream-base-url', tampered.streamBaseUrl, ...sums],
     EXIT.verification,
     'tampered mirror',
   );

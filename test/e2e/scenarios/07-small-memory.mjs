@@ -21,7 +21,7 @@ export async function run(ctx) {
 
   const result = await ctx.x2nestos(guest, convertArgs([
     '--ignition', '/root/dest.ign', '--rootfs-mode', 'auto',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
+    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
   ]));
   const since = Date.now();
   if (result.code === EXIT.precondition) {

@@ -23,7 +23,7 @@ export async function run(ctx) {
   const guest = await ctx.boot({ image: 'debian12' });
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
   await ctx.installBinary(guest);
-  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', flaky.streamBaseUrl]);
+  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', flaky.streamBaseUrl, ...(await ctx.checksums(guest, release))]);
 
   const first = await ctx.x2nestos(guest, args);
   const cutRequests = ctx.server.requests(target).filter((e) => e.aborted);

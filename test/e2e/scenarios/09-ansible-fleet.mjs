@@ -4,7 +4,8 @@
 // The controller (this machine) downloads and verifies the release once with `x2nestos fetch --to`
 // from a private copy of the stand-in mirror, which is then taken offline: no guest ever sees it.
 // Three guests: `apt` (debian12) converts from the fetched directory copied to it (--release-dir),
-// `yum` (openeuler2203) from the same directory served over HTTP (--release-url), and `broken`
+// `yum` (openeuler2203) from the same directory served over plain HTTP (--release-url, trusted
+// through the release.json hash `fetch` printed, which the role passes on), and `broken`
 // (debian12 without /dev/disk/by-id and by-path links, so its disk has no name that survives the
 // switch) must fail alone, with x2nestos's reason.
 //   1. check mode, in batches of 2 with max_fail_percentage 50 ([apt, broken], then [yum]): only
@@ -19,6 +20,7 @@
 //      user: refused while its os-release says Debian; once it says ID=nestos, it waits through
 //      refused logins until nest's key is accepted. Then, root locked out as after a real conversion,
 //      the conversion playbook finds NestOS as nest and reports the host ok and unchanged.
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
@@ -55,23 +57,29 @@ export async function run(ctx) {
   ctx.server.mount(publicPrefix, release.dir);
   ctx.mounts.push(publicPrefix);
   const releaseDir = path.join(fleet, 'release');
+  // The stand-in mirror is plain HTTP: the admin vouches for the files with the published sums.
+  const sums = path.join(fleet, 'SHA256SUMS');
+  await writeFile(sums, ['kernel', 'initramfs', 'rootfs'].map((r) => `${release.artifacts[r].sha256}  ${path.basename(release.artifacts[r].file)}\n`).join(''));
   const fetchStarted = Date.now();
   const fetched = await runProgram(
     'env',
     [
       'X2NESTOS_FORBID_HOST_CHANGES=1',
-      ctx.binary.file, 'fetch', '--stream', release.stream, '--stream-base-url', hostStreams, '--to', releaseDir,
+      ctx.binary.file, 'fetch', '--stream', release.stream, '--stream-base-url', hostStreams, '--checksums', sums, '--to', releaseDir,
       '--work-dir', path.join(fleet, 'fetch-work'), '--log-file', path.join(fleet, 'fetch.log'), '--json',
     ],
     { timeoutMs: 120_000 },
   );
   ctx.time('controller-fetch', (Date.now() - fetchStarted) / 1000);
   assert.equal(fetched.code, 0, `x2nestos fetch exited ${fetched.code}: ${fetched.stderr}`);
-  assert.equal(JSON.parse(fetched.stdout).result, 'fetched');
-  const manifest = JSON.parse(await readFile(path.join(releaseDir, 'release.json'), 'utf8'));
+  const fetchedDoc = JSON.parse(fetched.stdout);
+  assert.equal(fetchedDoc.result, 'fetched');
+  const manifestBytes = await readFile(path.join(releaseDir, 'release.json'));
+  assert.equal(fetchedDoc.manifestSha256, createHash('sha256').update(manifestBytes).digest('hex'), 'fetch --json: manifestSha256 is the hash of release.json');
+  const manifest = JSON.parse(manifestBytes.toString('utf8'));
   for (const role of ['kernel', 'initramfs', 'rootfs']) {
     assert.equal(manifest.artifacts[role].sha256, release.artifacts[role].sha256, `release.json: ${role} sha256`);
-    assert.equal(manifest.artifacts[role].source, 'stream', `release.json: ${role} verified against the stream`);
+    assert.equal(manifest.artifacts[role].verifiedBy, 'user-hash', `release.json: ${role} verified against the checksum file`);
   }
   assert.equal((await stat(releaseDir)).mode & 0o777, 0o700, 'fetch --to makes a private directory');
   assert.equal((await stat(path.join(releaseDir, 'release.json'))).mode & 0o777, 0o600, 'release.json is 0600');
@@ -111,7 +119,9 @@ export async function run(ctx) {
         apt: { guest: apt, vars: { x2nestos_release_dir: releaseDir } },
         broken: { guest: broken, vars: { x2nestos_release_dir: releaseDir, ...byHttp } },
         // Only here (each small file costs seconds under TCG): options through a --config file.
-        yum: { guest: yum, vars: { x2nestos_release_url: releaseUrl, ...byHttp, x2nestos_options: { 'log-file': '/var/log/x2nestos-e2e.log' } } },
+        // Plain HTTP: the hash fetch printed is what the role hands this host (the others' comes
+        // from hashing the controller's release.json).
+        yum: { guest: yum, vars: { x2nestos_release_url: releaseUrl, x2nestos_release_manifest_sha256: fetchedDoc.manifestSha256, ...byHttp, x2nestos_options: { 'log-file': '/var/log/x2nestos-e2e.log' } } },
       },
       {
         ansible_python_interpreter: '/usr/bin/python3',

@@ -66,7 +66,9 @@ export async function run(ctx) {
 
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destinationConfig(id, ctx.nestKey) });
   await ctx.installBinary(guest);
-  const planned = await ctx.x2nestos(guest, ['plan', '--json', '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl]);
+  // The rootfs behind the bridge below is the same file under another name.
+  const sums = await ctx.checksums(guest, release, { 'rootfs.img': release.artifacts.rootfs.sha256 });
+  const planned = await ctx.x2nestos(guest, ['plan', '--json', '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...sums]);
   assert.equal(planned.code, 0, `plan --json exited ${planned.code}: ${planned.stderr.trim()}`);
   const { model, keyfiles } = JSON.parse(planned.stdout).plan.network;
   const link = (name) => {
@@ -127,7 +129,7 @@ export async function run(ctx) {
   const streamUrl = await ctx.publish(`streams/${release.stream}.json`, stream.split(release.artifacts.rootfs.url).join(behindBridge));
   const routed = await ctx.x2nestos(guest, [
     'plan', '--json', '--ignition', '/root/dest.ign', '--rootfs-mode', 'url',
-    '--stream', release.stream, '--stream-base-url', streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1),
+    '--stream', release.stream, '--stream-base-url', streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1), ...sums,
   ]);
   assert.equal(routed.code, 0, `plan --json (rootfs behind the bridge) exited ${routed.code}: ${routed.stderr.trim()}`);
   const live = JSON.parse(routed.stdout).plan.network;

@@ -4,6 +4,7 @@
  * Every request is recorded so tests can assert what the client asked for.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Behaviour {
@@ -51,13 +52,15 @@ interface Entry {
 
 const CHUNK = 64 * 1024;
 
-export async function startServer(): Promise<TestServer> {
+/** `tls`: serve https with this key and certificate (test/support/throwaway-ca.ts) instead of http. */
+export async function startServer(options: { tls?: { key: string; cert: string } } = {}): Promise<TestServer> {
   const files = new Map<string, Entry>();
   const requests: RecordedRequest[] = [];
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res).catch(() => res.destroy());
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -130,7 +133,7 @@ export async function startServer(): Promise<TestServer> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     base,

@@ -61,6 +61,7 @@ describe('release directory round trip', () => {
       sizeBytes: files.rootfs.length,
       sha256: sha(files.rootfs),
       sha256Source: 'release-dir',
+      verifiedBy: 'local',
     });
 
     // Used in place (the release dir as work dir), then copied elsewhere: both verified.
@@ -88,7 +89,9 @@ describe('release directory round trip', () => {
     expect(manifest.artifacts.rootfs.source).toBe('unverified');
     const back = await readReleaseDir(dir, 'x86_64');
     expect(back.artifacts.rootfs.sha256).toBeUndefined();
+    expect(back.artifacts.rootfs.verifiedBy).toBe('none');
     expect(back.artifacts.kernel.sha256).toBe(sha(files.kernel));
+    expect(back.artifacts.kernel.verifiedBy).toBe('local');
   });
 
   it('locates artifacts under a base URL for --release-url', () => {
@@ -102,9 +105,18 @@ describe('release directory round trip', () => {
         artifacts: Object.fromEntries(ROLES.map((r) => [r, { name: `${r}+x.img`, size: 1, sha256: 'c'.repeat(64), source: 'stream' }])),
       },
       { url: 'http://mirror.local/nestos/' },
+      { from: 'document', url: 'http://mirror.local/nestos/release.json' },
     );
     expect(release.artifacts.initramfs.location).toBe('http://mirror.local/nestos/initramfs%2Bx.img');
     expect(release.origin).toBe('http://mirror.local/nestos/');
+    // Over plain HTTP the manifest vouches for nothing; pinned, it vouches for every entry.
+    expect(release.artifacts.kernel.verifiedBy).toBe('none');
+    const pinned = releaseFromManifest(
+      { format: 'x2nestos-release', version: 1, arch: 'aarch64', source: 'stream', origin: 'o', artifacts: Object.fromEntries(ROLES.map((r) => [r, { name: `${r}.img`, size: 1, sha256: 'c'.repeat(64), source: 'stream' }])) },
+      { url: 'http://mirror.local/nestos/' },
+      { from: 'pinned-manifest' },
+    );
+    expect(ROLES.map((r) => pinned.artifacts[r].verifiedBy)).toEqual(['manifest', 'manifest', 'manifest']);
   });
 
   it('refuses unknown format versions, malformed manifests and names that leave the directory', async () => {
@@ -118,7 +130,7 @@ describe('release directory round trip', () => {
     };
     const version = (() => {
       try {
-        releaseFromManifest({ ...base, version: 2 }, { dir: tmp });
+        releaseFromManifest({ ...base, version: 2 }, { dir: tmp }, { from: 'local-file' });
       } catch (e) {
         return e as X2Error;
       }
@@ -126,7 +138,7 @@ describe('release directory round trip', () => {
     expect(version?.message).toContain('format version 2');
 
     const escape = { ...base, artifacts: { ...base.artifacts, kernel: { name: '../../etc/passwd', size: 1, sha256: 'c'.repeat(64), source: 'stream' } } };
-    expect(() => releaseFromManifest(escape, { dir: tmp })).toThrow(/artifacts\.kernel\.name/);
+    expect(() => releaseFromManifest(escape, { dir: tmp }, { from: 'local-file' })).toThrow(/names a file outside its directory \(kernel: "..\/..\/etc\/passwd"\)/);
 
     await writeFile(path.join(tmp, 'release.json'), '{not json');
     expect((await caught(readReleaseDir(tmp, 'x86_64'))).message).toContain('not valid JSON');

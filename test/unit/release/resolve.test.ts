@@ -11,10 +11,14 @@ import { optionsSchema, type OptionsInput } from '../../../src/options/schema.js
 import { writeReleaseDir } from '../../../src/release/release-dir.js';
 import { resolveRelease } from '../../../src/release/resolve.js';
 import type { ArtifactRole } from '../../../src/release/types.js';
+import { rootCertificates } from 'node:tls';
+import { throwawayCa } from '../../support/throwaway-ca.js';
 import { startServer, type TestServer } from '../fetch/server.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const http = nodeHttp({});
+// The mirror is https with a CA of its own, as an internal mirror is: its hashes count (verifiedBy tls).
+const ca = throwawayCa();
+const http = nodeHttp({}, { ca: [...rootCertificates, ca.caPem], sources: ['test CA'] });
 const build = '24.03-LTS.20240625.0';
 const FAST = { attempts: 3, initialDelayMs: 10, maxDelayMs: 20, stallTimeoutMs: 2000, retryWindowMs: 10_000 };
 const files: Record<ArtifactRole, Buffer> = {
@@ -78,10 +82,11 @@ async function makeIso(name: string): Promise<{ path: string; bytes: Buffer }> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ tls: { key: ca.serverKey, cert: ca.serverCert } });
 });
 afterAll(async () => {
   await server.close();
+  ca.cleanup();
 });
 beforeEach(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'x2n-resolve-'));
@@ -102,6 +107,7 @@ describe('resolveRelease from the stream', () => {
       location: server.url(`/2403-LTS/${build}/x86_64/${contractName.rootfs}`),
       sha256: sha(files.rootfs),
       sha256Source: 'stream',
+      verifiedBy: 'tls',
     });
 
     const dir = path.join(tmp, 'release');
@@ -115,7 +121,8 @@ describe('resolveRelease from the stream', () => {
 
     for (const name of await readdir(dir)) server.set(`/mirror/${name}`, await readFile(path.join(dir, name)));
     const fromUrl = await resolve({ releaseUrl: server.url('/mirror') });
-    expect(fromUrl.artifacts.kernel).toMatchObject({ location: server.url(`/mirror/${contractName.kernel}`), sha256Source: 'release-dir' });
+    expect(fromUrl.artifacts.kernel).toMatchObject({ location: server.url(`/mirror/${contractName.kernel}`), sha256Source: 'release-dir', verifiedBy: 'tls' });
+    expect(fromDir.artifacts.kernel.verifiedBy).toBe('local');
     const again = await fetchRelease(fromUrl, path.join(tmp, 'again'), { http, policy: FAST });
     expect(again.rootfs).toMatchObject({ verified: true, sha256: sha(files.rootfs) });
   });
@@ -306,6 +313,18 @@ describe('resolveRelease from the live ISO', () => {
     const error = await caught(fetchRelease(bad, path.join(tmp, 'bad'), { http }));
     expect(error.kind).toBe('verification');
     expect(error.message).toContain('--iso-sha256');
+  });
+
+  it('with --checksums, the ISO\'s entry is its hash (and must agree with --iso-sha256); without one it is refused', async () => {
+    const iso = await makeIso('nestos-live.iso');
+    await writeFile(path.join(tmp, 'SUMS'), `${sha(iso.bytes)}  nestos-live.iso\n`);
+    const release = await resolve({ iso: iso.path, checksums: 'SUMS' });
+    expect(release.artifacts.rootfs).toMatchObject({ sha256: sha(iso.bytes), sha256Source: 'iso', verifiedBy: 'user-hash' });
+    const conflict = await caught(resolve({ iso: iso.path, checksums: 'SUMS', isoSha256: 'c'.repeat(64) }));
+    expect(conflict).toMatchObject({ kind: 'verification', message: expect.stringContaining('--checksums') });
+    await writeFile(path.join(tmp, 'OTHER'), `${'d'.repeat(64)}  other.iso\n`);
+    const missing = await caught(resolve({ iso: iso.path, checksums: 'OTHER' }));
+    expect(missing).toMatchObject({ kind: 'verification', message: expect.stringContaining('has no entry for nestos-live.iso (the ISO)') });
   });
 
   it('reads a remote ISO directory with Range requests; with a hash the ISO is downloaded, verified and removed after extraction', async () => {
