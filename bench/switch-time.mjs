@@ -1,0 +1,130 @@
+// Time to switch, x2nestos against a plain shell converter, measured in the same e2e run on two fresh
+// boots of the same Debian 12 guest image (DHCP, kexec-tools not installed, the stand-in release on
+// the loopback mirror). "Time to switch" runs from the moment the command starts in the guest to the
+// live kernel's first line on the serial console ("Linux version", the second one the console log
+// shows). Both runs are stopped there: what happens after the switch is the e2e scenarios' business.
+//
+// The baseline is what a careful admin would script by hand: download the three artifacts, install
+// kexec-tools with apt, concatenate initramfs and rootfs with 4-byte padding, `kexec -l` with the
+// installer kargs, `systemctl kexec`. It verifies nothing, validates nothing and carries no network.
+//
+// Run: sudo node test/e2e/run.mjs --only bench-switch (the e2e suite runs it too, as an exclusive
+// scenario so that no other guest competes for the CPU). Figures go to the scenario's timings and to
+// bench-switch.json in its run directory; the ratio is reported, not asserted (a benchmark, not a
+// timed test). What is asserted: both runs reached the live kernel, and x2nestos's events are well
+// formed and ordered per stage.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { destinationConfig } from '../test/e2e/ignition.mjs';
+import { assert, byId, SYSTEM_SERIAL } from '../test/e2e/harness.mjs';
+import { shellQuote } from '../test/e2e/qemu.mjs';
+
+export const id = 'bench-switch';
+export const title = 'benchmark: time to switch, x2nestos vs a plain shell converter (same image, same run)';
+export const exclusive = true;
+
+const LIVE_KERNEL_LINE = /Linux version /g;
+
+/** Resolves with the host time (ms) at which the console shows its second "Linux version" line. */
+async function liveKernelSeen(guest, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (((await guest.console()).match(LIVE_KERNEL_LINE) ?? []).length >= 2) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${guest.name}: the live kernel did not start within ${timeoutMs / 1000} s\n${await guest.consoleTail(30)}`);
+}
+
+/** Starts COMMAND over SSH, and returns the seconds from its start to the live kernel's first line. */
+async function timeToSwitch(guest, command) {
+  const started = Date.now();
+  const session = guest.ssh(command, { timeoutMs: 15 * 60_000 });
+  const seen = await Promise.race([
+    liveKernelSeen(guest, 15 * 60_000),
+    session.then((r) => {
+      // The switch cuts the session (255) or leaves it to end with 0; anything else failed.
+      if (r.code !== 0 && r.code !== 255) throw new Error(`${guest.name}: exited ${r.code} before switching:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+      return liveKernelSeen(guest, 120_000);
+    }),
+  ]);
+  const output = await Promise.race([session, new Promise((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
+  return { seconds: (seen - started) / 1000, output };
+}
+
+/** Per-stage durations from x2nestos's --events stream (the part written before the switch). */
+export function phasesFromEvents(jsonl) {
+  const phases = [];
+  const open = new Map();
+  for (const line of jsonl.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line);
+    assert.equal(event.schemaVersion, 1, 'events schema version');
+    if (event.type === 'stage-start') open.set(event.step, { stage: event.stage, start: Date.parse(event.time) });
+    if (event.type === 'stage-done' || event.type === 'stage-failed') {
+      const began = open.get(event.step);
+      assert.ok(began, `stage ${event.step} (${event.stage}) ended without a start`);
+      assert.equal(began.stage, event.stage, `stage ${event.step} changed its title`);
+      phases.push({ stage: event.stage, startedAt: began.start, seconds: event.seconds ?? (Date.parse(event.time) - began.start) / 1000 });
+      open.delete(event.step);
+    }
+  }
+  return phases;
+}
+
+function baselineScript({ kernel, initramfs, rootfs, ignitionUrl }) {
+  const kargs = `nestos.inst.install_dev=${byId(SYSTEM_SERIAL)} nestos.inst.ignition_url=${ignitionUrl} ignition.firstboot ignition.platform.id=metal`;
+  return [
+    'set -eu',
+    'd=/var/lib/baseline; mkdir -p "$d"; cd "$d"',
+    `curl -fsS -o kernel ${shellQuote(kernel)}`,
+    `curl -fsS -o initramfs ${shellQuote(initramfs)}`,
+    `curl -fsS -o rootfs ${shellQuote(rootfs)}`,
+    'apt-get update -q >/dev/null',
+    'DEBIAN_FRONTEND=noninteractive apt-get install -y -q kexec-tools >/dev/null',
+    // Each archive must start on a 4-byte boundary.
+    'pad() { n=$(( (4 - $(stat -c %s "$1") % 4) % 4 )); head -c "$n" /dev/zero; }',
+    '{ cat initramfs; pad initramfs; cat rootfs; } > initrd',
+    `console=$(grep -o 'console=[^ ]*' /proc/cmdline | tail -n1 || true)`,
+    `kexec -l kernel --initrd=initrd --command-line="${kargs} $console"`,
+    'systemctl kexec',
+  ].join('\n');
+}
+
+export async function run(ctx) {
+  const release = ctx.releases.r20;
+  const a = release.artifacts;
+  const ignitionUrl = await ctx.publish('dest.ign', destinationConfig(id, ctx.nestKey));
+  const figures = {};
+
+  // 1. The baseline, on a fresh boot.
+  const plain = await ctx.boot({ image: 'debian12', label: 'baseline' });
+  const script = baselineScript({ kernel: a.kernel.url, initramfs: a.initramfs.url, rootfs: a.rootfs.url, ignitionUrl });
+  const baseline = await timeToSwitch(plain, `bash -c ${shellQuote(script)}`);
+  figures.baselineSeconds = baseline.seconds;
+  ctx.time('baseline-to-live-kernel', baseline.seconds);
+  await plain.kill();
+
+  // 2. x2nestos, on another fresh boot of the same image, with every check it always does.
+  const guest = await ctx.boot({ image: 'debian12', label: 'x2nestos' });
+  await ctx.installBinary(guest);
+  const args = [
+    '--ignition', ignitionUrl, '--allow-http-ignition', '--yes', '--events', 'jsonl',
+    '--kernel', a.kernel.url, '--kernel-sha256', a.kernel.sha256,
+    '--initramfs', a.initramfs.url, '--initramfs-sha256', a.initramfs.sha256,
+    '--rootfs', a.rootfs.url, '--rootfs-sha256', a.rootfs.sha256,
+  ];
+  const ours = await timeToSwitch(guest, ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' '));
+  figures.x2nestosSeconds = ours.seconds;
+  ctx.time('x2nestos-to-live-kernel', ours.seconds);
+  const events = ours.output?.stdout ?? '';
+  await writeFile(path.join(ctx.runDir, 'events.jsonl'), events);
+  figures.phases = phasesFromEvents(events).map((p) => ({ stage: p.stage, seconds: p.seconds }));
+  assert.ok(figures.phases.length > 0, 'x2nestos wrote no stage events before the switch');
+  await guest.kill();
+
+  figures.ratio = Math.round((figures.x2nestosSeconds / figures.baselineSeconds) * 100) / 100;
+  ctx.time('ratio(x2nestos/baseline)', figures.ratio);
+  for (const p of figures.phases) ctx.log(`bench-switch: ${p.stage}: ${p.seconds.toFixed(1)} s`);
+  ctx.log(`bench-switch: baseline ${figures.baselineSeconds.toFixed(1)} s, x2nestos ${figures.x2nestosSeconds.toFixed(1)} s, ratio ${figures.ratio}`);
+  await writeFile(path.join(ctx.runDir, 'bench-switch.json'), JSON.stringify(figures, null, 2) + '\n');
+}
