@@ -15,6 +15,7 @@ export const REPO_DIR = path.resolve(E2E_DIR, '../..');
 export const WORK_DIR = path.resolve(process.env.X2NESTOS_E2E_WORK ?? path.join(E2E_DIR, '.work'));
 
 const IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-image.sh');
+const UEFI_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-uefi-image.sh');
 const REPOS_SCRIPT = path.join(E2E_DIR, 'images/build-repos.sh');
 const RELEASE_SCRIPT = path.join(E2E_DIR, 'standin/build-release.sh');
 
@@ -103,6 +104,28 @@ export async function ensureImage(name) {
     initrd: path.join(dir, 'initrd.img'),
     cmdline: (await readFile(path.join(dir, 'cmdline'), 'utf8')).trim(),
     key: path.join(dir, 'id_ed25519'),
+  };
+}
+
+/**
+ * debian12-uefi: the debian12 image plus an ESP with Debian's signed shim → GRUB chain
+ * (images/build-uefi-image.sh), booted through OVMF. Keyed by that script and the base image's key.
+ * @param {HostImage} base
+ */
+export async function ensureUefiImage(base) {
+  const key = await keyOf([UEFI_IMAGE_SCRIPT], path.basename(base.dir));
+  const { dir, built, seconds } = await cachedDir(path.join(WORK_DIR, 'images'), 'debian12-uefi', key, (out) =>
+    runOk('bash', [UEFI_IMAGE_SCRIPT, '--base', base.dir, '--out', out], { timeoutMs: 10 * 60_000 }),
+  );
+  return {
+    name: 'debian12-uefi',
+    dir,
+    disk: path.join(dir, 'disk.qcow2'),
+    cmdline: (await readFile(path.join(dir, 'cmdline'), 'utf8')).trim(),
+    key: path.join(dir, 'id_ed25519'),
+    firmware: 'uefi',
+    built,
+    seconds,
   };
 }
 
