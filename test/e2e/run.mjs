@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkFixtures } from './ignition.mjs';
-import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, inspectBinary } from './prepare.mjs';
+import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, ensureUefiImage, inspectBinary } from './prepare.mjs';
 import { run, runOk } from './qemu.mjs';
 import { startServer } from './server.mjs';
 import { ScenarioContext } from './harness.mjs';
@@ -27,7 +27,7 @@ const RELEASES = [
 const TOOLS = [
   'qemu-system-x86_64', 'qemu-img', 'socat', 'ssh', 'ssh-keygen', 'debootstrap', 'sgdisk', 'sfdisk', 'mkfs.ext4',
   'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'jq', 'busybox', 'cpio', 'xorriso',
-  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz',
+  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz', 'efibootmgr', 'grub-mkstandalone',
 ];
 
 function parseArgs(argv) {
@@ -142,6 +142,10 @@ async function main() {
     prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
     log(`image ${name}: ${prep[`image ${name}`]}`);
   }
+  // Derived from debian12 (images/build-uefi-image.sh): an ESP with Debian's signed boot chain.
+  images['debian12-uefi'] = await ensureUefiImage(images.debian12);
+  prep['image debian12-uefi'] = images['debian12-uefi'].built ? `built in ${images['debian12-uefi'].seconds.toFixed(0)} s` : 'cached';
+  log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
   const repos = await ensureRepos();
   prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
   const releases = {};
