@@ -3,7 +3,7 @@
 // file are cold-booted through the firmware. NestOS's loader must be what the firmware starts (the
 // stand-in's \EFI\openEuler\shimx64.efi prints which loader it is), and the old entry must be gone
 // from NVRAM (read from the vars file itself, not from the tool's account of it).
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
 import { assert } from '../harness.mjs';
@@ -35,6 +35,9 @@ export async function run(ctx) {
   const espGuid = (await guest.sshOk('lsblk -no PARTUUID /dev/vda3')).stdout.trim().toLowerCase();
   const before = await readBootMenuFromGuest(guest, efibootmgr);
   const stale = before.order[0];
+  // The kernel's view of that NVRAM, kept as the source of the unit tests' efivarfs fixture.
+  const captured = await guest.sshOk('cd /sys/firmware/efi/efivars && tar -cf - Boot[0-9A-F]*-8be4df61-* BootOrder-* BootCurrent-* SecureBoot-* | base64 -w0; echo; ls -l /dev/disk/by-partuuid');
+  await writeFile(path.join(ctx.runDir, 'efivars-before.txt'), captured.stdout);
   assert.match(before.lines[stale] ?? '', new RegExp(espGuid, 'i'), `the stale entry Boot${stale} does not point at the ESP ${espGuid}`);
 
   await ctx.installBinary(guest);
