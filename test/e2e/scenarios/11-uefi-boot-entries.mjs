@@ -12,6 +12,7 @@ import { readBootMenu } from '../ovmf-vars.mjs';
 export const id = 'uefi-boot';
 export const title = 'UEFI host (OVMF), stale old-loader entry first in BootOrder → converted; cold boot starts NestOS\'s shim, old entry gone';
 export const weight = 3;
+export const needs = { images: ['debian12-uefi'], releases: ['r20'] };
 
 /** efibootmgr and its two libraries, from this machine (Debian 12 like the guest), for the old system's own entry. */
 async function installEfibootmgr(guest) {

@@ -14,6 +14,7 @@ import { GUEST_BASE_URL } from '../server.mjs';
 export const id = 'secure-boot';
 export const title = 'Secure Boot host (lockdown): unsigned live kernel refused (exit 7, nothing loaded or staged); signed one converts';
 export const weight = 3;
+export const needs = { images: ['debian12-uefi'], releases: ['r20'] };
 
 /**
  * RELEASE again under /scratch/<id>/unsigned/, the same files except the live kernel, whose
