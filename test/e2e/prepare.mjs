@@ -71,6 +71,9 @@ function isAlive(pid) {
 
 async function buildInto(parent, name, key, dir, build) {
   const started = Date.now();
+  // A build killed by its timeout (SIGKILL: no clean-up trap) can leave debootstrap's /proc mounted
+  // in its scratch directory; the next build's `rm -rf` of that directory would then walk into it.
+  await unmountUnder(`${dir}.tmp`);
   await rm(dir, { recursive: true, force: true });
   await build(dir);
   await runOk('touch', [path.join(dir, '.done')]);
@@ -80,6 +83,12 @@ async function buildInto(parent, name, key, dir, build) {
     }
   }
   return { dir, built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+async function unmountUnder(dir) {
+  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '');
+  const inside = mounts.filter((m) => m === dir || m.startsWith(`${dir}/`)).sort().reverse();
+  for (const m of inside) await runOk('umount', ['-l', m]);
 }
 
 /**
