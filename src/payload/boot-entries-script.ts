@@ -80,7 +80,7 @@ ESP_NUMBER=$(cat "/sys/class/block/\${ESP##*/}/partition")
 # path: booting EFI/BOOT/BOOT*.EFI from an entry makes shim run fb*.efi, which adds an entry and
 # resets once more.
 MNT=$(mktemp -d)
-mount -o ro "$ESP" "$MNT" || finish "FAILED: cannot mount $ESP; the boot menu is unchanged"
+mount -t vfat -o ro "$ESP" "$MNT" || finish "FAILED: cannot mount $ESP; the boot menu is unchanged"
 LOADER=
 for f in "$MNT/EFI/openEuler/shim$ARCH_SUFFIX.efi" "$MNT"/EFI/*/"shim$ARCH_SUFFIX.efi" "$MNT/EFI/BOOT/$FALLBACK"; do
 	case $f in "$MNT"/EFI/BOOT/shim*) continue ;; esac

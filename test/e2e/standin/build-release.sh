@@ -20,8 +20,9 @@ IGNITION_BIN=/usr/lib/dracut/modules.d/30ignition/ignition
 ARCH=x86_64
 # What QEMU guests need: virtio, SCSI/SATA/NVMe disks, e1000, the live root's
 # filesystems (squashfs on loop under overlay) and the metal image's (ext4);
-# efivarfs for efibootmgr (NestOS's live system has it, contract §10).
-MODULES='virtio_pci virtio_blk virtio_net virtio_scsi sd_mod ahci ata_piix nvme e1000 loop squashfs overlay ext4 vfat efivarfs'
+# vfat's code pages (the ESP is mounted to find the loader) and efivarfs for
+# efibootmgr (NestOS's live system has both, contract §10).
+MODULES='virtio_pci virtio_blk virtio_net virtio_scsi sd_mod ahci ata_piix nvme e1000 loop squashfs overlay ext4 vfat nls_cp437 nls_ascii nls_utf8 efivarfs'
 INSTALLER_KEYS='dest-device ignition-file ignition-url ignition-hash image-url image-file stream architecture platform console append-karg delete-karg copy-network network-dir save-partlabel save-partindex offline insecure insecure-ignition stream-base-url preserve-on-error fetch-retries'
 
 log() { printf 'build-release: %s\n' "$*" >&2; }
