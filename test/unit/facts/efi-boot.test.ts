@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { guidFromBytes, parseLoadOption, readEfiBoot } from '../../../src/facts/efi-boot.js';
 import { memoryFs } from './memory-host.js';
@@ -107,5 +109,28 @@ describe('readEfiBoot', () => {
 
   it('is undefined when efivarfs is not mounted', async () => {
     expect(await readEfiBoot(memoryFs({ '/sys/firmware/efi/fw_platform_size': '64\n' }))).toBeUndefined();
+  });
+});
+
+describe('readEfiBoot on variables real firmware and efibootmgr wrote', () => {
+  const dir = path.resolve(import.meta.dirname, '../../fixtures/efivars/ovmf-nestos-first');
+  const files: Record<string, Buffer> = {};
+  for (const name of readdirSync(dir)) files[`/sys/firmware/efi/efivars/${name}`] = readFileSync(path.join(dir, name));
+
+  it('reads efibootmgr\'s entry as OVMF did: HD(2,GPT,900cf499-...)/\\EFI\\openEuler\\shimx64.efi', async () => {
+    const facts = await readEfiBoot(memoryFs(files, { '/dev/disk/by-partuuid/900cf499-1bed-55f3-2bfb-e074e64d8d9b': '../../vda2' }));
+    expect(facts?.bootOrder).toEqual(['0001', '0000', '0002', '0003']);
+    expect(facts?.entries.find((e) => e.number === '0001')).toEqual({
+      number: '0001',
+      label: 'NestOS',
+      active: true,
+      partitionGuid: '900cf499-1bed-55f3-2bfb-e074e64d8d9b',
+      partitionNumber: 2,
+      file: '\\EFI\\openEuler\\shimx64.efi',
+      devicePath: 'HD(2,GPT,900cf499-1bed-55f3-2bfb-e074e64d8d9b)/File(\\EFI\\openEuler\\shimx64.efi)',
+    });
+    expect(facts?.entries.map((e) => e.label)).toEqual(['UiApp', 'NestOS', 'UEFI Misc Device', 'EFI Internal Shell']);
+    expect(facts?.entries.filter((e) => e.partitionGuid !== undefined).map((e) => e.number)).toEqual(['0001']);
+    expect(facts?.partitions).toEqual({ '900cf499-1bed-55f3-2bfb-e074e64d8d9b': '/dev/vda2' });
   });
 });
