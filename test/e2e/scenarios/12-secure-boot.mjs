@@ -4,7 +4,7 @@
 // would work, nothing loaded, nothing staged, the disk untouched); the release with Debian's signed
 // kernel then converts.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
 import { EXIT, assert } from '../harness.mjs';
@@ -23,12 +23,10 @@ export const needs = { images: ['debian12-uefi'], releases: ['r20'] };
 async function unsignedCopy(ctx, release) {
   const dir = path.join(ctx.scratch, 'unsigned');
   await mkdir(path.join(dir, 'streams'), { recursive: true });
+  // Copies, not links: WORK_DIR/served/<id> is shared and another run may republish it meanwhile.
   const kernelName = path.basename(release.artifacts.kernel.file);
-  for (const name of await readdir(release.dir, { withFileTypes: true })) {
-    if (name.isFile() && name.name !== kernelName) await symlink(path.join(release.dir, name.name), path.join(dir, name.name));
-  }
+  for (const role of ['kernel', 'initramfs', 'rootfs']) await copyFile(release.artifacts[role].file, path.join(dir, path.basename(release.artifacts[role].file)));
   const kernel = path.join(dir, kernelName);
-  await copyFile(release.artifacts.kernel.file, kernel);
   await runOk('sbattach', ['--remove', kernel]);
   // sbverify says so on stderr, with exit 0.
   const listed = await runOk('sbverify', ['--list', kernel]);
