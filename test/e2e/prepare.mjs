@@ -156,7 +156,7 @@ export async function ensureRepos() {
 
 /**
  * A stand-in release served at /releases/<id>/. build-release.sh caches by its inputs itself; the
- * published copy lives in WORK_DIR/served/<id>.
+ * published copy lives in WORK_DIR/served/<id>-<hash of the stand-in scripts>.
  * @param {ReleaseSpec} spec
  * @returns {Promise<Release>}
  */
@@ -164,7 +164,11 @@ export async function ensureRelease(spec) {
   const started = Date.now();
   const urlPath = `/releases/${spec.id}`;
   const baseUrl = `${GUEST_BASE_URL}${urlPath}`;
-  const dir = path.join(WORK_DIR, 'served', spec.id);
+  // Per stand-in version: WORK_DIR is shared by every worktree on the machine, and a run with other
+  // stand-in scripts must not republish /releases/<id> under a run that is converting from it.
+  const standin = path.join(E2E_DIR, 'standin');
+  const scripts = [RELEASE_SCRIPT, ...(await readdir(path.join(standin, 'live'))).sort().map((f) => path.join(standin, 'live', f))];
+  const dir = path.join(WORK_DIR, 'served', `${spec.id}-${await keyOf(scripts)}`);
   const args = [RELEASE_SCRIPT, '--out', dir, '--build', spec.build, '--installer', spec.installer, '--base-url', baseUrl, '--stream', spec.stream];
   if (spec.padMiB) args.push('--rootfs-pad-mib', String(spec.padMiB));
   await runOk('bash', args, { timeoutMs: 15 * 60_000 });
