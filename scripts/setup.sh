@@ -23,6 +23,8 @@ PACKAGES=(
   # a Linux kernel for the guests and the stand-in live system
   linux-image-amd64
   squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
+  # UEFI guests and boot entries (issue 14): OVMF, efibootmgr, EFI loaders, Debian's signed boot chain
+  ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
   # guided-mode terminal tests, fleet tests, the benchmark baseline
   tmux zsh ansible
 )

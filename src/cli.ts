@@ -58,6 +58,7 @@ function conversionOptions(cmd: Command): Command {
     .option('--inherit-ssh-keys', "add this host's authorized SSH keys to user nest")
     .option('--keep-host-keys', "carry this host's SSH host keys")
     .option('--no-keep-hostname', 'do not carry the hostname')
+    .option('--keep-boot-entries', "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them")
     .option('--skip-package-install', 'never install kexec-tools (fail if missing)')
     .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
 }

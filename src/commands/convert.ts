@@ -47,6 +47,8 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
   const { options, reporter, effects } = ctx;
   const target = plan.target!;
   let loaded = false;
+  // The staged initrd holds the destination Ignition config: a refused load must not leave it behind.
+  let staging = false;
   const checkpoint = () => {
     if (ctx.signal.aborted) throw ctx.signal.reason;
   };
@@ -59,12 +61,13 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       await reporter.step('Installing kexec-tools', (update) => adapter.installKexecTools(effects.runner, (line) => { ctx.log.write(`packages: ${line}`); update(line); }));
     }
 
+    staging = true;
     const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
       stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }) }),
     );
     checkpoint();
     const cmdline = plan.live.kernelArgs.join(' ');
-    const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline));
+    const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline, plan.host.secureBoot));
     loaded = true;
     checkpoint();
     await writeState(ctx.workDir, {
@@ -85,6 +88,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     if (!options.reboot) {
       ctx.doc.result = 'staged';
       loaded = false; // stays loaded on purpose: `x2nestos reboot` switches, `x2nestos abort` unloads
+      staging = false;
       reporter.info('staged and loaded; run `x2nestos reboot` to switch, or `x2nestos abort` to undo');
       return;
     }
@@ -96,11 +100,12 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
     checkpoint();
     loaded = false;
+    staging = false;
     await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
   } catch (e) {
-    if (loaded) {
-      // Leave the host as it was: nothing loaded, nothing staged.
-      await unloadKernel(effects).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
+    // Leave the host as it was: nothing loaded, nothing staged.
+    if (loaded) await unloadKernel(effects).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
+    if (loaded || staging) {
       await removeStaged(ctx.workDir).catch(() => undefined);
       await clearState(ctx.workDir).catch(() => undefined);
     }

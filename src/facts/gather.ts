@@ -11,6 +11,7 @@ import { readBlockDevices } from './block-devices.js';
 import { consolesOf, readCmdline } from './console.js';
 import { detectContainer } from './container.js';
 import { toDisks } from './disks.js';
+import { readEfiBoot } from './efi-boot.js';
 import { readFirmware } from './firmware.js';
 import { readGlibc } from './glibc.js';
 import { readKexec } from './kexec.js';
@@ -103,6 +104,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     arch: arch ?? 'unknown',
     kernelRelease,
     bootMode: firmware.bootMode,
+    efiBoot: firmware.bootMode === 'uefi' ? await readEfiBoot(fs) : undefined,
     memory: memory ?? { totalBytes: 0, availableBytes: 0 },
     cmdline: cmdline ?? '',
     consoles: consolesOf(cmdline ?? ''),

@@ -1,5 +1,6 @@
 /** What x2nestos knows about the host. Gathered once (src/facts/gather.ts), read by the pure planner. */
 import type { NetworkModel } from '../network/model.js';
+import type { EfiBootFacts } from './efi-boot.js';
 
 export type Family = 'yum' | 'apt';
 export type Arch = 'x86_64' | 'aarch64';
@@ -73,6 +74,8 @@ export interface HostFacts {
   arch: string;
   kernelRelease: string;
   bootMode: 'uefi' | 'bios';
+  /** The firmware's boot entries (UEFI only; undefined when the variables cannot be read). */
+  efiBoot?: EfiBootFacts | undefined;
   memory: { totalBytes: number; availableBytes: number };
   cmdline: string;
   /** console= values from /proc/cmdline, in order (the last is /dev/console). */

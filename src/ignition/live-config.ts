@@ -17,7 +17,14 @@ export interface LiveFile {
   contents: Uint8Array | string;
 }
 
-export function liveConfig(files: LiveFile[]): string {
+/** A systemd unit of the live system (e.g. a post-install hook); `enabled` goes through Ignition's preset. */
+export interface LiveUnit {
+  name: string;
+  enabled: boolean;
+  contents: string;
+}
+
+export function liveConfig(files: LiveFile[], units: LiveUnit[] = []): string {
   const seen = new Set<string>();
   for (const f of files) {
     const bad = pathError(f.path);
@@ -34,6 +41,7 @@ export function liveConfig(files: LiveFile[]): string {
       // overwrite: the live image may already carry a file at these paths (e.g. installer.d).
       files: files.map((f) => ({ path: f.path, mode: f.mode, overwrite: true, contents: { source: encodeDataUrl(f.contents) } })),
     },
+    ...(units.length > 0 ? { systemd: { units: units.map((u) => ({ name: u.name, enabled: u.enabled, contents: u.contents })) } } : {}),
   };
   const text = JSON.stringify(config);
   const report = validateIgnition(text);

@@ -61,6 +61,8 @@ export const optionsSchema = z
     inheritSshKeys: z.boolean().default(false),
     keepHostKeys: z.boolean().default(false),
     keepHostname: z.boolean().default(true),
+    /** UEFI: keep the old system's boot entries on the destination disk (moved last) instead of removing them. */
+    keepBootEntries: z.boolean().default(false),
 
     // --- run behaviour ---------------------------------------------------------------------------
     /** Default /var/lib/x2nestos (never a tmpfs /tmp: it would eat the RAM the live system needs). */

@@ -46,6 +46,14 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     const kept = tg.kept.map((k) => `${k.number}${k.label ? ` (${k.label})` : ''}`).join(', ');
     row('', kept ? t('EVERYTHING ON IT WILL BE ERASED except partitions {kept}', { kept }) : t('EVERYTHING ON IT WILL BE ERASED'));
   }
+  const fw = plan.firmware;
+  if (fw.bootMode === 'uefi') {
+    const sb = fw.secureBoot === undefined ? t('unknown') : fw.secureBoot ? t('on') : t('off');
+    row(t('Firmware'), t('UEFI, Secure Boot {sb}, lockdown {lockdown}; BootCurrent {current}, BootOrder {order}', { sb, lockdown: h.lockdown ?? t('unknown'), current: fw.bootCurrent ?? '?', order: fw.bootOrder.join(',') || '?' }));
+    for (const e of fw.entries) {
+      sub(`Boot${e.number}`, `${e.label} ${e.devicePath}${e.active ? '' : t(' (inactive)')}${e.onTarget ? t(' (on the target disk)') : ''}`);
+    }
+  }
   if (plan.ignition) {
     const i = plan.ignition;
     row(t('Ignition'), t('{source} (spec {version}, sha256 {sha256}...)', { source: i.source, version: i.specVersion ?? '?', sha256: i.sha256.slice(0, 16) }));

@@ -4,7 +4,7 @@
  * network keyfiles the live system copies and the installer carries to the installed system.
  */
 import { compressedCpio, type CpioEntry } from './cpio.js';
-import { liveConfig } from '../ignition/live-config.js';
+import { liveConfig, type LiveFile, type LiveUnit } from '../ignition/live-config.js';
 import { DEST_IGNITION_PATH, INSTALLER_CONFIG_PATH } from './installer-config.js';
 import type { PayloadFile } from '../plan/types.js';
 
@@ -14,13 +14,21 @@ export interface PayloadInputs {
   installerYaml: string;
   destIgnition: Uint8Array;
   keyfiles: { name: string; contents: string }[];
+  /** More files and units for the live system (post-install hooks), each module adds its own. */
+  extras?: { files: LiveFile[]; units: LiveUnit[] }[];
 }
 
 export function buildPayload(input: PayloadInputs): { archive: Buffer; files: PayloadFile[] } {
-  const live = liveConfig([
-    { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
-    { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
-  ]);
+  const extras = input.extras ?? [];
+  const extraFiles = extras.flatMap((e) => e.files);
+  const live = liveConfig(
+    [
+      { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
+      { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
+      ...extraFiles,
+    ],
+    extras.flatMap((e) => e.units),
+  );
   const entries: CpioEntry[] = [{ type: 'file', path: 'config.ign', mode: 0o600, data: Buffer.from(live) }];
   if (input.keyfiles.length > 0) entries.push({ type: 'dir', path: KEYFILE_DIR, mode: 0o700 });
   for (const k of input.keyfiles) {
@@ -32,6 +40,8 @@ export function buildPayload(input: PayloadInputs): { archive: Buffer; files: Pa
     { path: INSTALLER_CONFIG_PATH, mode: 0o600, bytes: Buffer.byteLength(input.installerYaml), preview: input.installerYaml },
     { path: DEST_IGNITION_PATH, mode: 0o600, bytes: input.destIgnition.byteLength },
     ...input.keyfiles.map((k) => ({ path: `/${KEYFILE_DIR}/${k.name}`, mode: 0o600, bytes: Buffer.byteLength(k.contents) })),
+    ...extraFiles.map((f) => ({ path: f.path, mode: f.mode, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength })),
+    ...extras.flatMap((e) => e.units).map((u) => ({ path: `/etc/systemd/system/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents })),
   ];
   return { archive, files };
 }

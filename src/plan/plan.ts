@@ -11,9 +11,11 @@ import type { SourceRoute } from '../network/route-to.js';
 import { networkPayload } from '../network/override.js';
 import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
 import { buildPayload } from '../payload/build.js';
+import { bootEntriesLive } from '../payload/boot-entries.js';
 import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
+import { planFirmware } from './firmware.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
@@ -61,6 +63,8 @@ export function planConversion(input: PlanInputs): PlanResult {
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
   blockers.push(...diskBlockers);
+  const firmware = planFirmware(facts, target, { keepBootEntries: options.keepBootEntries, arch: release.arch });
+  warnings.push(...firmware.warnings);
 
   const network = networkPayload(facts.network, { mode: options.network, userKeyfiles: input.userKeyfiles });
   const consoles = options.console.length > 0 ? options.console : facts.consoles;
@@ -82,6 +86,7 @@ export function planConversion(input: PlanInputs): PlanResult {
         installerYaml: renderInstallerConfig(installer, `written by x2nestos ${input.toolVersion} for ${facts.hostname}`),
         destIgnition: input.destIgnition,
         keyfiles: network.keyfiles,
+        extras: target ? [bootEntriesLive(firmware.firmware.bootEntries, target.installerName)] : [],
       })
     : undefined;
 
@@ -125,6 +130,7 @@ export function planConversion(input: PlanInputs): PlanResult {
       secureBoot: facts.kexec.secureBoot,
       lockdown: facts.kexec.lockdown,
     },
+    firmware: firmware.firmware,
     release,
     target,
     ignition: input.ignition,
@@ -145,7 +151,10 @@ export function planConversion(input: PlanInputs): PlanResult {
     kexec: kexecPlan,
     workDir: input.workDir,
     reboot: { automatic: options.reboot, delaySeconds: options.rebootDelay },
-    steps: describeSteps(input, kexecPlan.method, memory.check.rootfsMode, target?.installerName),
+    steps: [
+      ...describeSteps(input, kexecPlan.method, memory.check.rootfsMode, target?.installerName),
+      ...(firmware.firmware.bootEntries.action === 'none' ? [] : [`UEFI boot menu: ${firmware.firmware.bootEntries.reason}`]),
+    ],
     warnings,
     blockers,
   };

@@ -73,6 +73,33 @@ export interface PayloadFile {
   preview?: string;
 }
 
+/** The firmware's boot menu as read on this host, and what the live system will change in it. */
+export interface FirmwarePlan {
+  bootMode: 'uefi' | 'bios';
+  secureBoot: boolean | undefined;
+  bootCurrent: string | undefined;
+  bootOrder: string[];
+  /** Every Boot#### entry; `onTarget` when its HD() partition GUID is a partition of the destination disk. */
+  entries: { number: string; label: string; active: boolean; devicePath: string; onTarget: boolean }[];
+  bootEntries: BootEntriesPlan;
+}
+
+export interface BootEntriesPlan {
+  /** replace = add NestOS first and delete the old entries on the disk; demote = keep them, last; none = BIOS. */
+  action: 'replace' | 'demote' | 'none';
+  reason: string;
+  label: string;
+  /** shim<suffix>.efi / BOOT<SUFFIX>.EFI: x64 or aa64. */
+  archSuffix: 'x64' | 'aa64';
+  /** Preferred loader and the removable-media fallback, as the live system looks for them. */
+  loader: string;
+  fallbackLoader: string;
+  /** GUIDs of the destination disk's partitions now: entries naming one of them are the old system's. */
+  oldPartitionGuids: string[];
+  /** Entries the live system will remove (or demote), by number, as read now. */
+  affected: string[];
+}
+
 export interface Plan {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   tool: { name: 'x2nestos'; version: string };
@@ -87,6 +114,8 @@ export interface Plan {
     secureBoot: boolean | undefined;
     lockdown: string | undefined;
   };
+  /** Added with issue 14: boot menu facts and the post-install change to it. */
+  firmware: FirmwarePlan;
   release: ResolvedRelease;
   target: TargetDisk | undefined;
   ignition: IgnitionSummary | undefined;

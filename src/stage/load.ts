@@ -7,6 +7,7 @@ import { CommandError, type Runner } from '../effects/runner.js';
 import type { HostFs } from '../effects/hostfs.js';
 import type { KexecPlan } from '../plan/types.js';
 import { loadArgv } from '../plan/kexec.js';
+import { parseLockdown } from '../facts/kexec.js';
 import { explainLoadFailure } from './explain.js';
 import { kexecLoaded } from './state.js';
 
@@ -20,6 +21,7 @@ export async function loadKernel(
   plan: KexecPlan,
   workDir: string,
   cmdline: string,
+  secureBoot?: boolean,
 ): Promise<LoadResult> {
   const methods: ('file' | 'syscall')[] = plan.method === 'file-then-syscall' ? ['file', 'syscall'] : [plan.method];
   const failures: string[] = [];
@@ -32,7 +34,9 @@ export async function loadKernel(
       failures.push(`${method}: kexec exited 0 but /sys/kernel/kexec_loaded is not 1`);
       continue;
     }
-    const why = explainLoadFailure(result.stderr, result.exitCode);
+    // Read again now: what EPERM means depends on the lockdown in force at the moment of failure.
+    const lockdownText = await deps.fs.read('/sys/kernel/security/lockdown');
+    const why = explainLoadFailure(result.stderr, result.exitCode, { lockdown: lockdownText === undefined ? undefined : parseLockdown(lockdownText), secureBoot });
     failures.push(`${method}: ${new CommandError(result).message} -> ${why.why}`);
     if (!why.retryOther || method === methods[methods.length - 1]) {
       const dmesg = await kernelLog(deps.runner);

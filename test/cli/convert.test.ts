@@ -2,7 +2,7 @@
  * The built binary, end to end, on sandboxed hosts: what a user sees (exit code, stdout, stderr)
  * and what the host would have had done to it (the sandbox records every command).
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,31 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       expect(r.stderr).toMatch(/x2nestos: error: loading the live kernel failed: .*(lockdown|permit)/);
       expect(changes(sandbox).some((a) => a[0] === 'systemctl')).toBe(false);
       expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
+    });
+    describe('when Secure Boot lockdown refuses the live kernel\'s signature (7), before anything irreversible', () => {
+      for (const stderr of ['Key was rejected by service', 'Operation not permitted', 'Bad message']) {
+        it(stderr, async () => {
+          const sandbox = sandboxHost(HOST, { kexecStderr: `kexec_file_load failed: ${stderr}\n` });
+          const efivars = path.join(sandbox, 'root/sys/firmware/efi/efivars');
+          mkdirSync(efivars, { recursive: true });
+          writeFileSync(path.join(efivars, 'SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c'), Buffer.from([6, 0, 0, 0, 1]));
+          writeFileSync(path.join(sandbox, 'root/sys/kernel/security/lockdown'), 'none [integrity] confidentiality\n');
+          const r = await run([...base(), '--yes', '--json'], { sandbox });
+          expect(r.code).toBe(7);
+          expect(r.stderr).toMatch(
+            /^x2nestos: error: loading the live kernel failed: this kernel \(lockdown=integrity, Secure Boot on\) only loads kernels signed with a key it trusts, .*nothing was loaded: enrol .*mokutil --import.*disable Secure Boot.*live ISO/m,
+          );
+          expect(r.stderr).not.toMatch(/\n\s+at /);
+          expect(r.json).toMatchObject({ ok: false, exitCode: 7, error: { kind: 'kexec' } });
+          // Only kexec_file_load is tried under lockdown; nothing stays loaded or staged.
+          const loads = changes(sandbox).filter((a) => a[0] === 'kexec' && a[1] === '-l');
+          expect(loads.map((a) => a[2])).toEqual(['-s']);
+          expect(changes(sandbox).some((a) => a[0] === 'systemctl')).toBe(false);
+          expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('0\n');
+          expect(existsSync(path.join(sandbox, 'work/staged'))).toBe(false);
+          expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
+        });
+      }
     });
     it('when interrupted mid-download (130), keeping only a resumable .part', async () => {
       const sandbox = sandboxHost(HOST);

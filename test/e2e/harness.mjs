@@ -49,8 +49,10 @@ export class ScenarioContext {
    * Boots a host image with its system disk (serial HOSTDISK1) and, unless dataDisk is false, the
    * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; MACs from qemu.mjs nicMac), and waits for SSH.
    */
-  async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0 } = {}) {
+  async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0, secureBoot = false } = {}) {
     const host = this.images[image];
+    // UEFI images boot through OVMF with a vars file of their own (the NVRAM the scenario judges).
+    const firmware = host.firmware === 'uefi' ? { vars: path.join(this.runDir, label, 'OVMF_VARS.fd'), secureBoot } : undefined;
     const disks = [{ base: host.disk, serial: SYSTEM_SERIAL }];
     if (dataDisk) disks.push({ base: this.images.datadisk.disk, serial: DATA_SERIAL });
     const guest = new Guest({
@@ -60,6 +62,7 @@ export class ScenarioContext {
       disks,
       memMiB,
       extraNics,
+      ...(firmware ? { firmware } : {}),
       serverPort: this.server.port,
       // The yum-family image has a static address and no DHCP client (images/build-image.sh).
       guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',
@@ -70,6 +73,28 @@ export class ScenarioContext {
     this.time(`boot-to-ssh(${label})`, seconds);
     this.log(`${label}: SSH after ${seconds.toFixed(1)} s`);
     return guest;
+  }
+
+  /**
+   * Powers on a stopped UEFI guest's disks again through the firmware, with the NVRAM (vars file) it
+   * left: what a server does after the installer's reboot. Waits until QEMU ends (the stand-in's
+   * EFI loader prints a marker and powers off) and returns the serial console.
+   */
+  async coldBoot(guest, { label = `${guest.name}-coldboot`, timeoutMs = 5 * 60_000 } = {}) {
+    assert.ok(!guest.running && guest.options.firmware, 'cold boot needs a stopped UEFI guest');
+    const next = new Guest({
+      ...guest.options,
+      name: `${this.id}-${label}`,
+      runDir: path.join(this.runDir, label),
+      disks: guest.overlays.map((d) => ({ base: d.overlay, serial: d.serial })),
+    });
+    this.guests.push(next);
+    await next.start();
+    const exit = await next.waitForExit(timeoutMs);
+    this.time(`cold-boot(${label})`, (Date.now() - next.startedAt) / 1000);
+    const console = await next.console();
+    assert.ok(!exit.timedOut, `${label}: the firmware boot did not end within ${timeoutMs / 1000} s; console tail:\n${console.slice(-3000)}`);
+    return console;
   }
 
   /** Puts the binary under test on the guest as /usr/local/bin/x2nestos (over HTTP: faster than SSH under TCG). */

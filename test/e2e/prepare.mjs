@@ -15,6 +15,7 @@ export const REPO_DIR = path.resolve(E2E_DIR, '../..');
 export const WORK_DIR = path.resolve(process.env.X2NESTOS_E2E_WORK ?? path.join(E2E_DIR, '.work'));
 
 const IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-image.sh');
+const UEFI_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-uefi-image.sh');
 const REPOS_SCRIPT = path.join(E2E_DIR, 'images/build-repos.sh');
 const RELEASE_SCRIPT = path.join(E2E_DIR, 'standin/build-release.sh');
 
@@ -119,6 +120,28 @@ export async function ensureImage(name) {
   };
 }
 
+/**
+ * debian12-uefi: the debian12 image plus an ESP with Debian's signed shim → GRUB chain
+ * (images/build-uefi-image.sh), booted through OVMF. Keyed by that script and the base image's key.
+ * @param {HostImage} base
+ */
+export async function ensureUefiImage(base) {
+  const key = await keyOf([UEFI_IMAGE_SCRIPT], path.basename(base.dir));
+  const { dir, built, seconds } = await cachedDir(path.join(WORK_DIR, 'images'), 'debian12-uefi', key, (out) =>
+    runOk('bash', [UEFI_IMAGE_SCRIPT, '--base', base.dir, '--out', out], { timeoutMs: 10 * 60_000 }),
+  );
+  return {
+    name: 'debian12-uefi',
+    dir,
+    disk: path.join(dir, 'disk.qcow2'),
+    cmdline: (await readFile(path.join(dir, 'cmdline'), 'utf8')).trim(),
+    key: path.join(dir, 'id_ed25519'),
+    firmware: 'uefi',
+    built,
+    seconds,
+  };
+}
+
 /** The apt and yum repositories with kexec-tools: `{ debian, rpms }` directories. */
 export async function ensureRepos() {
   const key = await keyOf([REPOS_SCRIPT]);
@@ -137,7 +160,7 @@ export async function ensureRepos() {
 
 /**
  * A stand-in release served at /releases/<id>/. build-release.sh caches by its inputs itself; the
- * published copy lives in WORK_DIR/served/<id>.
+ * published copy lives in WORK_DIR/served/<id>-<hash of the stand-in scripts>.
  * @param {ReleaseSpec} spec
  * @returns {Promise<Release>}
  */
@@ -145,7 +168,11 @@ export async function ensureRelease(spec) {
   const started = Date.now();
   const urlPath = `/releases/${spec.id}`;
   const baseUrl = `${GUEST_BASE_URL}${urlPath}`;
-  const dir = path.join(WORK_DIR, 'served', spec.id);
+  // Per stand-in version: WORK_DIR is shared by every worktree on the machine, and a run with other
+  // stand-in scripts must not republish /releases/<id> under a run that is converting from it.
+  const standin = path.join(E2E_DIR, 'standin');
+  const scripts = [RELEASE_SCRIPT, ...(await readdir(path.join(standin, 'live'))).sort().map((f) => path.join(standin, 'live', f))];
+  const dir = path.join(WORK_DIR, 'served', `${spec.id}-${await keyOf(scripts)}`);
   const args = [RELEASE_SCRIPT, '--out', dir, '--build', spec.build, '--installer', spec.installer, '--base-url', baseUrl, '--stream', spec.stream];
   if (spec.padMiB) args.push('--rootfs-pad-mib', String(spec.padMiB));
   await runOk('bash', args, { timeoutMs: 15 * 60_000 });

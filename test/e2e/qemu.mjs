@@ -4,7 +4,7 @@
 // console in a log file, and -no-reboot so the converted machine's "reboot" ends the VM.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const SSH_OPTIONS = [
@@ -99,8 +99,29 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * @typedef {{
  *   name: string, runDir: string, image: { dir: string, disk: string, kernel: string, initrd: string, cmdline: string, key: string },
  *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string, extraNics?: number,
+ *   firmware?: { vars: string, secureBoot?: boolean },
  * }} GuestOptions
+ * firmware: boot through OVMF (no direct kernel boot) with VARS as the persistent variable store
+ * (created from OVMF's template when missing; kept, so a second Guest can cold-boot with the
+ * NVRAM the first one left). secureBoot: the SMM build with Microsoft's keys enrolled.
  */
+
+const OVMF_DIR = '/usr/share/OVMF';
+
+/** Firmware arguments for QEMU (q35): OVMF code read-only, the vars file writable. */
+export async function ovmfArgs({ vars, secureBoot = false }) {
+  const code = path.join(OVMF_DIR, secureBoot ? 'OVMF_CODE_4M.secboot.fd' : 'OVMF_CODE_4M.fd');
+  const template = path.join(OVMF_DIR, secureBoot ? 'OVMF_VARS_4M.ms.fd' : 'OVMF_VARS_4M.fd');
+  if (!(await stat(vars).catch(() => null))) await copyFile(template, vars);
+  return {
+    machine: secureBoot ? 'q35,smm=on' : 'q35',
+    args: [
+      ...(secureBoot ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
+      '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${code}`,
+      '-drive', `if=pflash,format=raw,unit=1,file=${vars}`,
+    ],
+  };
+}
 
 /** The MAC address of NIC N: 0 is enp0s3 (52:54:00:12:34:56), 1 and up the extra NICs enp0s4, ... */
 export function nicMac(n) {
@@ -124,7 +145,7 @@ export class Guest {
 
   /** Creates the overlays and starts QEMU. Does not wait for the guest to boot. */
   async start() {
-    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0 } = this.options;
+    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0, firmware } = this.options;
     await mkdir(this.runDir, { recursive: true });
     for (const disk of this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
@@ -138,13 +159,13 @@ export class Guest {
       `hostfwd=tcp:127.0.0.1:${this.sshPort}-${guestAddress}:22`,
       `guestfwd=tcp:10.0.2.100:80-cmd:socat STDIO TCP:127.0.0.1:${serverPort}`,
     ].join(',');
+    const uefi = firmware ? await ovmfArgs(firmware) : null;
     const args = [
       '-name', this.name,
-      '-machine', 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(memMiB),
+      '-machine', uefi ? uefi.machine : 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(memMiB),
       '-nodefaults', '-display', 'none', '-no-reboot',
       '-serial', `file:${this.consoleLog}`,
-      '-kernel', image.kernel, '-initrd', image.initrd,
-      '-append', `${image.cmdline} ${extraKargs}`.trim(),
+      ...(uefi ? uefi.args : ['-kernel', image.kernel, '-initrd', image.initrd, '-append', `${image.cmdline} ${extraKargs}`.trim()]),
       '-netdev', netdev,
       '-device', `virtio-net-pci,netdev=n0,mac=${nicMac(0)},addr=0x3`,
     ];

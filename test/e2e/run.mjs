@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkFixtures } from './ignition.mjs';
-import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, inspectBinary } from './prepare.mjs';
+import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, ensureUefiImage, inspectBinary } from './prepare.mjs';
 import { run, runOk } from './qemu.mjs';
 import { startServer } from './server.mjs';
 import { ScenarioContext } from './harness.mjs';
@@ -27,7 +27,7 @@ const RELEASES = [
 const TOOLS = [
   'qemu-system-x86_64', 'qemu-img', 'socat', 'ssh', 'ssh-keygen', 'debootstrap', 'sgdisk', 'sfdisk', 'mkfs.ext4',
   'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'jq', 'busybox', 'cpio', 'xorriso',
-  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz',
+  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz', 'efibootmgr', 'grub-mkstandalone',
 ];
 
 function parseArgs(argv) {
@@ -55,7 +55,7 @@ async function loadScenarios() {
   const scenarios = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(dir, file)).href);
-    scenarios.push({ file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1, exclusive: mod.exclusive === true });
+    scenarios.push({ file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1, exclusive: mod.exclusive === true, needs: mod.needs ?? null });
   }
   return scenarios;
 }
@@ -137,15 +137,25 @@ async function main() {
   // Cached inputs. Image builds are sequential: they share the .deb cache and both CPU cores.
   const prep = {};
   const images = {};
-  for (const name of ['debian12', 'openeuler2203', 'datadisk']) {
+  // A scenario may declare the cached inputs it uses (`export const needs = { images, releases }`);
+  // a run of only such scenarios prepares only those. Any scenario without it needs everything.
+  const declared = scenarios.every((s) => s.needs);
+  const wanted = (kind, name) => !declared || scenarios.some((s) => s.needs[kind]?.includes(name));
+  for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter((n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')))) {
     images[name] = await ensureImage(name);
     prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
     log(`image ${name}: ${prep[`image ${name}`]}`);
   }
+  // Derived from debian12 (images/build-uefi-image.sh): an ESP with Debian's signed boot chain.
+  if (wanted('images', 'debian12-uefi')) {
+    images['debian12-uefi'] = await ensureUefiImage(images.debian12);
+    prep['image debian12-uefi'] = images['debian12-uefi'].built ? `built in ${images['debian12-uefi'].seconds.toFixed(0)} s` : 'cached';
+    log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
+  }
   const repos = await ensureRepos();
   prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
   const releases = {};
-  for (const spec of RELEASES) {
+  for (const spec of RELEASES.filter((r) => wanted('releases', r.id))) {
     releases[spec.id] = await ensureRelease(spec);
     log(`release ${spec.id} (${spec.build}, installer ${spec.installer}, ${spec.stream}): ${releases[spec.id].seconds.toFixed(0)} s`);
   }

@@ -124,4 +124,5 @@ export const CLI: Record<string, string> = {
   'answer y or n': '请回答 y 或 n',
   'interrupted at a question; nothing was changed': '在提问时被中断；未做任何更改',
   'run the same command again when ready': '准备好后再次运行同一命令',
+  "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them": 'UEFI：保留目标磁盘上旧系统的启动项（移到最后），而不是删除',
 };

@@ -267,4 +267,11 @@ export const HOST: Record<string, string> = {
   'pass --work-dir on a disk-backed filesystem (the default is /var/lib/x2nestos), or --allow-tmpfs-work-dir': '请用 --work-dir 指定位于磁盘上的文件系统（默认为 /var/lib/x2nestos），或加 --allow-tmpfs-work-dir',
   'not enough space for {dir}: {needed} needed, {free} free': '{dir} 空间不足：需要 {needed}，可用 {free}',
   'free space there or pass --work-dir on a filesystem with more room': '请在那里腾出空间，或用 --work-dir 指定空间更大的文件系统',
+  'this host boots through BIOS: there is no boot menu in NVRAM to change': '本机以 BIOS 方式启动：NVRAM 中没有需要修改的启动菜单',
+  'after the install, the live system adds "{label}" ({loader} on the new ESP) first in BootOrder; no entry points at the destination disk now': '安装完成后，live 系统把 "{label}"（新 ESP 上的 {loader}）加到 BootOrder 的最前面；目前没有启动项指向目标磁盘',
+  'after the install, the live system adds "{label}" ({loader} on the new ESP) first in BootOrder and moves {names}, which point at the destination disk, last (--keep-boot-entries)': '安装完成后，live 系统把 "{label}"（新 ESP 上的 {loader}）加到 BootOrder 的最前面，并把指向目标磁盘的 {names} 移到最后（--keep-boot-entries）',
+  'after the install, the live system adds "{label}" ({loader} on the new ESP) first in BootOrder and removes {names}, which point at the destination disk': '安装完成后，live 系统把 "{label}"（新 ESP 上的 {loader}）加到 BootOrder 的最前面，并删除指向目标磁盘的 {names}',
+  'the EFI boot variables are not readable here (efivarfs not mounted?): the plan cannot list the boot entries; the live system still adds NestOS first in BootOrder': '此处无法读取 EFI 启动变量（efivarfs 未挂载？）：计划无法列出启动项；live 系统仍会把 NestOS 加到 BootOrder 的最前面',
+  'the partition GUIDs of {disk} are unknown (no /dev/disk/by-partuuid links): old boot entries on it cannot be recognised and stay in the boot menu, after NestOS': '{disk} 的分区 GUID 未知（没有 /dev/disk/by-partuuid 链接）：无法识别其上的旧启动项，它们将留在启动菜单中、排在 NestOS 之后',
+  'UEFI boot menu: {reason}': 'UEFI 启动菜单：{reason}',
 };

@@ -155,4 +155,6 @@ export const RUN: Record<string, string> = {
   'could not install kexec-tools with {tool}: {cause}': '无法用 {tool} 安装 kexec-tools：{cause}',
   'fix the repositories, or install kexec-tools by hand (`{install}` or from an rpm) and rerun with --skip-package-install':
     '请修正软件源，或手动安装 kexec-tools（`{install}` 或用 rpm 包），然后加 --skip-package-install 重新运行',
+  'enrol the certificate that signed the NestOS kernel with `mokutil --import <cert.der>` and confirm it at the next boot, or disable Secure Boot in the firmware setup, or boot the NestOS live ISO from virtual media instead of converting in place': '请用 `mokutil --import <cert.der>` 登记为 NestOS 内核签名的证书并在下次启动时确认，或在固件设置中关闭安全启动，或改为通过虚拟介质启动 NestOS live ISO 而不是原地转换',
+  "this kernel ({state}) only loads kernels signed with a key it trusts, and it refused the NestOS live kernel's signature; nothing was loaded": '当前内核（{state}）只加载由其信任的密钥签名的内核，它拒绝了 NestOS live 内核的签名；没有加载任何内容',
 };

@@ -19,8 +19,10 @@ WORK_DIR=${X2NESTOS_E2E_WORK:-$(dirname "$STANDIN_DIR")/.work}
 IGNITION_BIN=/usr/lib/dracut/modules.d/30ignition/ignition
 ARCH=x86_64
 # What QEMU guests need: virtio, SCSI/SATA/NVMe disks, e1000, the live root's
-# filesystems (squashfs on loop under overlay) and the metal image's (ext4).
-MODULES='virtio_pci virtio_blk virtio_net virtio_scsi sd_mod ahci ata_piix nvme e1000 loop squashfs overlay ext4 vfat'
+# filesystems (squashfs on loop under overlay) and the metal image's (ext4);
+# vfat's code pages (the ESP is mounted to find the loader) and efivarfs for
+# efibootmgr (NestOS's live system has both, contract §10).
+MODULES='virtio_pci virtio_blk virtio_net virtio_scsi sd_mod ahci ata_piix nvme e1000 loop squashfs overlay ext4 vfat nls_cp437 nls_ascii nls_utf8 efivarfs'
 INSTALLER_KEYS='dest-device ignition-file ignition-url ignition-hash image-url image-file stream architecture platform console append-karg delete-karg copy-network network-dir save-partlabel save-partindex offline insecure insecure-ignition stream-base-url preserve-on-error fetch-retries'
 
 log() { printf 'build-release: %s\n' "$*" >&2; }
@@ -54,11 +56,12 @@ parse_args() {
 
 require_tools() {
 	local tool missing=
-	for tool in busybox cpio mksquashfs sgdisk mkfs.ext4 mkfs.vfat mmd mcopy xorriso xz gzip sha256sum modprobe depmod ldd; do
+	for tool in busybox cpio mksquashfs sgdisk mkfs.ext4 mkfs.vfat mmd mcopy xorriso xz gzip sha256sum modprobe depmod ldd efibootmgr grub-mkstandalone; do
 		command -v "$tool" >/dev/null || missing="$missing $tool"
 	done
 	[ -x "$IGNITION_BIN" ] || missing="$missing ignition"
-	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dosfstools e2fsprogs mtools xorriso xz-utils kmod)"
+	[ -d /usr/lib/grub/x86_64-efi ] || missing="$missing grub-efi-amd64-bin"
+	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dosfstools e2fsprogs mtools xorriso xz-utils kmod efibootmgr grub-efi-amd64-bin)"
 	ldd "$(command -v busybox)" >/dev/null 2>&1 && die "busybox is dynamically linked: install busybox-static"
 	return 0
 }
@@ -116,7 +119,7 @@ find_kernel() {
 cache_key() {
 	{
 		printf '%s\n' "$BUILD" "$INSTALLER" "$BASE_URL" "$STREAM" "$PAD_MIB" "$KVER"
-		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" | cut -d' ' -f1
+		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" "$(command -v efibootmgr)" /usr/lib/grub/x86_64-efi/kernel.img | cut -d' ' -f1
 		(cd "$STANDIN_DIR" && cat build-release.sh live/*)
 	} | sha256sum | cut -c1-16
 }
@@ -165,6 +168,19 @@ sign() {
 
 # --------------------------------------------------------------- metal image
 
+# A real EFI application standing in for NestOS's shim (or the removable-media
+# path): GRUB built standalone with an embedded config that prints which loader
+# the firmware started and powers off. The VM scenarios cold-boot the converted
+# disk through OVMF and read this marker from the serial console.
+efi_marker() {
+	local out=$1 what=$2 cfg
+	cfg=$(mktemp)
+	printf 'echo "nestos-standin-efi: BOOTED %s of build %s"\nsleep 1\nhalt\n' "$what" "$BUILD" >"$cfg"
+	grub-mkstandalone -O x86_64-efi --fonts= --locales= --themes= --install-modules='echo halt sleep' \
+		--modules='echo halt sleep' -o "$out" "boot/grub/grub.cfg=$cfg"
+	rm -f "$cfg"
+}
+
 # GPT like NestOS's: BIOS-BOOT, EFI-SYSTEM (vfat), boot (ext4, BLS entry and
 # ignition.firstboot, which the installer edits), root (ext4).
 build_metal_image() {
@@ -191,8 +207,13 @@ build_metal_image() {
 	mkfs.ext4 -q -F -L boot -U "$boot_uuid" -d "$t/boot" -E root_owner=0:0 "$t/boot.img" 64M >/dev/null
 	mkfs.ext4 -q -F -L root -U "$root_uuid" -d "$t/root" -E root_owner=0:0 "$t/root.img" 48M >/dev/null
 	mkfs.vfat -n EFI-SYSTEM -i "$(printf '%s' "$BUILD" | sha256sum | cut -c1-8)" -C "$t/efi.img" 32768 >/dev/null
-	MTOOLS_SKIP_CHECK=1 mmd -i "$t/efi.img" ::/EFI ::/EFI/nestos
+	MTOOLS_SKIP_CHECK=1 mmd -i "$t/efi.img" ::/EFI ::/EFI/nestos ::/EFI/openEuler ::/EFI/BOOT
 	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/grub.cfg" ::/EFI/nestos/grub.cfg
+	# The NestOS ESP layout of contract §10: shim under EFI/openEuler, the removable-media path in EFI/BOOT.
+	efi_marker "$t/efi/shimx64.efi" '\\EFI\\openEuler\\shimx64.efi'
+	efi_marker "$t/efi/BOOTX64.EFI" '\\EFI\\BOOT\\BOOTX64.EFI'
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/shimx64.efi" ::/EFI/openEuler/shimx64.efi
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 
 	truncate -s 147M "$raw"
 	sgdisk -Z "$raw" >/dev/null
@@ -223,6 +244,7 @@ build_live_root() {
 	install -D -m 0644 "$STANDIN_DIR/live/installer-yaml.awk" "$root/usr/lib/nestos-standin/installer-yaml.awk"
 	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 	copy_with_libs "$(command -v sgdisk)" "$root" /usr/sbin/sgdisk
+	copy_with_libs "$(command -v efibootmgr)" "$root" /usr/bin/efibootmgr
 	printf '%s\n' "$BUILD" >"$root/etc/nestos-standin/build"
 	printf '%s\n' "$INSTALLER" >"$root/etc/nestos-standin/installer-version"
 	printf 'NAME="NestOS"\nID=nestos\nVERSION_ID=%s\nVARIANT="live (stand-in)"\n' "$BUILD" >"$root/etc/os-release"

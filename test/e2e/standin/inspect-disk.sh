@@ -3,6 +3,7 @@
 #   inspect-disk.sh IMAGE
 # {partitions:[{number,label,start,size,type}], nestos, ignition, ignitionMode,
 #  firstbootNetwork:{file:contents}, firstbootKargs, kargs, installer, liveLog,
+#  bootEntriesLog (x2nestos/boot-entries.log on the boot partition),
 #  errors:[...]}
 # Nothing is mounted: sfdisk reads the GPT, partitions are copied out of the
 # image and read with debugfs (ext4). qcow2 images are read with qemu-img.
@@ -79,6 +80,8 @@ inspect_boot() {
 		}
 	fi
 	LIVE_LOG=$(file_json "$boot" /nestos-standin/live.log)
+	# What a converter's post-install hook recorded about the UEFI boot menu (x2nestos).
+	BOOT_ENTRIES_LOG=$(file_json "$boot" /x2nestos/boot-entries.log)
 	HAS_ENTRY=$([ -n "$entry" ] && echo true || echo false)
 }
 
@@ -86,7 +89,7 @@ main() {
 	local boot
 	as_raw
 	PARTITIONS=$(partitions_json)
-	IGNITION=null IGNITION_MODE=null NETWORK='{}' KARGS=null FIRSTBOOT_KARGS=null INSTALLER=null LIVE_LOG=null HAS_ENTRY=false
+	IGNITION=null IGNITION_MODE=null NETWORK='{}' KARGS=null FIRSTBOOT_KARGS=null INSTALLER=null LIVE_LOG=null BOOT_ENTRIES_LOG=null HAS_ENTRY=false
 	if boot=$(extract_partition boot); then
 		inspect_boot "$boot"
 	fi
@@ -100,12 +103,13 @@ main() {
 		--argjson kargs "$KARGS" \
 		--argjson installer "$INSTALLER" \
 		--argjson liveLog "$LIVE_LOG" \
+		--argjson bootEntriesLog "$BOOT_ENTRIES_LOG" \
 		--args '{
 			partitions: $partitions,
 			nestos: ($hasEntry and ([$partitions[].label] | contains(["BIOS-BOOT", "EFI-SYSTEM", "boot", "root"]))),
 			ignition: $ignition, ignitionMode: $ignitionMode,
 			firstbootNetwork: $firstbootNetwork, firstbootKargs: $firstbootKargs,
-			kargs: $kargs, installer: $installer, liveLog: $liveLog,
+			kargs: $kargs, installer: $installer, liveLog: $liveLog, bootEntriesLog: $bootEntriesLog,
 			errors: $ARGS.positional }' "${ERRORS[@]}"
 }
 

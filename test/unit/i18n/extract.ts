@@ -29,7 +29,7 @@ export interface FoundText {
 }
 
 /** Shell code: its words are commands and options; the descriptions in it come translated from the program. */
-const CODE_FILES = new Set(['src/commands/completion.ts']);
+const CODE_FILES = new Set(['src/commands/completion.ts', 'src/payload/boot-entries-script.ts']);
 
 const VALIDATOR_FILES = new Set(
   ['validate', 'validate-resource', 'validate-storage', 'validate-systemd', 'data-url', 'json-ast', 'go-url', 'go-decode', 'unit-file', 'references', 'issues'].map(
