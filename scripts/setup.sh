@@ -23,6 +23,9 @@ PACKAGES=(
   squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
   # guided-mode terminal tests, fleet tests, the benchmark baseline
   tmux ansible
+  # packages: rpm and deb checked by their linters, the man page rendered, the zsh completion
+  # parsed, the collection linted (ansible-lint has the production profile from 6.6; Debian 12: 6.13)
+  rpmlint lintian groff-base man-db zsh ansible-lint
 )
 
 missing=()

@@ -58,7 +58,8 @@ if [[ -z ${SOURCE_DATE_EPOCH:-} ]]; then
     fail "SOURCE_DATE_EPOCH is not set and $ROOT is no git checkout to take the last commit's time from"
 fi
 export SOURCE_DATE_EPOCH
-export TZ=UTC LC_ALL=C
+# C.UTF-8: ansible-galaxy refuses a locale that is not UTF-8.
+export TZ=UTC LC_ALL=C.UTF-8
 umask 022
 
 command -v rpmbuild >/dev/null || fail "rpmbuild is missing: apt-get install rpm"
@@ -265,7 +266,20 @@ build_collection() {
   ansible-galaxy collection build "$COLLECTION" --output-path "$WORK/collection" >"$WORK/galaxy.log" 2>&1 ||
     fail "ansible-galaxy collection build failed: $(cat "$WORK/galaxy.log")"
   local tarball=nestos-x2nestos-$version.tar.gz
-  mv "$WORK/collection/$tarball" "$OUT/$tarball"
+  # ansible-galaxy stamps MANIFEST.json and FILES.json with the time of the build and keeps the
+  # checkout's mtimes: the same members, in the same order, get SOURCE_DATE_EPOCH instead.
+  python3 - "$WORK/collection/$tarball" "$OUT/$tarball" "$SOURCE_DATE_EPOCH" <<'PY' ||
+import gzip, sys, tarfile
+source, target, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with tarfile.open(source, 'r:gz') as src, open(target, 'wb') as raw:
+    with gzip.GzipFile(filename='', mode='wb', fileobj=raw, mtime=epoch) as packed:
+        with tarfile.open(fileobj=packed, mode='w', format=tarfile.PAX_FORMAT) as out:
+            for member in src.getmembers():
+                member.mtime = epoch
+                member.pax_headers = {}
+                out.addfile(member, src.extractfile(member) if member.isfile() else None)
+PY
+    fail "could not normalise the timestamps of $tarball"
   PRODUCED+=("$tarball")
 }
 
