@@ -139,6 +139,14 @@ glibc_floor() {
   LC_ALL=C grep -aoE 'GLIBC_2\.[0-9]+' "$1" | sed 's/GLIBC_//' | sort -uV | tail -n1 || true
 }
 
+# The same for libstdc++ (Node's official binaries link it dynamically): its highest GLIBCXX_3.4.N.
+glibcxx_floor() {
+  LC_ALL=C grep -aoE 'GLIBCXX_3\.4\.[0-9]+' "$1" | sed 's/GLIBCXX_//' | sort -uV | tail -n1 || true
+}
+
+# The GCC release whose libstdc++ (Debian's libstdc++6 carries GCC's version) first had GLIBCXX_3.4.N.
+declare -A GCC_OF_GLIBCXX=([3.4.21]=5 [3.4.22]=6 [3.4.23]=7 [3.4.24]=7 [3.4.25]=8 [3.4.26]=9 [3.4.27]=9 [3.4.28]=9 [3.4.29]=11 [3.4.30]=12)
+
 # Every file a package must carry, by its path in the package.
 expect_paths() {
   local package=$1 listing=$2
@@ -155,10 +163,12 @@ build_rpm() {
   mkdir -p "$sources"
   cp "$WORK/docs/"{x2nestos.8.gz,x2nestos.bash,_x2nestos,LICENSE} "$sources/"
   cp "$DIST/x2nestos-linux-$arch" "$sources/x2nestos"
-  local floor requires=''
+  local floor cxx requires=()
   floor=$(glibc_floor "$sources/x2nestos")
-  # rpm's own name for the provide glibc carries: libc.so.6(GLIBC_2.28)(64bit).
-  [[ -z $floor ]] || requires="libc.so.6(GLIBC_$floor)(64bit)"
+  cxx=$(glibcxx_floor "$sources/x2nestos")
+  # The names of what glibc and libstdc++ provide, as rpm's dependency generator would write them.
+  [[ -z $floor ]] || requires+=("libc.so.6(GLIBC_$floor)(64bit)")
+  [[ -z $cxx ]] || requires+=("libstdc++.so.6(GLIBCXX_$cxx)(64bit)")
   { cat "$PACKAGING/x2nestos.spec"; rpm_changelog; } >"$WORK/x2nestos-$arch.spec"
   say "rpm for $target"
   rpmbuild -bb --quiet --target "$target" \
@@ -169,7 +179,7 @@ build_rpm() {
     --define "x2_url $URL" \
     --define "x2_packager $MAINTAINER" \
     --define "x2_sources $sources" \
-    --define "x2_requires $requires" \
+    --define "x2_requires ${requires[*]}" \
     "$WORK/x2nestos-$arch.spec" >"$WORK/rpmbuild-$arch.log" 2>&1 ||
     fail "rpmbuild for $target failed: $(tail -n 20 "$WORK/rpmbuild-$arch.log")"
   local rpm=x2nestos-$VERSION-1.$target.rpm
@@ -218,9 +228,14 @@ build_deb() {
   gzip -9n <"$PACKAGING/changelog" >"$doc/changelog.gz"
   chmod 0644 "$doc/copyright" "$doc/changelog.gz"
 
-  local floor depends=''
+  local floor cxx depends=()
   floor=$(glibc_floor "$root/usr/bin/x2nestos")
-  [[ -z $floor ]] || depends="Depends: libc6 (>= $floor)"
+  cxx=$(glibcxx_floor "$root/usr/bin/x2nestos")
+  [[ -z $floor ]] || depends+=("libc6 (>= $floor)")
+  if [[ -n $cxx ]]; then
+    [[ -n ${GCC_OF_GLIBCXX[$cxx]:-} ]] || fail "no libstdc++6 version known for GLIBCXX_$cxx: add it to GCC_OF_GLIBCXX"
+    depends+=("libstdc++6 (>= ${GCC_OF_GLIBCXX[$cxx]})")
+  fi
   mkdir -p "$root/DEBIAN"
   (cd "$root" && find usr -type f | sort | xargs md5sum) >"$root/DEBIAN/md5sums"
   {
@@ -229,7 +244,11 @@ build_deb() {
     echo "Architecture: $debarch"
     echo "Maintainer: $MAINTAINER"
     echo "Installed-Size: $(du -sk --apparent-size "$root/usr" | cut -f1)"
-    [[ -z $depends ]] || echo "$depends"
+    if ((${#depends[@]})); then
+      local joined
+      joined=$(printf '%s, ' "${depends[@]}")
+      echo "Depends: ${joined%, }"
+    fi
     echo "Section: admin"
     echo "Priority: optional"
     echo "Homepage: $URL"
