@@ -6,7 +6,7 @@
 # node-linux-<arch>, checked against pinned integrity hashes, and are laid into a project-local
 # pkg cache so pkg never asks nodejs.org. Two builds of the same tree give identical bytes.
 #
-#   npm ci && ./build.sh                 bundle, binaries, checks, dist/SHA256SUMS
+#   npm ci && ./build.sh                 bundle, binaries, checks, rpm/deb/collection, dist/SHA256SUMS
 #   ./build.sh --bundle-only             only dist/x2nestos.cjs (needs nothing but Node 20)
 #   ./build.sh --check-reproducible      also rebuild into a scratch directory and compare bytes
 set -euo pipefail
@@ -296,6 +296,7 @@ main() {
   report_startup
   write_checksums
   if $reproduce; then check_reproducible; fi
+  "$ROOT/scripts/build/packages.sh"
   say "done in ${SECONDS}s"
 }
 

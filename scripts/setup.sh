@@ -26,7 +26,10 @@ PACKAGES=(
   # UEFI guests and boot entries (issue 14): OVMF, efibootmgr, EFI loaders, Debian's signed boot chain
   ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
   # guided-mode terminal tests, fleet tests, the benchmark baseline
-  tmux zsh ansible
+  tmux ansible
+  # packages: rpm and deb checked by their linters, the man page rendered, the zsh completion
+  # parsed, the collection linted (ansible-lint has the production profile from 6.6; Debian 12: 6.13)
+  rpmlint lintian groff-base man-db zsh ansible-lint
 )
 
 missing=()

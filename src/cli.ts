@@ -120,6 +120,13 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
       const { completionScript } = await import('./commands/completion.js');
       process.stdout.write(completionScript(program, shell));
     });
+  program
+    .command('manpage')
+    .description('print the x2nestos(8) manual page (roff), as installed by the rpm and deb packages')
+    .action(async () => {
+      const { manPage } = await import('./commands/manpage.js');
+      process.stdout.write(manPage(program, VERSION));
+    });
   return program;
 }
 

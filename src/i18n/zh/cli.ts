@@ -84,6 +84,7 @@ export const CLI: Record<string, string> = {
   'convert this host by answering questions (bare `x2nestos` on a terminal does the same)': '通过问答转换本机（在终端上直接运行 `x2nestos` 效果相同）',
   'stop after printing the plan': '打印计划后即停止',
   'print a shell completion script': '打印 shell 补全脚本',
+  'print the x2nestos(8) manual page (roff), as installed by the rpm and deb packages': '打印 x2nestos(8) 手册页（roff 格式），即 rpm 和 deb 软件包所安装的手册页',
   'bash or zsh': 'bash 或 zsh',
 
   // --- 示例 -------------------------------------------------------------------------------------

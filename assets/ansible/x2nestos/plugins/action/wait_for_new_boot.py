@@ -16,39 +16,8 @@ import time
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-DOCUMENTATION = r"""
-module: wait_for_new_boot
-short_description: Wait for a host to come back from a reboot (or an OS switch), without Python on it
-description:
-  - Polls the host over the task's connection with C(cat) only, until a login succeeds and the
-    kernel's boot id differs from I(previous_boot_id). Connection errors, refused logins and
-    failing commands all count as "not back yet".
-  - Returns the new system's C(/etc/os-release), parsed.
-options:
-  previous_boot_id:
-    description: Boot id (C(/proc/sys/kernel/random/boot_id)) of the system that is going away. Empty accepts any boot.
-    type: str
-    default: ''
-  timeout:
-    description: Seconds to wait in total.
-    type: int
-    default: 1800
-  sleep:
-    description: Seconds between attempts.
-    type: int
-    default: 10
-notes:
-  - Set C(ansible_user) (and the key) for the new system in the task's C(vars).
-  - Skipped in check mode.
-"""
-
-RETURN = r"""
-boot_id: {description: the new boot id, type: str}
-os_release: {description: /etc/os-release of the new system, key by key, type: dict}
-elapsed: {description: seconds waited, type: int}
-attempts: {description: connection attempts made, type: int}
-last_error: {description: why the attempt before the successful one failed, type: str}
-"""
+# Its documentation (options, return values) is plugins/modules/wait_for_new_boot.py, where
+# ansible-doc and ansible-test look for an action's documentation.
 
 # One line of boot id, then os-release. `cat` exists on every system this can land on.
 COMMAND = "cat /proc/sys/kernel/random/boot_id /etc/os-release"
