@@ -17,7 +17,15 @@ export interface LiveFile {
   contents: Uint8Array | string;
 }
 
-export function liveConfig(files: LiveFile[]): string {
+/** A systemd unit (or drop-ins on an existing unit) the live system gets through Ignition. */
+export interface LiveUnit {
+  name: string;
+  /** Whole unit file; absent when only drop-ins are added to a unit the live image ships. */
+  contents?: string;
+  dropins?: { name: string; contents: string }[];
+}
+
+export function liveConfig(files: LiveFile[], units: LiveUnit[] = []): string {
   const seen = new Set<string>();
   for (const f of files) {
     const bad = pathError(f.path);
@@ -34,9 +42,20 @@ export function liveConfig(files: LiveFile[]): string {
       // overwrite: the live image may already carry a file at these paths (e.g. installer.d).
       files: files.map((f) => ({ path: f.path, mode: f.mode, overwrite: true, contents: { source: encodeDataUrl(f.contents) } })),
     },
+    // Units are started by their dependencies (a drop-in's Wants=, OnFailure=), never "enabled":
+    // the live system's default target is the installer's, not multi-user.target (contract §9).
+    ...(units.length > 0 ? { systemd: { units: units.map(liveUnitEntry) } } : {}),
   };
   const text = JSON.stringify(config);
   const report = validateIgnition(text);
   if (!report.ok) throw new X2Error('internal', 'the live Ignition config came out invalid', { details: report.errors.map((e) => `${e.path}: ${e.message}`) });
   return text;
+}
+
+function liveUnitEntry(u: LiveUnit): Record<string, unknown> {
+  return {
+    name: u.name,
+    ...(u.contents !== undefined ? { contents: u.contents } : {}),
+    ...(u.dropins && u.dropins.length > 0 ? { dropins: u.dropins } : {}),
+  };
 }

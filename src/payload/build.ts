@@ -4,7 +4,7 @@
  * network keyfiles the live system copies and the installer carries to the installed system.
  */
 import { compressedCpio, type CpioEntry } from './cpio.js';
-import { liveConfig } from '../ignition/live-config.js';
+import { liveConfig, type LiveFile, type LiveUnit } from '../ignition/live-config.js';
 import { DEST_IGNITION_PATH, INSTALLER_CONFIG_PATH } from './installer-config.js';
 import type { PayloadFile } from '../plan/types.js';
 
@@ -14,13 +14,22 @@ export interface PayloadInputs {
   installerYaml: string;
   destIgnition: Uint8Array;
   keyfiles: { name: string; contents: string }[];
+  /** More files and units for the live system (the failsafe, post-install hooks), written beside ours. */
+  extraFiles?: LiveFile[];
+  extraUnits?: LiveUnit[];
 }
 
 export function buildPayload(input: PayloadInputs): { archive: Buffer; files: PayloadFile[] } {
-  const live = liveConfig([
-    { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
-    { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
-  ]);
+  const extraFiles = input.extraFiles ?? [];
+  const extraUnits = input.extraUnits ?? [];
+  const live = liveConfig(
+    [
+      { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
+      { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
+      ...extraFiles,
+    ],
+    extraUnits,
+  );
   const entries: CpioEntry[] = [{ type: 'file', path: 'config.ign', mode: 0o600, data: Buffer.from(live) }];
   if (input.keyfiles.length > 0) entries.push({ type: 'dir', path: KEYFILE_DIR, mode: 0o700 });
   for (const k of input.keyfiles) {
@@ -32,6 +41,17 @@ export function buildPayload(input: PayloadInputs): { archive: Buffer; files: Pa
     { path: INSTALLER_CONFIG_PATH, mode: 0o600, bytes: Buffer.byteLength(input.installerYaml), preview: input.installerYaml },
     { path: DEST_IGNITION_PATH, mode: 0o600, bytes: input.destIgnition.byteLength },
     ...input.keyfiles.map((k) => ({ path: `/${KEYFILE_DIR}/${k.name}`, mode: 0o600, bytes: Buffer.byteLength(k.contents) })),
+    ...extraFiles.map((f) => ({ path: f.path, mode: f.mode, bytes: Buffer.byteLength(f.contents) })),
+    ...extraUnits.flatMap(unitFiles),
   ];
   return { archive, files };
+}
+
+/** Where Ignition writes a unit and its drop-ins in the live system (systemd's admin directory). */
+function unitFiles(u: LiveUnit): PayloadFile[] {
+  const dir = '/etc/systemd/system';
+  const out: PayloadFile[] = [];
+  if (u.contents !== undefined) out.push({ path: `${dir}/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents });
+  for (const d of u.dropins ?? []) out.push({ path: `${dir}/${u.name}.d/${d.name}`, mode: 0o644, bytes: Buffer.byteLength(d.contents), preview: d.contents });
+  return out;
 }

@@ -29,7 +29,13 @@ export interface FoundText {
 }
 
 /** Shell code: its words are commands and options; the descriptions in it come translated from the program. */
-const CODE_FILES = new Set(['src/commands/completion.ts']);
+const CODE_FILES = new Set([
+  'src/commands/completion.ts',
+  // The live system's failsafe: a shell script and systemd units. Their messages appear on the live
+  // system's consoles and journal, which run in English (the live image has no locale of ours).
+  'src/payload/failsafe-script.ts',
+  'src/payload/failsafe.ts',
+]);
 
 const VALIDATOR_FILES = new Set(
   ['validate', 'validate-resource', 'validate-storage', 'validate-systemd', 'data-url', 'json-ast', 'go-url', 'go-decode', 'unit-file', 'references', 'issues'].map(
