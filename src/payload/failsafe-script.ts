@@ -38,10 +38,11 @@ export function failsafeScript(input: FailsafeInputs): string {
   return `#!/bin/sh
 # x2nestos failsafe, written by x2nestos ${input.toolVersion.replace(/[^\w.+-]/g, '')}. Usage: failsafe installer-failed|timeout
 set -u
-PATH=/usr/sbin:/usr/bin:/sbin:/bin
 ${header}
 REASON=\${1:-installer-failed}
-STATE=/run/x2nestos-failsafe
+# Both empty/unset under systemd; the unit tests point them into a scratch tree.
+ROOT=\${X2NESTOS_FAILSAFE_ROOT:-}
+STATE=\${X2NESTOS_FAILSAFE_STATE:-/run/x2nestos-failsafe}
 LOG_HINT="journalctl -u $INSTALLER_UNIT -u x2nestos-failsafe@*"
 mkdir -p "$STATE"
 chmod 700 "$STATE"
@@ -51,10 +52,10 @@ chmod 700 "$STATE"
 say() {
 	line="x2nestos failsafe: $*"
 	echo "$line"
-	consoles=$(cat /sys/class/tty/console/active 2>/dev/null)
+	consoles=$(cat "$ROOT/sys/class/tty/console/active" 2>/dev/null)
 	[ -n "$consoles" ] || consoles=console
 	for c in $consoles; do
-		[ -w "/dev/$c" ] && printf '%s\\r\\n' "$line" >"/dev/$c" 2>/dev/null
+		[ -w "$ROOT/dev/$c" ] && printf '%s\\r\\n' "$line" >>"$ROOT/dev/$c" 2>/dev/null
 	done
 	command -v wall >/dev/null 2>&1 && printf '%s\\n' "$line" | wall 2>/dev/null
 	return 0
@@ -67,7 +68,7 @@ json_string() {
 # missing | untouched | touched | unknown: the bytes outside the disk's partitions, as recorded on
 # the host before the switch. Any difference counts as touched: never reboot into a written disk.
 disk_state() {
-	[ -b "$DEST_DEVICE" ] || { echo missing; return; }
+	[ -e "$DEST_DEVICE" ] || { echo missing; return; }
 	[ -n "$DISK_REGIONS" ] || { echo unknown; return; }
 	for region in $DISK_REGIONS; do
 		start=\${region%%:*}
@@ -105,7 +106,7 @@ record() {
 
 record_on_old_system() {
 	[ -n "$OUTCOME_UUID" ] || { say "the old system's work directory is not reachable from here (recorded only in the journal)"; return 1; }
-	dev=/dev/disk/by-uuid/$OUTCOME_UUID
+	dev=$ROOT/dev/disk/by-uuid/$OUTCOME_UUID
 	[ -e "$dev" ] || dev=$(findfs "UUID=$OUTCOME_UUID" 2>/dev/null) || { say "no filesystem with UUID $OUTCOME_UUID: outcome recorded only in the journal"; return 1; }
 	mnt=$STATE/old-system
 	mkdir -p "$mnt"
@@ -145,26 +146,27 @@ retry_install() {
 stay_up() {
 	ACTION=stayed-up
 	: >"$STATE/stayed-up"
-	if ! grep -q '^nest:' /etc/passwd; then
+	if ! grep -q '^nest:' "$ROOT/etc/passwd"; then
 		useradd -m -G wheel nest 2>/dev/null || useradd -m nest 2>/dev/null || adduser -D nest 2>/dev/null
 	fi
 	# Key login only: an empty or locked ("!") password field becomes "*", which sshd accepts for keys.
-	sed -i -e 's/^nest:!*:/nest:*:/' /etc/shadow 2>/dev/null
-	home=$(awk -F: '$1 == "nest" { print $6 }' /etc/passwd)
-	if [ -n "$home" ] && [ -s "$NEST_KEYS" ]; then
+	sed -i -e 's/^nest:!*:/nest:*:/' "$ROOT/etc/shadow" 2>/dev/null
+	home=$(awk -F: '$1 == "nest" { print $6 }' "$ROOT/etc/passwd")
+	[ -n "$home" ] && home=$ROOT$home
+	if [ -n "$home" ] && [ -s "$ROOT$NEST_KEYS" ]; then
 		mkdir -p "$home/.ssh"
-		cp "$NEST_KEYS" "$home/.ssh/authorized_keys"
+		cp "$ROOT$NEST_KEYS" "$home/.ssh/authorized_keys"
 		chmod 700 "$home/.ssh"
 		chmod 600 "$home/.ssh/authorized_keys"
 		chown -R nest: "$home" 2>/dev/null || chown -R nest "$home"
-		if [ -d /etc/sudoers.d ]; then
-			echo 'nest ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/x2nestos-failsafe
-			chmod 440 /etc/sudoers.d/x2nestos-failsafe
+		if [ -d "$ROOT/etc/sudoers.d" ]; then
+			echo 'nest ALL=(ALL) NOPASSWD: ALL' >"$ROOT/etc/sudoers.d/x2nestos-failsafe"
+			chmod 440 "$ROOT/etc/sudoers.d/x2nestos-failsafe"
 		fi
 	fi
 	systemctl --no-block start "$NETWORK_UNIT" "$SSHD_UNIT"
 	record
-	printf '%s\\n' "x2nestos failsafe: $MESSAGE. Log: $LOG_HINT" >/etc/motd 2>/dev/null
+	printf '%s\\n' "x2nestos failsafe: $MESSAGE. Log: $LOG_HINT" >"$ROOT/etc/motd" 2>/dev/null
 	addresses=$(ip -o addr show scope global 2>/dev/null | awk '{ sub(/\\/.*/, "", $4); printf "%s ", $4 }')
 	say "$MESSAGE; this live system stays up: ssh nest@\${addresses:-<this server's address>}(keys of your Ignition config); log: $LOG_HINT"
 }
