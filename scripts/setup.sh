@@ -21,6 +21,8 @@ PACKAGES=(
   # a Linux kernel for the guests and the stand-in live system
   linux-image-amd64
   squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
+  # the stand-in live system's sshd; systemd-analyze verify checks the failsafe's units
+  dropbear-bin systemd
   # guided-mode terminal tests, fleet tests, the benchmark baseline
   tmux ansible
 )

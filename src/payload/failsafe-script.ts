@@ -45,7 +45,7 @@ ROOT=\${X2NESTOS_FAILSAFE_ROOT:-}
 STATE=\${X2NESTOS_FAILSAFE_STATE:-/run/x2nestos-failsafe}
 LOG_HINT="journalctl -u $INSTALLER_UNIT -u x2nestos-failsafe@*"
 mkdir -p "$STATE"
-chmod 700 "$STATE"
+chmod 755 "$STATE" # the outcome is no secret: nest reads it over SSH
 
 # One line on every active console (a server may log on tty0 and ttyS0 at once), plus the journal
 # (stdout) and every logged-in terminal.
@@ -147,7 +147,13 @@ stay_up() {
 	ACTION=stayed-up
 	: >"$STATE/stayed-up"
 	if ! grep -q '^nest:' "$ROOT/etc/passwd"; then
-		useradd -m -G wheel nest 2>/dev/null || useradd -m nest 2>/dev/null || adduser -D nest 2>/dev/null
+		useradd -m -G wheel nest 2>/dev/null || useradd -m nest 2>/dev/null || adduser -D nest 2>/dev/null || {
+			# No user tools at all: the live system's /etc is in RAM, write the entries directly.
+			echo 'nest:x:1000:1000:nest:/home/nest:/bin/sh' >>"$ROOT/etc/passwd"
+			echo 'nest:x:1000:' >>"$ROOT/etc/group"
+			[ -e "$ROOT/etc/shadow" ] && echo 'nest:*:19000:0:99999:7:::' >>"$ROOT/etc/shadow"
+			mkdir -p "$ROOT/home/nest"
+		}
 	fi
 	# Key login only: an empty or locked ("!") password field becomes "*", which sshd accepts for keys.
 	sed -i -e 's/^nest:!*:/nest:*:/' "$ROOT/etc/shadow" 2>/dev/null
