@@ -13,6 +13,7 @@
  */
 import type { DiskFingerprint } from '../facts/disk-fingerprint.js';
 import type { OutcomeFilesystem } from '../facts/outcome-fs.js';
+import { decodeDataUrl } from '../ignition/data-url.js';
 import type { LiveFile, LiveUnit } from '../ignition/live-config.js';
 import { failsafeScript } from './failsafe-script.js';
 
@@ -119,14 +120,30 @@ export function failsafeFiles(input: FailsafeInputs): LiveFile[] {
   return files;
 }
 
-/** The `nest` user's inline SSH keys in a destination config (spec 3.x); none when it has none or is unreadable. */
-export function nestKeysOf(destIgnition: Uint8Array): string[] {
+/**
+ * The `nest` user's SSH keys in a destination config (spec 3.x), including configs it merges or
+ * replaces through data: URLs (x2nestos's own additions wrap the user's config that way). Keys in
+ * configs fetched from elsewhere are not known here.
+ */
+export function nestKeysOf(destIgnition: Uint8Array, depth = 0): string[] {
+  type Config = { ignition?: { config?: { merge?: { source?: unknown }[]; replace?: { source?: unknown } } }; passwd?: { users?: { name?: unknown; sshAuthorizedKeys?: unknown }[] } };
+  let config: Config;
   try {
-    const config = JSON.parse(Buffer.from(destIgnition).toString('utf8')) as { passwd?: { users?: { name?: unknown; sshAuthorizedKeys?: unknown }[] } };
-    const keys = (config.passwd?.users ?? []).filter((u) => u.name === 'nest').flatMap((u) => (Array.isArray(u.sshAuthorizedKeys) ? u.sshAuthorizedKeys : []));
-    // One key a line: a key with a line break would smuggle a second line into authorized_keys.
-    return keys.filter((k): k is string => typeof k === 'string' && k.trim() !== '' && !/[\r\n]/.test(k)).map((k) => k.trim());
+    config = JSON.parse(Buffer.from(destIgnition).toString('utf8')) as Config;
   } catch {
     return [];
   }
+  const own = (config.passwd?.users ?? []).filter((u) => u.name === 'nest').flatMap((u) => (Array.isArray(u.sshAuthorizedKeys) ? (u.sshAuthorizedKeys as unknown[]) : []));
+  const children = depth < 3 ? [...(config.ignition?.config?.merge ?? []), config.ignition?.config?.replace].map((r) => r?.source) : [];
+  const inner = children.flatMap((source) => {
+    if (typeof source !== 'string' || !source.startsWith('data:')) return [];
+    try {
+      return nestKeysOf(decodeDataUrl(source).data, depth + 1);
+    } catch {
+      return [];
+    }
+  });
+  // One key a line: a key with a line break would smuggle a second line into authorized_keys.
+  const keys = [...own, ...inner].filter((k): k is string => typeof k === 'string' && k.trim() !== '' && !/[\r\n]/.test(k)).map((k) => k.trim());
+  return [...new Set(keys)];
 }

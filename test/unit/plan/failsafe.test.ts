@@ -7,6 +7,8 @@ import { outcomeFilesystem, parsePairs } from '../../../src/facts/outcome-fs.js'
 import type { FailsafeFacts } from '../../../src/facts/failsafe.js';
 import { loadOptions, validateOptions } from '../../../src/options/load.js';
 import { planConversion } from '../../../src/plan/plan.js';
+import { withFiles, withSshKeys } from '../../../src/ignition/augment.js';
+import { nestKeysOf } from '../../../src/payload/failsafe.js';
 import { memoryFs } from '../facts/memory-host.js';
 import { hostFacts, release } from './host.js';
 
@@ -95,6 +97,16 @@ describe('the planned failsafe', () => {
         'the failsafe cannot leave its outcome where this system reads it (/var/lib/x2nestos is on /dev/mapper/vg-root, which the live system does not assemble): after a failed attempt, `x2nestos status` cannot explain it',
       ]),
     );
+  });
+});
+
+describe('nest\'s keys for the live system', () => {
+  it('are found in the user\'s config also when x2nestos wrapped it (merge through a data: URL)', () => {
+    const user = JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['ssh-ed25519 AAAAuser nest@laptop'] }] } });
+    const wrapped = withSshKeys(withFiles(user, [{ path: '/etc/hostname', mode: 0o644, contents: 'web-01\n' }]), 'nest', ['ssh-ed25519 AAAAinherited root@old']);
+    expect(JSON.parse(wrapped).ignition.config.merge).toHaveLength(1);
+    expect(nestKeysOf(Buffer.from(wrapped)).sort()).toEqual(['ssh-ed25519 AAAAinherited root@old', 'ssh-ed25519 AAAAuser nest@laptop']);
+    expect(nestKeysOf(Buffer.from('not json'))).toEqual([]);
   });
 });
 
