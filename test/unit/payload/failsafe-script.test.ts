@@ -109,8 +109,8 @@ function scriptFor(w: World, over: { destDevice?: string; fingerprint?: DiskFing
   return file;
 }
 
-function run(w: World, script: string, reason: string, env: Record<string, string> = {}) {
-  const r = spawnSync('/bin/sh', [script, reason], {
+function run(w: World, script: string, reason: string, env: Record<string, string> = {}, shell: string[] = ['/bin/sh']) {
+  const r = spawnSync(shell[0]!, [...shell.slice(1), script, reason], {
     encoding: 'utf8',
     cwd: w.dir,
     env: { PATH: path.join(w.dir, 'bin'), X2NESTOS_FAILSAFE_ROOT: w.root, X2NESTOS_FAILSAFE_STATE: w.state, FAKE_OLD_FS: w.oldFs, STUB_LOG: path.join(w.dir, 'calls.log'), ...env },
@@ -245,6 +245,19 @@ describe('the failsafe script in the live system', () => {
     expect(r.calls).toContain('systemctl --no-block start NetworkManager.service sshd.service');
     // A later timer run after it stayed up does nothing more.
     expect(run(w, scriptFor(w), 'timeout', { STUB_INSTALLER_STATE: 'activating' }).calls.filter((c) => !c.startsWith('systemctl is-active'))).toEqual([]);
+  });
+
+  // NestOS runs it with bash, Debian's /bin/sh is dash. (Not busybox ash here: it runs its own
+  // mount/reboot applets before PATH, so stubs cannot stand in for them; the e2e stand-in runs it.)
+  it.each([['bash', ['/bin/bash', '--posix']]])('takes the same decisions under %s', async (_name, shell) => {
+    const w = await world();
+    const script = scriptFor(w);
+    expect(run(w, script, 'installer-failed', {}, shell).calls).toContain('systemctl reboot --force');
+    expect(JSON.parse(readFileSync(outcomeOnOldSystem(w), 'utf8'))).toMatchObject({ disk: 'untouched', action: 'rebooted' });
+    scribble(w.disk, 0);
+    expect(run(w, script, 'installer-failed', {}, shell).calls).toContain('systemctl --no-block start nestos-installer-post.target');
+    expect(run(w, script, 'installer-failed', {}, shell).calls).toContain('systemctl --no-block start NetworkManager.service sshd.service');
+    expect(readFileSync(path.join(w.root, 'home/nest/.ssh/authorized_keys'), 'utf8')).toMatch(/^ssh-ed25519 /);
   });
 
   it('carries hostile values as data: quotes and $(...) in the device name run nothing', async () => {
