@@ -45,8 +45,11 @@ export function unownedRegions(disk: Pick<Disk, 'sizeBytes' | 'partitions'>): Di
 
 /** Reads the unowned regions through the injected reader (read-only) and hashes each. */
 export async function fingerprintDisk(fs: HostFs, disk: Pick<Disk, 'path' | 'sizeBytes' | 'partitions'>): Promise<FingerprintResult> {
+  // The head (partition table, boot area) is what every install attempt rewrites: without it the
+  // check could call a written disk untouched, so a disk whose head cannot be told apart is refused.
+  if (disk.partitions.some((p) => p.startBytes < SECTOR)) return { ok: false, device: disk.path, reason: 'lsblk did not report where its partitions start' };
   const regions = unownedRegions(disk);
-  if (regions.length === 0) return { ok: false, device: disk.path, reason: 'partitions cover the whole first MiB' };
+  if (regions[0]?.startSector !== 0) return { ok: false, device: disk.path, reason: 'partitions cover the whole first MiB' };
   const hashed: DiskFingerprint['regions'] = [];
   for (const r of regions) {
     const bytes = await fs.readRange(disk.path, r.startSector * SECTOR, r.sectors * SECTOR);

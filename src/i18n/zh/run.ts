@@ -29,6 +29,7 @@ export const RUN: Record<string, string> = {
   'the Ignition config gives nest no SSH key: if the install fails after writing, nobody can log in to the live system to look':
     'Ignition 配置没有给 nest 任何 SSH 密钥：如果安装在写盘后失败，没有人能登录 live 系统查看',
   'partitions cover the whole first MiB': '分区覆盖了整个第一个 MiB',
+  'lsblk did not report where its partitions start': 'lsblk 未报告其分区的起始位置',
   'findmnt is not installed': '未安装 findmnt',
   'cannot tell which filesystem holds {dir}': '无法确定 {dir} 所在的文件系统',
   'the filesystem holding {dir} ({type}) has no UUID': '{dir} 所在的文件系统（{type}）没有 UUID',

@@ -151,6 +151,11 @@ describe('the regions the host records', () => {
     ]);
   });
 
+  it('are refused when the head of the disk cannot be told apart (an unknown partition start)', async () => {
+    const r = await fingerprintDisk(hostFs('/'), { path: '/dev/null', sizeBytes: 16 * MiB, partitions: [{ path: 'p1', number: 1, startBytes: 0, sizeBytes: MiB, mountpoints: [] }] });
+    expect(r).toEqual({ ok: false, device: '/dev/null', reason: 'lsblk did not report where its partitions start' });
+  });
+
   it('cannot be read from a disk that is not there: the reason is kept', async () => {
     const r = await fingerprintDisk(hostFs('/'), { path: '/nonexistent/disk', sizeBytes: 16 * MiB, partitions: [] });
     expect(r).toEqual({ ok: false, device: '/nonexistent/disk', reason: 'cannot read /nonexistent/disk' });
