@@ -55,7 +55,11 @@ async function loadScenarios() {
   const scenarios = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(dir, file)).href);
-    scenarios.push({ file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1, exclusive: mod.exclusive === true });
+    scenarios.push({
+      file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1, exclusive: mod.exclusive === true,
+      // Optional: the host images and stand-in releases it uses, so `--only` prepares no more than those.
+      images: mod.images, releases: mod.releases,
+    });
   }
   return scenarios;
 }
@@ -137,7 +141,9 @@ async function main() {
   // Cached inputs. Image builds are sequential: they share the .deb cache and both CPU cores.
   const prep = {};
   const images = {};
-  for (const name of ['debian12', 'openeuler2203', 'datadisk']) {
+  // Only what the chosen scenarios use (a scenario that does not say uses everything).
+  const wanted = (key, all) => (scenarios.every((s) => Array.isArray(s[key])) ? all.filter((x) => scenarios.some((s) => s[key].includes(x))) : all);
+  for (const name of wanted('images', ['debian12', 'openeuler2203', 'datadisk'])) {
     images[name] = await ensureImage(name);
     prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
     log(`image ${name}: ${prep[`image ${name}`]}`);
@@ -145,7 +151,7 @@ async function main() {
   const repos = await ensureRepos();
   prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
   const releases = {};
-  for (const spec of RELEASES) {
+  for (const spec of RELEASES.filter((r) => wanted('releases', RELEASES.map((x) => x.id)).includes(r.id))) {
     releases[spec.id] = await ensureRelease(spec);
     log(`release ${spec.id} (${spec.build}, installer ${spec.installer}, ${spec.stream}): ${releases[spec.id].seconds.toFixed(0)} s`);
   }

@@ -11,6 +11,8 @@ import { assert, byId, convertArgs, SYSTEM_SERIAL } from '../harness.mjs';
 export const id = 'failsafe-disk-missing';
 export const title = 'disk missing under the live kernel → the failsafe reboots into the old system, x2nestos status explains';
 export const weight = 2;
+export const images = ['debian12'];
+export const releases = ['r20'];
 
 export async function run(ctx) {
   const release = ctx.releases.r20;

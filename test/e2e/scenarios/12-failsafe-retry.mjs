@@ -13,6 +13,8 @@ import { WORK_DIR } from '../prepare.mjs';
 export const id = 'failsafe-retry';
 export const title = 'install fails after writing → retried once, then the live system stays up, reachable as nest over SSH';
 export const weight = 2;
+export const images = ['debian12'];
+export const releases = ['r20'];
 
 const STAYS_UP = /x2nestos failsafe: the installer failed after writing to \S+, again after one retry; this live system stays up: ssh nest@/;
 
