@@ -53,6 +53,7 @@ function conversionOptions(cmd: Command): Command {
     .option('--live-karg <arg>', 'kernel argument for the live installer only (repeatable)', collect)
     .addOption(new Option('--rootfs-mode <mode>', 'how the live system gets its rootfs').choices(['auto', 'append', 'url']))
     .option('--skip-memory-check', 'skip the RAM check (risk: out of memory in the live system)')
+    .option('--live-timeout <duration>', 'the live system gives up on an installer still running after this long (default 30m)')
     .addOption(new Option('--network <mode>', 'network of the installed system').choices(['keep', 'dhcp', 'none']))
     .option('--network-keyfile <file>', 'NetworkManager keyfile to install instead of the rendered ones (repeatable)', collect)
     .option('--inherit-ssh-keys', "add this host's authorized SSH keys to user nest")

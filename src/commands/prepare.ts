@@ -10,6 +10,8 @@ import { routeToward, type SourceRoute } from '../network/route-to.js';
 import { isRemote } from '../release/location.js';
 import { resolveRelease } from '../release/resolve.js';
 import { planConversion, type PlanResult } from '../plan/plan.js';
+import { chooseTarget } from '../plan/target.js';
+import { gatherFailsafeFacts, type FailsafeFacts } from '../facts/failsafe.js';
 import type { HostFacts } from '../facts/types.js';
 import type { ResolvedRelease } from '../release/types.js';
 import type { DistroAdapter } from '../../distro-adapters/adapter.js';
@@ -28,6 +30,8 @@ export interface Prepared {
   userKeyfiles: { name: string; contents: string }[];
   /** How this host reaches the rootfs server, for the live system's network when it fetches the rootfs. */
   sourceRoute: SourceRoute | undefined;
+  /** What the live system's failsafe compares against and writes to; undefined without a target. */
+  failsafe: FailsafeFacts | undefined;
   result: PlanResult;
 }
 
@@ -51,8 +55,14 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const rootfs = release.artifacts.rootfs.location;
   const sourceRoute = isRemote(rootfs) ? await routeToward(rootfs, effects.runner) : undefined;
 
-  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, purpose });
-  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, result };
+  // Read now, before anything is staged: the target's partition table and boot area as the live
+  // system's failsafe will compare them (the planner picks the same target from the same facts).
+  const targetDisk = chooseTarget(facts, options).target;
+  const disk = targetDisk && facts.disks.find((d) => d.path === targetDisk.device);
+  const failsafe = disk ? await gatherFailsafeFacts(host, disk, ctx.workDir) : undefined;
+
+  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, failsafe, purpose });
+  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, failsafe, result };
 }
 
 /** Re-plan with what is known now (after the download, the real artifact sizes). */
@@ -70,6 +80,7 @@ export function planWith(p: Omit<Prepared, 'result'> & { ctx: Context; purpose: 
     toolVersion: VERSION,
     purpose: p.purpose,
     sourceRoute: p.sourceRoute,
+    failsafe: p.failsafe,
   });
   p.ctx.doc.plan = result.plan;
   return result;

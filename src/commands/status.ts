@@ -1,6 +1,7 @@
 /** `x2nestos status`: what is staged in the work directory and whether the kernel holds it. */
 import { bootId, kexecLoaded, readState } from '../stage/state.js';
 import type { Context } from './context.js';
+import { lastAttemptStatus } from './last-attempt.js';
 
 export async function status(ctx: Context): Promise<void> {
   const state = await readState(ctx.workDir);
@@ -9,6 +10,7 @@ export async function status(ctx: Context): Promise<void> {
   const sameBoot = state?.bootId !== undefined && state.bootId === currentBoot;
   ctx.doc.result = 'status';
   ctx.doc.status = { workDir: ctx.workDir, staged: state ?? null, kernelLoaded: loaded, stagedThisBoot: sameBoot };
+  await lastAttemptStatus(ctx);
   if (!state) {
     ctx.reporter.show(`Nothing staged in ${ctx.workDir}.${loaded ? ' A kexec kernel is loaded, but not by x2nestos.' : ''}`);
     return;

@@ -2,7 +2,7 @@
  * Read access to the host's files (/etc, /proc, /sys, /dev/disk), rooted so the sandbox can point
  * it at a captured tree. Fact gathering reads through this and nothing else.
  */
-import { readFile, readdir, readlink, stat, access } from 'node:fs/promises';
+import { readFile, readdir, readlink, stat, access, open } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface HostFs {
@@ -15,6 +15,8 @@ export interface HostFs {
   exists(p: string): Promise<boolean>;
   /** Size in bytes of a file, undefined when absent. */
   size(p: string): Promise<number | undefined>;
+  /** `length` bytes at `offset` of a file or block device (read-only); undefined when unreadable or short. */
+  readRange(p: string, offset: number, length: number): Promise<Buffer | undefined>;
   /** Where the host's `/` is in the real filesystem ("/" normally, a directory in the sandbox). */
   readonly root: string;
 }
@@ -64,6 +66,19 @@ export function hostFs(root = '/'): HostFs {
         return (await stat(real(p))).size;
       } catch {
         return undefined;
+      }
+    },
+    async readRange(p, offset, length) {
+      let handle;
+      try {
+        handle = await open(real(p), 'r');
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        return bytesRead === length ? buffer : undefined;
+      } catch {
+        return undefined;
+      } finally {
+        await handle?.close();
       }
     },
   };

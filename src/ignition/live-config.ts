@@ -17,11 +17,17 @@ export interface LiveFile {
   contents: Uint8Array | string;
 }
 
-/** A systemd unit of the live system (e.g. a post-install hook); `enabled` goes through Ignition's preset. */
+/**
+ * A systemd unit the live system gets through Ignition: a whole unit file, drop-ins on a unit the
+ * live image ships, or both. `enabled` goes through Ignition's preset (a post-install hook's
+ * RequiredBy=); units started only by their dependencies (Wants=, OnFailure=) leave it out.
+ */
 export interface LiveUnit {
   name: string;
-  enabled: boolean;
-  contents: string;
+  enabled?: boolean;
+  /** Whole unit file; absent when only drop-ins are added to a unit the live image ships. */
+  contents?: string;
+  dropins?: { name: string; contents: string }[];
 }
 
 export function liveConfig(files: LiveFile[], units: LiveUnit[] = []): string {
@@ -41,10 +47,21 @@ export function liveConfig(files: LiveFile[], units: LiveUnit[] = []): string {
       // overwrite: the live image may already carry a file at these paths (e.g. installer.d).
       files: files.map((f) => ({ path: f.path, mode: f.mode, overwrite: true, contents: { source: encodeDataUrl(f.contents) } })),
     },
-    ...(units.length > 0 ? { systemd: { units: units.map((u) => ({ name: u.name, enabled: u.enabled, contents: u.contents })) } } : {}),
+    // Units are started by their dependencies (a drop-in's Wants=, OnFailure=, a hook's RequiredBy=):
+    // the live system's default target is the installer's, not multi-user.target (contract §9).
+    ...(units.length > 0 ? { systemd: { units: units.map(liveUnitEntry) } } : {}),
   };
   const text = JSON.stringify(config);
   const report = validateIgnition(text);
   if (!report.ok) throw new X2Error('internal', 'the live Ignition config came out invalid', { details: report.errors.map((e) => `${e.path}: ${e.message}`) });
   return text;
+}
+
+function liveUnitEntry(u: LiveUnit): Record<string, unknown> {
+  return {
+    name: u.name,
+    ...(u.enabled !== undefined ? { enabled: u.enabled } : {}),
+    ...(u.contents !== undefined ? { contents: u.contents } : {}),
+    ...(u.dropins && u.dropins.length > 0 ? { dropins: u.dropins } : {}),
+  };
 }

@@ -54,6 +54,18 @@ export const optionsSchema = z
     liveKarg: z.array(z.string().min(1)).default([]),
     rootfsMode: z.enum(['auto', 'append', 'url']).default('auto'),
     skipMemoryCheck: z.boolean().default(false),
+    /** Seconds the live system waits for the installer before its failsafe acts (`--live-timeout 30m`). */
+    liveTimeout: z
+      .union([z.string(), z.number()])
+      .transform((v, ctx) => {
+        const seconds = durationSeconds(v);
+        if (seconds === undefined || seconds < LIVE_TIMEOUT_MIN || seconds > LIVE_TIMEOUT_MAX) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration between 5m and 24h, written like 45m, 2h or 900s' });
+          return z.NEVER;
+        }
+        return seconds;
+      })
+      .default(30 * 60),
 
     // --- identity (issue 4) ----------------------------------------------------------------------
     network: z.enum(['keep', 'dhcp', 'none']).default('keep'),
@@ -82,6 +94,17 @@ export const optionsSchema = z
     dryRun: z.boolean().default(false),
   })
   .strict();
+
+export const LIVE_TIMEOUT_MIN = 5 * 60;
+export const LIVE_TIMEOUT_MAX = 24 * 60 * 60;
+
+/** "90s", "45m", "45min", "2h" → seconds; a bare number (config file) is seconds. */
+export function durationSeconds(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  const m = /^\s*(\d{1,6})\s*(s|m|min|h)\s*$/.exec(value);
+  if (!m?.[1] || !m[2]) return undefined;
+  return Number(m[1]) * { s: 1, m: 60, min: 60, h: 3600 }[m[2] as 's' | 'm' | 'min' | 'h'];
+}
 
 export type Options = z.output<typeof optionsSchema>;
 export type OptionsInput = z.input<typeof optionsSchema>;

@@ -77,6 +77,16 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     }),
   );
   row(t('Live kernel'), plan.live.kernelArgs.join(' '));
+  const fs = plan.live.failsafe;
+  if (fs) {
+    row(
+      t('Failsafe'),
+      t('if the installer fails or runs {minutes} min: reboot into this system when {disk} was not written, else retry once and stay up for SSH as nest', {
+        minutes: String(Math.round(fs.timeoutSeconds / 60)),
+        disk: plan.target?.installerName ?? t('the target disk'),
+      }),
+    );
+  }
   row(t('Installer'), Object.entries(plan.installer.config).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join('; '));
   lines.push(t('Steps'));
   plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${msg(s)}`));

@@ -14,20 +14,21 @@ export interface PayloadInputs {
   installerYaml: string;
   destIgnition: Uint8Array;
   keyfiles: { name: string; contents: string }[];
-  /** More files and units for the live system (post-install hooks), each module adds its own. */
+  /** More files and units for the live system (the failsafe, post-install hooks): each module adds its own. */
   extras?: { files: LiveFile[]; units: LiveUnit[] }[];
 }
 
 export function buildPayload(input: PayloadInputs): { archive: Buffer; files: PayloadFile[] } {
   const extras = input.extras ?? [];
   const extraFiles = extras.flatMap((e) => e.files);
+  const extraUnits = extras.flatMap((e) => e.units);
   const live = liveConfig(
     [
       { path: INSTALLER_CONFIG_PATH, mode: 0o600, contents: input.installerYaml },
       { path: DEST_IGNITION_PATH, mode: 0o600, contents: input.destIgnition },
       ...extraFiles,
     ],
-    extras.flatMap((e) => e.units),
+    extraUnits,
   );
   const entries: CpioEntry[] = [{ type: 'file', path: 'config.ign', mode: 0o600, data: Buffer.from(live) }];
   if (input.keyfiles.length > 0) entries.push({ type: 'dir', path: KEYFILE_DIR, mode: 0o700 });
@@ -41,7 +42,16 @@ export function buildPayload(input: PayloadInputs): { archive: Buffer; files: Pa
     { path: DEST_IGNITION_PATH, mode: 0o600, bytes: input.destIgnition.byteLength },
     ...input.keyfiles.map((k) => ({ path: `/${KEYFILE_DIR}/${k.name}`, mode: 0o600, bytes: Buffer.byteLength(k.contents) })),
     ...extraFiles.map((f) => ({ path: f.path, mode: f.mode, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength })),
-    ...extras.flatMap((e) => e.units).map((u) => ({ path: `/etc/systemd/system/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents })),
+    ...extraUnits.flatMap(unitFiles),
   ];
   return { archive, files };
+}
+
+/** Where Ignition writes a unit and its drop-ins in the live system (systemd's admin directory). */
+function unitFiles(u: LiveUnit): PayloadFile[] {
+  const dir = '/etc/systemd/system';
+  const out: PayloadFile[] = [];
+  if (u.contents !== undefined) out.push({ path: `${dir}/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents });
+  for (const d of u.dropins ?? []) out.push({ path: `${dir}/${u.name}.d/${d.name}`, mode: 0o644, bytes: Buffer.byteLength(d.contents), preview: d.contents });
+  return out;
 }

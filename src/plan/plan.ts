@@ -20,6 +20,8 @@ import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
 import { isRemote } from '../release/location.js';
+import { planFailsafe } from './failsafe.js';
+import type { FailsafeFacts } from '../facts/failsafe.js';
 
 export interface PlanInputs {
   facts: HostFacts;
@@ -38,6 +40,8 @@ export interface PlanInputs {
   purpose: 'plan' | 'convert';
   /** How this host reaches the rootfs URL's server (probed by the caller), when it knows. */
   sourceRoute?: SourceRoute | undefined;
+  /** The target disk's bytes outside its partitions and the work directory's filesystem, for the live failsafe. */
+  failsafe?: FailsafeFacts | undefined;
 }
 
 export interface PlanResult {
@@ -81,12 +85,22 @@ export function planConversion(input: PlanInputs): PlanResult {
     savePartindex: options.savePartindex,
   });
 
+  const failsafe = planFailsafe({
+    facts: input.failsafe,
+    target,
+    destIgnition: input.destIgnition,
+    timeoutSeconds: options.liveTimeout,
+    workDir: input.workDir,
+    toolVersion: input.toolVersion,
+  });
+  warnings.push(...failsafe.warnings);
+
   const built = input.destIgnition
     ? buildPayload({
         installerYaml: renderInstallerConfig(installer, `written by x2nestos ${input.toolVersion} for ${facts.hostname}`),
         destIgnition: input.destIgnition,
         keyfiles: network.keyfiles,
-        extras: target ? [bootEntriesLive(firmware.firmware.bootEntries, target.installerName)] : [],
+        extras: [failsafe, ...(target ? [bootEntriesLive(firmware.firmware.bootEntries, target.installerName)] : [])],
       })
     : undefined;
 
@@ -139,6 +153,7 @@ export function planConversion(input: PlanInputs): PlanResult {
       kernelArgs,
       rootfsMode: memory.check.rootfsMode,
       payload: built?.files ?? [],
+      failsafe: failsafe.summary,
     },
     network: {
       mode: options.network,

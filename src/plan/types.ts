@@ -100,6 +100,20 @@ export interface BootEntriesPlan {
   affected: string[];
 }
 
+/** The live system's failsafe (README "After the switch: the failsafe"). */
+export interface LiveFailsafe {
+  timeoutSeconds: number;
+  /** The installer's unit the failsafe hooks into with an OnFailure= drop-in. */
+  installerUnit: string;
+  units: string[];
+  /** The bytes outside the target's partitions as read now; null when they could not be read. */
+  diskCheck: { device: string; regions: { startSector: number; sectors: number; sha256: string }[] } | null;
+  /** Where the outcome of a failed attempt is left for `x2nestos status`; null when unreachable from the live system. */
+  outcomeFile: { uuid: string; fsType: string; path: string } | null;
+  /** How many SSH keys of `nest` the failsafe installs in the live system when it stays up. */
+  nestKeys: number;
+}
+
 export interface Plan {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   tool: { name: 'x2nestos'; version: string };
@@ -124,6 +138,7 @@ export interface Plan {
     kernelArgs: string[];
     rootfsMode: 'append' | 'url';
     payload: PayloadFile[];
+    failsafe?: LiveFailsafe;
   };
   network: {
     mode: 'keep' | 'dhcp' | 'none';

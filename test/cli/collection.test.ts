@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { binaryBuilt } from './harness.js';
+// The harness fails the file when dist/ is not built.
+import './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GALAXY = parse(readFileSync(path.join(ROOT, 'assets/ansible/x2nestos/galaxy.yml'), 'utf8')) as { version: string };
@@ -29,7 +30,7 @@ const OFFLINE_SANITY = [
   'replace-urlopen', 'shebang', 'shellcheck', 'symlinks', 'use-argspec-type-path', 'use-compat-six',
 ];
 
-describe.skipIf(!binaryBuilt())('Ansible collection nestos.x2nestos (dist/ tarball, installed)', () => {
+describe('Ansible collection nestos.x2nestos (dist/ tarball, installed)', () => {
   let scratch = '';
   let collections = '';
   let installed = '';

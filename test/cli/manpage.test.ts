@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryBuilt, run } from './harness.js';
+import { run } from './harness.js';
 
 /** Long flags at the start of help lines: `  -y, --yes  ...` or `  --stream <name>  ...`. */
 function helpFlags(help: string): string[] {
@@ -40,7 +40,7 @@ function documentedFlags(roff: string, command: string): Set<string> {
   return flags;
 }
 
-describe.skipIf(!binaryBuilt())('x2nestos(8) (built binary)', () => {
+describe('x2nestos(8) (built binary)', () => {
   let roff = '';
   let dir = '';
   beforeAll(async () => {

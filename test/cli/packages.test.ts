@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binaryBuilt } from './harness.js';
+// The harness fails the file when dist/ is not built.
+import './harness.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -41,7 +42,7 @@ function dpkgRoot(root: string): void {
   writeFileSync(path.join(root, 'var/lib/dpkg/available'), '');
 }
 
-describe.skipIf(!binaryBuilt())('rpm and deb packages (dist/, scratch roots)', () => {
+describe('rpm and deb packages (dist/, scratch roots)', () => {
   let scratch = '';
   let next = '';
   beforeAll(() => {

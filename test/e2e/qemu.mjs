@@ -2,6 +2,7 @@
 // qcow2 overlays of the cached images so the cache never changes, user networking with restrict=on
 // so the guest reaches nothing but the test server (guestfwd) and our SSH port (hostfwd), the serial
 // console in a log file, and -no-reboot so the converted machine's "reboot" ends the VM.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
@@ -143,11 +144,11 @@ export class Guest {
     this.startedAt = 0;
   }
 
-  /** Creates the overlays and starts QEMU. Does not wait for the guest to boot. */
-  async start() {
+  /** Creates the overlays (unless keepDisks: a restart) and starts QEMU. Does not wait for the guest to boot. */
+  async start({ keepDisks = false } = {}) {
     const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0, firmware } = this.options;
     await mkdir(this.runDir, { recursive: true });
-    for (const disk of this.overlays) {
+    for (const disk of keepDisks ? [] : this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
     }
     this.sshPort = await freePort();
@@ -202,12 +203,30 @@ export class Guest {
     });
   }
 
+  /**
+   * Powers the machine on again with the same disks after it ended (a reboot ends QEMU under
+   * -no-reboot): the image's kernel boots the disk's root filesystem, as the firmware would boot the
+   * disk's own system. The console goes to console-LABEL.log.
+   */
+  async restart(label = 'restart') {
+    assert.ok(!this.running, `${this.name}: restart() needs the machine to have stopped`);
+    this.consoleLog = path.join(this.runDir, `console-${label}.log`);
+    this.process = null;
+    this.exitInfo = null;
+    await this.start({ keepDisks: true });
+  }
+
   get running() {
     return this.process !== null && this.exitInfo === null;
   }
 
-  sshArgs() {
-    return [...SSH_OPTIONS, '-i', this.options.image.key, '-p', String(this.sshPort), 'root@127.0.0.1'];
+  sshArgs({ user = 'root', key = this.options.image.key } = {}) {
+    return [...SSH_OPTIONS, '-i', key, '-p', String(this.sshPort), `${user}@127.0.0.1`];
+  }
+
+  /** Runs a command as USER with the private KEY (e.g. `nest` in a live system that stayed up). */
+  sshAs(user, key, command, { timeoutMs = 60_000 } = {}) {
+    return run('ssh', [...this.sshArgs({ user, key }), command], { timeoutMs });
   }
 
   /** Waits until root can run a command over SSH. Returns the seconds it took from start(). */

@@ -15,13 +15,14 @@ set -euo pipefail
 # ignition busybox-static cpio squashfs-tools dosfstools mtools xorriso xz-utils kmod jq
 #                             the stand-in NestOS release (test/e2e/standin/build-release.sh) and
 #                             inspect-disk.sh; ignition-validate checks the suite's Ignition fixtures
+# dropbear-bin                the stand-in live system's sshd (a failsafe that stays up is reached over SSH)
 # ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
 #                             UEFI guests (OVMF, with Secure Boot), the stand-in live system's efibootmgr
 #                             and EFI loaders, the Debian signed boot chain of debian12-uefi, unsigned kernels
 packages=(
   qemu-system-x86 qemu-utils socat openssh-client debootstrap dpkg-dev rpm createrepo-c dnf
   gdisk fdisk e2fsprogs ignition busybox-static cpio squashfs-tools dosfstools mtools xorriso xz-utils
-  kmod jq gzip
+  kmod jq gzip dropbear-bin
   ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
 )
 

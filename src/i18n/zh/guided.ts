@@ -40,6 +40,9 @@ export const GUIDED: Record<string, string> = {
   '{total} installed, {available} available; rootfs {mode} ({reason})': '共 {total}，可用 {available}；rootfs {mode}（{reason}）',
   'fetched by URL': '通过 URL 获取',
   'Live kernel': 'live 内核',
+  Failsafe: '保护机制',
+  'if the installer fails or runs {minutes} min: reboot into this system when {disk} was not written, else retry once and stay up for SSH as nest':
+    '安装程序失败或运行超过 {minutes} 分钟时：若 {disk} 未被写入则重启回本系统，否则重试一次并保持运行，可用 nest 通过 SSH 登录',
   Installer: '安装程序',
   Steps: '步骤',
   Warning: '警告',

@@ -19,6 +19,32 @@ export const RUN: Record<string, string> = {
   ', {seconds}s left': '，剩余 {seconds} 秒',
   '{done} of {total}': '{done} / {total}',
 
+  // --- the live system's failsafe (plan warnings, status) ---------------------------------------
+  'the live system gives up on an installer still running after this long (default 30m)': 'live 系统等待安装程序的最长时间，超时后由保护机制处理（默认 30m）',
+  'must be a duration between 5m and 24h, written like 45m, 2h or 900s': '必须是 5m 到 24h 之间的时长，写法如 45m、2h 或 900s',
+  'the failsafe cannot tell later whether the installer wrote to {device} ({reason}): if the install fails, the live system stays up instead of rebooting into this system':
+    '保护机制之后无法判断安装程序是否写过 {device}（{reason}）：安装失败时 live 系统将保持运行，而不是重启回本系统',
+  'the failsafe cannot leave its outcome where this system reads it ({reason}): after a failed attempt, `x2nestos status` cannot explain it':
+    '保护机制无法把结果留在本系统能读到的位置（{reason}）：尝试失败后 `x2nestos status` 无法说明原因',
+  'the Ignition config gives nest no SSH key: if the install fails after writing, nobody can log in to the live system to look':
+    'Ignition 配置没有给 nest 任何 SSH 密钥：如果安装在写盘后失败，没有人能登录 live 系统查看',
+  'partitions cover the whole first MiB': '分区覆盖了整个第一个 MiB',
+  'lsblk did not report where its partitions start': 'lsblk 未报告其分区的起始位置',
+  'findmnt is not installed': '未安装 findmnt',
+  'cannot tell which filesystem holds {dir}': '无法确定 {dir} 所在的文件系统',
+  'the filesystem holding {dir} ({type}) has no UUID': '{dir} 所在的文件系统（{type}）没有 UUID',
+  'unknown type': '类型未知',
+  '{dir} is on {type}, which the live system does not mount': '{dir} 位于 {type} 上，live 系统不会挂载它',
+  '{dir} is on {source}, which the live system does not assemble': '{dir} 位于 {source} 上，live 系统不会组装它',
+  'Attempt     {line}': '上次尝试    {line}',
+  'Attempt     the live system left an outcome that cannot be read ({why})': '上次尝试    live 系统留下的结果无法读取（{why}）',
+  '{file} is not a failsafe outcome this version reads': '{file} 不是本版本能读取的保护机制结果',
+  '{file} is not valid JSON': '{file} 不是有效的 JSON',
+  'your system was rebooted unchanged': '系统已原样重启',
+  'the install was retried': '已重试安装',
+  'the live system stayed up for SSH as nest': 'live 系统保持运行，可用 nest 通过 SSH 登录',
+  'at an unknown time': '时间未知',
+
   // --- convert / reboot / abort / status --------------------------------------------------------
   '{unloaded}removed staged files in {workDir}; downloads stay in the cache': '{unloaded}已删除 {workDir} 中的暂存文件；下载的文件保留在缓存中',
   'unloaded the staged kernel; ': '已卸载暂存的内核；',

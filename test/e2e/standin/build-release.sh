@@ -56,12 +56,12 @@ parse_args() {
 
 require_tools() {
 	local tool missing=
-	for tool in busybox cpio mksquashfs sgdisk mkfs.ext4 mkfs.vfat mmd mcopy xorriso xz gzip sha256sum modprobe depmod ldd efibootmgr grub-mkstandalone; do
+	for tool in busybox cpio mksquashfs sgdisk mkfs.ext4 mkfs.vfat mmd mcopy xorriso xz gzip sha256sum modprobe depmod ldd dropbear efibootmgr grub-mkstandalone; do
 		command -v "$tool" >/dev/null || missing="$missing $tool"
 	done
 	[ -x "$IGNITION_BIN" ] || missing="$missing ignition"
 	[ -d /usr/lib/grub/x86_64-efi ] || missing="$missing grub-efi-amd64-bin"
-	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dosfstools e2fsprogs mtools xorriso xz-utils kmod efibootmgr grub-efi-amd64-bin)"
+	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dropbear-bin dosfstools e2fsprogs mtools xorriso xz-utils kmod efibootmgr grub-efi-amd64-bin)"
 	ldd "$(command -v busybox)" >/dev/null 2>&1 && die "busybox is dynamically linked: install busybox-static"
 	return 0
 }
@@ -119,7 +119,7 @@ find_kernel() {
 cache_key() {
 	{
 		printf '%s\n' "$BUILD" "$INSTALLER" "$BASE_URL" "$STREAM" "$PAD_MIB" "$KVER"
-		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" "$(command -v efibootmgr)" /usr/lib/grub/x86_64-efi/kernel.img | cut -d' ' -f1
+		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" "$(command -v efibootmgr)" /usr/lib/grub/x86_64-efi/kernel.img "$(command -v dropbear)" | cut -d' ' -f1
 		(cd "$STANDIN_DIR" && cat build-release.sh live/*)
 	} | sha256sum | cut -c1-16
 }
@@ -245,6 +245,16 @@ build_live_root() {
 	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 	copy_with_libs "$(command -v sgdisk)" "$root" /usr/sbin/sgdisk
 	copy_with_libs "$(command -v efibootmgr)" "$root" /usr/bin/efibootmgr
+	# Emulated systemd (live/units.sh) and sshd (dropbear) for units a converter adds.
+	install -D -m 0644 "$STANDIN_DIR/live/units.sh" "$root/usr/lib/nestos-standin/units.sh"
+	install -D -m 0755 "$STANDIN_DIR/live/systemctl" "$root/usr/bin/systemctl"
+	copy_with_libs "$(command -v dropbear)" "$root" /usr/sbin/dropbear
+	mkdir -p "$root/etc/systemd/system" "$root/etc/dropbear" "$root/home"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\nwheel:x:10:\n' >"$root/etc/group"
+	printf 'root:*:19000:0:99999:7:::\n' >"$root/etc/shadow"
+	chmod 0600 "$root/etc/shadow"
+	printf 'passwd: files\ngroup: files\nshadow: files\n' >"$root/etc/nsswitch.conf"
 	printf '%s\n' "$BUILD" >"$root/etc/nestos-standin/build"
 	printf '%s\n' "$INSTALLER" >"$root/etc/nestos-standin/installer-version"
 	printf 'NAME="NestOS"\nID=nestos\nVERSION_ID=%s\nVARIANT="live (stand-in)"\n' "$BUILD" >"$root/etc/os-release"

@@ -28,5 +28,10 @@ export function memoryFs(files: Record<string, string | Buffer>, links: Record<s
       const v = files[p];
       return v === undefined ? undefined : Buffer.from(v).length;
     },
+    async readRange(p, offset, length) {
+      const v = files[p];
+      const bytes = v === undefined ? undefined : Buffer.from(v).subarray(offset, offset + length);
+      return bytes?.length === length ? bytes : undefined;
+    },
   };
 }

@@ -35,6 +35,10 @@ const CODE_FILES = new Set([
   // The man page x2nestos(8): an English roff document the packages install (like the --json
   // field names, not a message); its option descriptions come from the program.
   'src/commands/manpage.ts',
+  // The live system's failsafe: a shell script and systemd units. Their messages appear on the live
+  // system's consoles and journal, which run in English (the live image has no locale of ours).
+  'src/payload/failsafe-script.ts',
+  'src/payload/failsafe.ts',
 ]);
 
 const VALIDATOR_FILES = new Set(

@@ -223,6 +223,11 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
       const c = fileNode(p)?.content;
       return c === undefined ? undefined : Buffer.byteLength(c);
     },
+    async readRange(p, offset, length) {
+      const c = fileNode(p)?.content;
+      const bytes = c === undefined ? undefined : Buffer.from(c).subarray(offset, offset + length);
+      return bytes?.length === length ? bytes : undefined;
+    },
   };
   return { runner, fs };
 }

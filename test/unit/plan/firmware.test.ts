@@ -91,7 +91,7 @@ describe('the post-install hook in the live system', () => {
 
   it('is a unit ordered after the installer and required by its target (contract §9), valid for Ignition 2.14', () => {
     expect(live.units.map((u) => [u.name, u.enabled])).toEqual([[BOOT_ENTRIES_UNIT, true]]);
-    const unit = live.units[0]!.contents;
+    const unit = live.units[0]!.contents ?? '';
     for (const line of ['After=nestos-installer.service', 'Before=nestos-installer.target', 'RequiredBy=nestos-installer.target', 'Type=oneshot']) {
       expect(unit.split('\n')).toContain(line);
     }

@@ -20,8 +20,15 @@ note() {
 
 # The real live system drops to an emergency shell or hangs on failure; the
 # stand-in says why, loudly, and powers off so a test never waits for nothing.
+# Inside a unit of the emulated systemd (live/units.sh sets STANDIN_UNIT), a
+# fatal error fails that unit instead: the whole unit process ends ($$ is the
+# unit's main shell even in a subshell), and its OnFailure= units decide.
 fatal() {
 	say "FATAL: $*"
+	if [ -n "${STANDIN_UNIT:-}" ]; then
+		kill -TERM $$ 2>/dev/null
+		exit 1
+	fi
 	say "RESULT: FAILED"
 	power_off
 }
