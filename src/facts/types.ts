@@ -37,7 +37,19 @@ export interface Partition {
   sizeBytes: number;
   label?: string;
   fsType?: string;
+  /** The filesystem label (not the GPT name in `label`). */
+  fsLabel?: string;
   mountpoints: string[];
+}
+
+/** A labelled filesystem anywhere on the machine (NestOS finds its own filesystems by label). */
+export interface FilesystemLabel {
+  /** The device holding the filesystem: /dev/sdb1, /dev/mapper/vg-data, /dev/md0. */
+  device: string;
+  label: string;
+  fsType?: string;
+  /** The devices it stands on, down to the disks: partitions and disks by kernel path (/dev/sdb1, /dev/sdb). */
+  on: string[];
 }
 
 export type RootDisk =
@@ -79,6 +91,8 @@ export interface HostFacts {
   consoles: string[];
   disks: Disk[];
   rootDisk: RootDisk;
+  /** Every filesystem label on every block device (from udev's probe or blkid, as lsblk shows LABEL). */
+  labels: FilesystemLabel[];
   network: NetworkModel;
   hostname: string;
   kexec: KexecFacts;
