@@ -12,6 +12,7 @@ import { sandboxRunner } from '../../../src/effects/sandbox.js';
 import { readBlockDevices } from '../../../src/facts/block-devices.js';
 import { diskFacts, readBlockTree } from '../../../src/facts/gather.js';
 import { readKernelBlockDevices } from '../../../src/facts/sysfs-block.js';
+import { gatherNetwork, readRuntimeJson } from '../../../src/network/gather.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import { copyTree } from '../../support/copy-tree.js';
 
@@ -67,6 +68,16 @@ describe('kernel reading = lsblk JSON reading', () => {
     const spy = { ...h.runner, probe: (argv: readonly string[], o?: Parameters<typeof h.runner.probe>[1]) => (calls.push(argv.join(' ')), h.runner.probe(argv, o)) };
     await readBlockTree({ runner: spy, fs: h.fs });
     expect(calls.filter((c) => c.startsWith('lsblk'))).toEqual([]);
+  });
+});
+
+describe('plain ip + /sys = ip -j', () => {
+  const withIpJson = hosts.filter((name) => existsSync(path.join(FIXTURES, name, 'out/ip-addr.json')));
+  it.each(withIpJson)('%s: the same network model', async (name) => {
+    const plain = await gatherNetwork(host(name));
+    const json = await gatherNetwork(host(name), (runner) => readRuntimeJson(runner));
+    expect(plain.interfaces.length).toBeGreaterThan(0);
+    expect(plain).toEqual(json);
   });
 });
 

@@ -12,6 +12,7 @@ import { hostFs } from '../../../src/effects/hostfs.js';
 import { readBlockDevices } from '../../../src/facts/block-devices.js';
 import { diskFacts, gatherFacts } from '../../../src/facts/gather.js';
 import { readKernelBlockDevices } from '../../../src/facts/sysfs-block.js';
+import { gatherNetwork, readRuntimeJson } from '../../../src/network/gather.js';
 
 const has = (program: string) => {
   try {
@@ -43,6 +44,13 @@ describe.runIf(os.platform() === 'linux')('this machine', () => {
     const json = await readBlockDevices(runner);
     expect(kernel.ok && json.ok).toBe(true);
     expect(await diskFacts(fs, kernel)).toEqual(await diskFacts(fs, json));
+  });
+
+  it.runIf(has('ip'))('reads the same network from plain ip output and /sys as the real ip -j gives', async () => {
+    const host = { runner: execRunner(hostGuard(process.env)), fs: hostFs('/') };
+    const plain = await gatherNetwork(host);
+    expect(plain.notCarried.map((n) => n.what)).not.toContain('the network configuration');
+    expect(plain).toEqual(await gatherNetwork(host, (runner) => readRuntimeJson(runner)));
   });
 
   it.runIf(has('debconf-set-selections'))('writes a debconf preseed line debconf itself accepts', () => {
