@@ -48,20 +48,24 @@ export function toDisks(devices: BlockDevice[], stableNames: Map<string, string[
   }));
 }
 
-/** Every labelled filesystem, once each, with everything it stands on (a RAID member's label is the array's name, not a filesystem's). */
+/** Every labelled filesystem, once each, with the disks and partitions below it (a RAID member's label is the array's name, not a filesystem's). */
 export function toLabels(devices: BlockDevice[]): FilesystemLabel[] {
   const found = new Map<string, FilesystemLabel>();
-  const walk = (device: BlockDevice, below: string[]) => {
-    const on = device.type === 'disk' || device.type === 'part' ? [...below, `/dev/${device.kname}`] : below;
+  const walk = (device: BlockDevice, disks: string[], partitions: string[]) => {
+    const own = `/dev/${device.kname}`;
+    const d = device.type === 'disk' ? [...disks, own] : disks;
+    const p = device.type === 'part' ? [...partitions, own] : partitions;
     if (device.label !== undefined && !isContainerFormat(device.fsType)) {
       const known = found.get(device.path);
-      const others = on.filter((p) => p !== device.path);
-      if (known === undefined) found.set(device.path, { device: device.path, label: device.label, ...(device.fsType ? { fsType: device.fsType } : {}), on: others });
-      else known.on = [...new Set([...known.on, ...others])];
+      if (known === undefined) found.set(device.path, { device: device.path, label: device.label, ...(device.fsType ? { fsType: device.fsType } : {}), disks: d, partitions: p });
+      else {
+        known.disks = [...new Set([...known.disks, ...d])];
+        known.partitions = [...new Set([...known.partitions, ...p])];
+      }
     }
-    for (const child of device.children) walk(child, on);
+    for (const child of device.children) walk(child, d, p);
   };
-  for (const d of devices) walk(d, []);
+  for (const d of devices) walk(d, [], []);
   return [...found.values()];
 }
 

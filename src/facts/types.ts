@@ -48,8 +48,10 @@ export interface FilesystemLabel {
   device: string;
   label: string;
   fsType?: string;
-  /** The devices it stands on, down to the disks: partitions and disks by kernel path (/dev/sdb1, /dev/sdb). */
-  on: string[];
+  /** The disks it lives on, by kernel path (/dev/sdb; itself for a filesystem on a whole disk). */
+  disks: string[];
+  /** The partitions it lives in or is (/dev/sdb1), under LVM, LUKS or md too. */
+  partitions: string[];
 }
 
 export type RootDisk =

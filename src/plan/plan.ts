@@ -12,6 +12,7 @@ import { networkPayload } from '../network/override.js';
 import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
 import { buildPayload } from '../payload/build.js';
 import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
+import { bootLabelBlockers } from './boot-labels.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
@@ -60,7 +61,7 @@ export function planConversion(input: PlanInputs): PlanResult {
   blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'));
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
-  blockers.push(...diskBlockers);
+  blockers.push(...diskBlockers, ...bootLabelBlockers(facts, target));
 
   const network = networkPayload(facts.network, { mode: options.network, userKeyfiles: input.userKeyfiles });
   const consoles = options.console.length > 0 ? options.console : facts.consoles;
