@@ -1,5 +1,6 @@
 /**
- * The block device tree as `lsblk -J -b -O` prints it, normalised across util-linux versions:
+ * The block device tree as `lsblk -J -b -O` prints it (the JSON reading; src/facts/sysfs-block.ts
+ * is the kernel reading of the same tree, for lsblk < 2.27), normalised across util-linux versions:
  * booleans were "0"/"1" strings before 2.33, MOUNTPOINTS appeared in 2.37, START in 2.38, PARTN
  * in 2.39. A device stacked on several parents (md, LVM spanning PVs, multipath) appears under
  * each of them.
@@ -84,7 +85,7 @@ function toDevice(raw: Json): BlockDevice {
     removable: bool(raw.rm),
     hotplug: bool(raw.hotplug),
     readOnly: bool(raw.ro),
-    mountpoints: [...mountpoints],
+    mountpoints: [...mountpoints].sort(),
     children,
   };
 }
@@ -104,6 +105,7 @@ export function parseLsblk(json: string): BlockDevice[] {
 
 export type BlockDevicesReading = { ok: true; devices: BlockDevice[] } | { ok: false; reason: string };
 
+/** The JSON reading: util-linux ≥ 2.27 (`-J`), which CentOS 7's 2.23 refuses with "invalid option -- 'J'". */
 export async function readBlockDevices(runner: Runner): Promise<BlockDevicesReading> {
   const result = await runner.probe(LSBLK_ARGV, { allowFailure: true });
   if (result.notFound) return { ok: false, reason: 'lsblk is not installed (util-linux)' };

@@ -1,6 +1,6 @@
 /** The machine's disks: what NestOS could be installed on, each with its stable names. */
 import { descendants, type BlockDevice } from './block-devices.js';
-import type { Disk, Partition } from './types.js';
+import type { Disk, FilesystemLabel, Partition } from './types.js';
 
 const SECTOR = 512;
 
@@ -25,6 +25,7 @@ function toPartition(part: BlockDevice): Partition {
     sizeBytes: part.sizeBytes,
     label: part.partLabel,
     fsType: part.fsType,
+    fsLabel: part.label,
     mountpoints,
   };
 }
@@ -45,4 +46,30 @@ export function toDisks(devices: BlockDevice[], stableNames: Map<string, string[
     mountpoints: [...new Set([...descendants(d)].flatMap((x) => x.mountpoints))],
     ptType: d.ptType,
   }));
+}
+
+/** Every labelled filesystem, once each, with the disks and partitions below it (a RAID member's label is the array's name, not a filesystem's). */
+export function toLabels(devices: BlockDevice[]): FilesystemLabel[] {
+  const found = new Map<string, FilesystemLabel>();
+  const walk = (device: BlockDevice, disks: string[], partitions: string[]) => {
+    const own = `/dev/${device.kname}`;
+    const d = device.type === 'disk' ? [...disks, own] : disks;
+    const p = device.type === 'part' ? [...partitions, own] : partitions;
+    if (device.label !== undefined && !isContainerFormat(device.fsType)) {
+      const known = found.get(device.path);
+      if (known === undefined) found.set(device.path, { device: device.path, label: device.label, ...(device.fsType ? { fsType: device.fsType } : {}), disks: d, partitions: p });
+      else {
+        known.disks = [...new Set([...known.disks, ...d])];
+        known.partitions = [...new Set([...known.partitions, ...p])];
+      }
+    }
+    for (const child of device.children) walk(child, d, p);
+  };
+  for (const d of devices) walk(d, [], []);
+  return [...found.values()];
+}
+
+/** Labels of these formats name an array or a volume group member, never a mountable filesystem. */
+function isContainerFormat(fsType: string | undefined): boolean {
+  return fsType === 'linux_raid_member' || fsType === 'LVM2_member' || fsType === 'crypto_LUKS' || fsType === 'ddf_raid_member' || fsType === 'isw_raid_member';
 }

@@ -7,10 +7,10 @@ import type { HostFs } from '../effects/hostfs.js';
 import type { Runner } from '../effects/runner.js';
 import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
 import { detectFamily } from '../../distro-adapters/detect.js';
-import { readBlockDevices } from './block-devices.js';
+import { readBlockDevices, type BlockDevicesReading } from './block-devices.js';
 import { consolesOf, readCmdline } from './console.js';
 import { detectContainer } from './container.js';
-import { toDisks } from './disks.js';
+import { toDisks, toLabels } from './disks.js';
 import { readEfiBoot } from './efi-boot.js';
 import { readFirmware } from './firmware.js';
 import { readGlibc } from './glibc.js';
@@ -20,6 +20,7 @@ import { readRootMount } from './mounts.js';
 import { readOsRelease } from './os-release.js';
 import { findRootDisk } from './root-disk.js';
 import { readStableNames } from './stable-names.js';
+import { readKernelBlockDevices } from './sysfs-block.js';
 import type { HostFacts, OsFacts, RootDisk, UnknownFact } from './types.js';
 import { detectVm } from './virt.js';
 import { measureWorkDir } from './work-dir.js';
@@ -43,6 +44,28 @@ async function readArch(runner: Runner): Promise<string | undefined> {
   const result = await runner.probe(UNAME_ARCH_ARGV, { allowFailure: true });
   const arch = result.stdout.trim();
   return result.exitCode === 0 && arch !== '' ? arch : undefined;
+}
+
+/**
+ * The kernel's view first (/sys/class/block, /proc/self/mountinfo, udev's database): it reads the
+ * same on every kernel since 3.10 whatever util-linux is installed. `lsblk -J` only where /sys
+ * is not there to read (a container without /sys/class/block).
+ */
+export async function readBlockTree(host: Host): Promise<BlockDevicesReading> {
+  const kernel = await readKernelBlockDevices(host.fs, host.runner);
+  if (kernel.ok) return kernel;
+  const lsblk = await readBlockDevices(host.runner);
+  return lsblk.ok ? lsblk : { ok: false, reason: `${kernel.reason}; ${lsblk.reason}` };
+}
+
+/** The disk facts of one reading of the block device tree: the same whichever reading it was. */
+export async function diskFacts(fs: HostFs, blocks: BlockDevicesReading): Promise<Pick<HostFacts, 'disks' | 'rootDisk' | 'labels'>> {
+  if (!blocks.ok) {
+    return { disks: [], rootDisk: { ok: false, reason: `cannot list block devices (${blocks.reason}): name the disk to install to with --disk` }, labels: [] };
+  }
+  const disks = toDisks(blocks.devices, await readStableNames(fs));
+  const rootDisk: RootDisk = findRootDisk(blocks.devices, disks, await readRootMount(fs));
+  return { disks, rootDisk, labels: toLabels(blocks.devices) };
 }
 
 export async function gatherFacts(host: Host, opts: GatherOptions): Promise<HostFacts> {
@@ -76,15 +99,9 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
   note('kernelConfig', kexec.unknown.kernelConfig);
   note('lockdown', kexec.unknown.lockdown);
 
-  const blocks = await readBlockDevices(runner);
-  const disks = blocks.ok ? toDisks(blocks.devices, await readStableNames(fs)) : [];
-  let rootDisk: RootDisk;
-  if (blocks.ok) {
-    rootDisk = findRootDisk(blocks.devices, disks, await readRootMount(fs));
-  } else {
-    note('disks', blocks.reason);
-    rootDisk = { ok: false, reason: `cannot list block devices (${blocks.reason}): name the disk to install to with --disk` };
-  }
+  const blocks = await readBlockTree(host);
+  if (!blocks.ok) note('disks', blocks.reason);
+  const { disks, rootDisk, labels } = await diskFacts(fs, blocks);
 
   const container = await detectContainer(runner, fs);
   note('container', container.unknown);
@@ -110,6 +127,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     consoles: consolesOf(cmdline ?? ''),
     disks,
     rootDisk,
+    labels,
     network,
     hostname,
     kexec: { ...kexec.facts, secureBoot: firmware.secureBoot },

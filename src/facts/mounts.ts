@@ -1,5 +1,6 @@
-/** /proc/mounts, read only to explain what `/` is when no local disk holds it. */
+/** What is mounted at `/`, read only to explain what `/` is when no local disk holds it. */
 import type { HostFs } from '../effects/hostfs.js';
+import { readMountinfo } from './mountinfo.js';
 
 export interface Mount {
   source: string;
@@ -21,6 +22,8 @@ export function parseMounts(text: string): Mount[] {
 
 /** The mount that is visible at `/`: the last one listed (later mounts hide earlier ones). */
 export async function readRootMount(fs: HostFs): Promise<Mount | undefined> {
+  const info = await readMountinfo(fs);
+  if (info !== undefined) return info.filter((m) => m.target === '/').at(-1);
   const text = (await fs.read('/proc/self/mounts')) ?? (await fs.read('/proc/mounts'));
   if (text === undefined) return undefined;
   return parseMounts(text)

@@ -38,7 +38,21 @@ export interface Partition {
   sizeBytes: number;
   label?: string;
   fsType?: string;
+  /** The filesystem label (not the GPT name in `label`). */
+  fsLabel?: string;
   mountpoints: string[];
+}
+
+/** A labelled filesystem anywhere on the machine (NestOS finds its own filesystems by label). */
+export interface FilesystemLabel {
+  /** The device holding the filesystem: /dev/sdb1, /dev/mapper/vg-data, /dev/md0. */
+  device: string;
+  label: string;
+  fsType?: string;
+  /** The disks it lives on, by kernel path (/dev/sdb; itself for a filesystem on a whole disk). */
+  disks: string[];
+  /** The partitions it lives in or is (/dev/sdb1), under LVM, LUKS or md too. */
+  partitions: string[];
 }
 
 export type RootDisk =
@@ -82,6 +96,8 @@ export interface HostFacts {
   consoles: string[];
   disks: Disk[];
   rootDisk: RootDisk;
+  /** Every filesystem label on every block device (from udev's probe or blkid, as lsblk shows LABEL). */
+  labels: FilesystemLabel[];
   network: NetworkModel;
   hostname: string;
   kexec: KexecFacts;

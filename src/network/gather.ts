@@ -18,6 +18,7 @@ import {
   type IpRoute,
 } from './iproute.js';
 import type { Address, Interface, NetworkModel, Route } from './model.js';
+import { ADDR_TEXT_ARGV, LINK_TEXT_ARGV, linksFromText, parseRouteText, ROUTE4_TEXT_ARGV, ROUTE6_TEXT_ARGV } from './ip-text.js';
 import { readResolver } from './resolver.js';
 
 export const ADDR_ARGV = ['ip', '-j', '-d', 'addr', 'show'] as const;
@@ -148,24 +149,60 @@ function decideIpv6(declared: Declaration | undefined, addresses: Address[], raS
   return d;
 }
 
-export async function gatherNetwork(host: { runner: Runner; fs: HostFs }): Promise<NetworkModel> {
-  const { runner, fs } = host;
-  const notCarried: NotCarried = [];
+/** The runtime state, or why it could not be read. */
+export type RuntimeReading = { links: IpLink[]; routes4: IpRoute[]; routes6: IpRoute[] } | { why: string };
+
+/**
+ * The default reading: iproute2's plain output plus /sys (src/network/ip-text.ts), which reads the
+ * same on iproute 3.10 as on 6.x.
+ */
+export async function readRuntimeText(runner: Runner, fs: HostFs): Promise<RuntimeReading> {
+  const [linkOut, addrOut, route4Out, route6Out] = await Promise.all(
+    [LINK_TEXT_ARGV, ADDR_TEXT_ARGV, ROUTE4_TEXT_ARGV, ROUTE6_TEXT_ARGV].map((argv) => runner.probe(argv, { allowFailure: true })),
+  );
+  for (const [out, argv] of [[linkOut, LINK_TEXT_ARGV], [addrOut, ADDR_TEXT_ARGV]] as const) {
+    if (out?.notFound) return { why: 'iproute2 (`ip`) is not installed' };
+    if (out === undefined || out.exitCode !== 0) return { why: `\`${argv.join(' ')}\` failed: ${out?.stderr.trim() || 'no output'}` };
+  }
+  return {
+    links: await linksFromText(fs, linkOut!.stdout, addrOut!.stdout),
+    routes4: route4Out?.exitCode === 0 ? parseRouteText(route4Out.stdout) : [],
+    routes6: route6Out?.exitCode === 0 ? parseRouteText(route6Out.stdout) : [],
+  };
+}
+
+/** The JSON reading (iproute2 ≥ 4.14): kept to prove the plain reading gives the same model. */
+export async function readRuntimeJson(runner: Runner): Promise<RuntimeReading> {
   const [addrOut, route4Out, route6Out] = await Promise.all(
     [ADDR_ARGV, ROUTE4_ARGV, ROUTE6_ARGV].map((argv) => runner.probe(argv, { allowFailure: true })),
   );
   const links = addrOut && addrOut.exitCode === 0 ? parseIpJson<IpLink>(addrOut.stdout) : undefined;
-  const resolver = await readResolver(fs);
   if (links === undefined) {
-    const why = addrOut?.notFound
-      ? 'iproute2 (`ip`) is not installed'
-      : `\`${ADDR_ARGV.join(' ')}\` gave no JSON (iproute2 older than 4.14?): ${addrOut?.stderr.trim() || 'no output'}`;
+    return {
+      why: addrOut?.notFound
+        ? 'iproute2 (`ip`) is not installed'
+        : `\`${ADDR_ARGV.join(' ')}\` gave no JSON (iproute2 older than 4.14?): ${addrOut?.stderr.trim() || 'no output'}`,
+    };
+  }
+  return { links, routes4: parseIpJson<IpRoute>(route4Out?.stdout ?? '') ?? [], routes6: parseIpJson<IpRoute>(route6Out?.stdout ?? '') ?? [] };
+}
+
+export async function gatherNetwork(
+  host: { runner: Runner; fs: HostFs },
+  read: (runner: Runner, fs: HostFs) => Promise<RuntimeReading> = readRuntimeText,
+): Promise<NetworkModel> {
+  const { runner, fs } = host;
+  const notCarried: NotCarried = [];
+  const runtime = await read(runner, fs);
+  const resolver = await readResolver(fs);
+  if ('why' in runtime) {
     return {
       interfaces: [],
       dns: resolver.dns,
-      notCarried: [{ what: 'the network configuration', why: `${why}; pass --network dhcp or --network-keyfile` }, ...resolver.notCarried],
+      notCarried: [{ what: 'the network configuration', why: `${runtime.why}; pass --network dhcp or --network-keyfile` }, ...resolver.notCarried],
     };
   }
+  const { links } = runtime;
 
   const byName = new Map(links.map((l) => [l.ifname, l]));
   const excluded = new Map<string, string>();
@@ -203,8 +240,8 @@ export async function gatherNetwork(host: { runner: Runner; fs: HostFs }): Promi
 
   const raSeen = new Set<string>();
   const routes = [
-    ...readRoutes(parseIpJson<IpRoute>(route4Out?.stdout ?? '') ?? [], 4, kept, notCarried, raSeen),
-    ...readRoutes(parseIpJson<IpRoute>(route6Out?.stdout ?? '') ?? [], 6, kept, notCarried, raSeen),
+    ...readRoutes(runtime.routes4, 4, kept, notCarried, raSeen),
+    ...readRoutes(runtime.routes6, 6, kept, notCarried, raSeen),
   ];
   let declarations: Declaration[] = [];
   try {

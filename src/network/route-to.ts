@@ -6,6 +6,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Runner } from '../effects/runner.js';
+import { devOfRouteGet } from './ip-text.js';
 
 export interface SourceRoute {
   /** The URL's host as written. */
@@ -31,12 +32,9 @@ export async function routeToward(url: string, runner: Runner, resolve: Resolve 
   if (host === '') return undefined;
   const address = isIP(host) ? host : await resolve(host).catch(() => undefined);
   if (address === undefined) return undefined;
-  const result = await runner.probe(['ip', '-j', 'route', 'get', address], { allowFailure: true });
+  // Plain output: `ip -j route get` needs iproute2 ≥ 4.14; this reads the same on 3.10.
+  const result = await runner.probe(['ip', 'route', 'get', address], { allowFailure: true });
   if (result.exitCode !== 0) return undefined;
-  try {
-    const [route] = JSON.parse(result.stdout) as { dev?: unknown }[];
-    return typeof route?.dev === 'string' ? { host, address, dev: route.dev } : undefined;
-  } catch {
-    return undefined;
-  }
+  const dev = devOfRouteGet(result.stdout);
+  return dev === undefined ? undefined : { host, address, dev };
 }

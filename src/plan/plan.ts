@@ -13,6 +13,7 @@ import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '.
 import { buildPayload } from '../payload/build.js';
 import { bootEntriesLive } from '../payload/boot-entries.js';
 import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
+import { bootLabelBlockers } from './boot-labels.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
 import { planFirmware } from './firmware.js';
@@ -66,7 +67,7 @@ export function planConversion(input: PlanInputs): PlanResult {
   blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'));
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
-  blockers.push(...diskBlockers);
+  blockers.push(...diskBlockers, ...bootLabelBlockers(facts, target));
   const firmware = planFirmware(facts, target, { keepBootEntries: options.keepBootEntries, arch: release.arch });
   warnings.push(...firmware.warnings);
 

@@ -113,6 +113,9 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
       tran: 'usb', subsystems: 'block:scsi:usb:pci', vendor: 'Kingston',
     });
     writeFileSync(lsblk, JSON.stringify(doc));
+    // The kernel's view (/sys, udev's database), which x2nestos reads, gets the stick too.
+    const derive = spawnSync('node', [path.resolve(import.meta.dirname, '../fixtures/hosts/derive-kernel-view.mjs'), sandbox], { encoding: 'utf8' });
+    if (derive.status !== 0) throw new Error(`derive-kernel-view failed: ${derive.stderr}`);
     symlinkSync('../../sdc', path.join(sandbox, 'root/dev/disk/by-id/usb-Kingston_DataTraveler_3.0_E0D55EA5741B-0:0'));
     return sandbox;
   }

@@ -9,7 +9,10 @@ import { DEBCONF_PRESEED } from '../../../distro-adapters/apt.js';
 import { execRunner } from '../../../src/effects/exec.js';
 import { hostGuard } from '../../../src/effects/guard.js';
 import { hostFs } from '../../../src/effects/hostfs.js';
-import { gatherFacts } from '../../../src/facts/gather.js';
+import { readBlockDevices } from '../../../src/facts/block-devices.js';
+import { diskFacts, gatherFacts } from '../../../src/facts/gather.js';
+import { readKernelBlockDevices } from '../../../src/facts/sysfs-block.js';
+import { gatherNetwork, readRuntimeJson } from '../../../src/network/gather.js';
 
 const has = (program: string) => {
   try {
@@ -32,6 +35,22 @@ describe.runIf(os.platform() === 'linux')('this machine', () => {
     expect(facts.isRoot).toBe(process.getuid?.() === 0);
     if (has('lsblk')) expect(facts.unknown?.disks).toBeUndefined();
     if (has('df')) expect(facts.workDirFreeBytes).toBeGreaterThan(0);
+  });
+
+  it.runIf(has('lsblk'))('reads the same disks from /sys and /proc as the real lsblk -J prints', async () => {
+    const runner = execRunner(hostGuard(process.env));
+    const fs = hostFs('/');
+    const kernel = await readKernelBlockDevices(fs, runner);
+    const json = await readBlockDevices(runner);
+    expect(kernel.ok && json.ok).toBe(true);
+    expect(await diskFacts(fs, kernel)).toEqual(await diskFacts(fs, json));
+  });
+
+  it.runIf(has('ip'))('reads the same network from plain ip output and /sys as the real ip -j gives', async () => {
+    const host = { runner: execRunner(hostGuard(process.env)), fs: hostFs('/') };
+    const plain = await gatherNetwork(host);
+    expect(plain.notCarried.map((n) => n.what)).not.toContain('the network configuration');
+    expect(plain).toEqual(await gatherNetwork(host, (runner) => readRuntimeJson(runner)));
   });
 
   it.runIf(has('debconf-set-selections'))('writes a debconf preseed line debconf itself accepts', () => {

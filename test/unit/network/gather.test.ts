@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatherNetwork } from '../../../src/network/gather.js';
+import { readRuntimeJson, gatherNetwork } from '../../../src/network/gather.js';
 import type { Interface, NetworkModel } from '../../../src/network/model.js';
 import { SHAPES, fixtureHost } from './fixture-host.js';
 
@@ -209,16 +209,24 @@ describe('gatherNetwork on captured hosts', () => {
     expect(JSON.parse(JSON.stringify(m))).toEqual(m);
   });
 
-  it('runs exactly the three iproute2 probes', async () => {
+  it('runs exactly the four plain iproute2 probes, which iproute 3.10 knows too', async () => {
     const seen: string[][] = [];
     const host = fixtureHost('static-ipv4-ifcfg');
     const runner = { ...host.runner, probe: (argv: readonly string[], o?: object) => (seen.push([...argv]), host.runner.probe(argv, o)) };
     await gatherNetwork({ runner, fs: host.fs });
     expect(seen).toEqual([
-      ['ip', '-j', '-d', 'addr', 'show'],
-      ['ip', '-j', '-4', 'route', 'show', 'table', 'main'],
-      ['ip', '-j', '-6', 'route', 'show', 'table', 'main'],
+      ['ip', '-d', '-o', 'link', 'show'],
+      ['ip', '-o', 'addr', 'show'],
+      ['ip', '-4', 'route', 'show', 'table', 'main'],
+      ['ip', '-6', 'route', 'show', 'table', 'main'],
     ]);
+  });
+
+  it.each(SHAPES)('%s: the plain reading (ip -o, /sys) gives the same model as the JSON reading (ip -j)', async (shape) => {
+    const plain = await gatherNetwork(fixtureHost(shape));
+    const json = await gatherNetwork(fixtureHost(shape), (runner) => readRuntimeJson(runner));
+    expect(plain.interfaces.length + plain.notCarried.length).toBeGreaterThan(0);
+    expect(plain).toEqual(json);
   });
 
   it('without iproute2 the model is empty and says why', async () => {

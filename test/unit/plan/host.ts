@@ -44,6 +44,7 @@ export function hostFacts(overrides: Partial<HostFacts> = {}): HostFacts {
       },
     ],
     rootDisk: { ok: true, disk: '/dev/vda', stableName: '/dev/disk/by-id/virtio-HOSTDISK1', via: ['/dev/mapper/openeuler-root', '/dev/vda2'] },
+    labels: [],
     network: EMPTY_NETWORK,
     hostname: 'web-01',
     kexec: { kexecLoad: true, kexecFileLoad: true, loadDisabled: false, lockdown: 'none', secureBoot: false, loaded: false, tool: undefined },
