@@ -55,7 +55,9 @@ function conversionOptions(cmd: Command): Command {
     .option('--inherit-ssh-keys', "add this host's authorized SSH keys to user nest")
     .option('--keep-host-keys', "carry this host's SSH host keys")
     .option('--no-keep-hostname', 'do not carry the hostname')
-    .option('--skip-package-install', 'never install kexec-tools (fail if missing)')
+    .option('--skip-package-install', 'never call the package manager (kexec: the host\'s, the carried one, or --kexec)')
+    .option('--kexec-from-packages', "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos")
+    .option('--kexec <path>', 'use this kexec binary')
     .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
 }
 

@@ -17,6 +17,8 @@ export interface Effects {
   /** Where the work directory defaults to (inside the sandbox when there is one). */
   defaultWorkDir: string;
   sandboxed: boolean;
+  /** This process's own files (the private runtime it runs on): real even in the sandbox. */
+  ownFs: HostFs;
 }
 
 export async function hostEffects(runtime: Runtime): Promise<Effects> {
@@ -29,7 +31,8 @@ export async function hostEffects(runtime: Runtime): Promise<Effects> {
       http,
       defaultWorkDir: path.join(runtime.sandboxDir, 'work'),
       sandboxed: true,
+      ownFs: hostFs('/'),
     };
   }
-  return { runner: execRunner(runtime.guard), fs: hostFs('/'), http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false };
+  return { runner: execRunner(runtime.guard), fs: hostFs('/'), http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false, ownFs: hostFs('/') };
 }
