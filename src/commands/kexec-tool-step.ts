@@ -26,7 +26,7 @@ export async function findKexecTools(deps: KexecToolDeps, facts: HostFacts, adap
   const hostPath = facts.kexec.tool ?? (installed ? 'kexec' : undefined);
   const carried = await readCarriedRuntime(deps.ownFs, deps.runtimeDir);
   return {
-    host: installed && hostPath ? { path: hostPath, version: await versionOf(deps.runner, [hostPath]) } : undefined,
+    host: installed && hostPath ? { path: hostPath, version: await versionOf(deps.runner, ['kexec']) } : undefined,
     carried: carried && { argv: carriedKexecArgv(carried), path: carried.kexec.path, version: carried.kexec.version },
     user: options.kexec === undefined ? undefined : { path: options.kexec, exists: await deps.fs.exists(options.kexec), version: await versionOf(deps.runner, [options.kexec]) },
     packages: adapter && { tool: adapter.packageTool, installArgv: adapter.installCommands() },

@@ -44,7 +44,8 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
     return none({ kind: 'usage', message: '--kexec-from-packages and --skip-package-install contradict each other', remedy: 'drop one of them' });
   }
   if (found.host) {
-    return { tool: tool('host', [found.host.path], found.host.path, found.host.version, 'kexec-tools is installed on this host'), blockers: [] };
+    // Run by name, as the host's own scripts would, from root's PATH.
+    return { tool: tool('host', ['kexec'], found.host.path, found.host.version, 'kexec-tools is installed on this host'), blockers: [] };
   }
   if (options.kexecFromPackages) {
     if (!found.packages) {
@@ -83,5 +84,5 @@ function tool(source: KexecSource, argv: string[], path: string | undefined, ver
 /** "kexec-tools 2.0.25" from `kexec --version` output; undefined when it does not look like kexec. */
 export function kexecVersion(output: string): string | undefined {
   const m = /kexec-tools[ -]v?(\d+(?:\.\d+)+\S*)/i.exec(output);
-  return m ? `kexec-tools ${m[1]}` : undefined;
+  return m ? ['kexec-tools', m[1]].join(' ') : undefined;
 }

@@ -196,13 +196,6 @@ function httpLocation(location: string): string | undefined {
   return isRemote(location) ? location : undefined;
 }
 
-const KEXEC_SOURCE_TEXT: Record<Plan['kexec']['source'], string> = {
-  host: "the host's kexec",
-  carried: 'the kexec carried in x2nestos',
-  packages: "the distribution's kexec-tools",
-  user: 'the kexec named with --kexec',
-};
-
 function describeSteps(input: PlanInputs, kexec: Plan['kexec'], mode: 'append' | 'url', dest: string | undefined): string[] {
   const method = kexec.method;
   const steps = [
@@ -210,10 +203,12 @@ function describeSteps(input: PlanInputs, kexec: Plan['kexec'], mode: 'append' |
     'check that the initramfs and the rootfs come from the same build',
   ];
   if (kexec.source === 'packages') steps.push(`install kexec-tools: ${kexec.installArgv.map((a) => a.join(' ')).join(' && ')}`);
+  if (kexec.source === 'carried') steps.push(`use the kexec carried in x2nestos, no package install: ${kexec.path ?? ''}`);
+  if (kexec.source === 'user') steps.push(`use the kexec named with --kexec: ${kexec.path ?? ''}`);
   steps.push(
     'build the payload: live Ignition config, installer config, destination Ignition config, network keyfiles',
     mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
-    `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}, using ${KEXEC_SOURCE_TEXT[kexec.source]}${kexec.path ? ` (${kexec.path})` : ''}`,
+    `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
   );
   if (input.options.reboot) steps.push(kexec.switchArgv[0] === 'systemctl' ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
   else steps.push('stop; `x2nestos reboot` switches later, `x2nestos abort` unloads');

@@ -15,6 +15,8 @@ import { startServer, type TestServer } from '../unit/fetch/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = process.env.X2NESTOS_BIN ?? path.join(ROOT, 'dist/x2nestos-linux-x64');
+/** Where the release file under test unpacks its private runtime (shared by the CLI tests). */
+export const CLI_CACHE = path.join(ROOT, '.cache/cli-runtime');
 
 export function binaryBuilt(): boolean {
   return existsSync(BIN);
@@ -43,6 +45,8 @@ export function start(args: string[], opts: RunOptions = {}): { kill: (signal: N
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/root',
         X2NESTOS_FORBID_HOST_CHANGES: '1',
+        // The release file unpacks its runtime here, never into this machine's /var/cache.
+        X2NESTOS_CACHE_DIR: CLI_CACHE,
         NO_COLOR: '1',
         ...(opts.sandbox ? { X2NESTOS_SANDBOX: opts.sandbox } : {}),
         ...opts.env,

@@ -83,7 +83,7 @@ export function release(sizes: { kernel?: number; initramfs?: number; rootfs?: n
 }
 
 /** The host's own kexec-tools, as src/plan/kexec-tool.ts chooses it. */
-export const HOST_KEXEC: KexecTool = { source: 'host', argv: ['/usr/sbin/kexec'], path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26', reason: 'kexec-tools is installed on this host', installArgv: [] };
+export const HOST_KEXEC: KexecTool = { source: 'host', argv: ['kexec'], path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26', reason: 'kexec-tools is installed on this host', installArgv: [] };
 
 /** kexec-tools to be installed with dnf (--kexec-from-packages). */
 export const DNF_KEXEC: KexecTool = { source: 'packages', argv: ['kexec'], path: undefined, version: undefined, reason: '--kexec-from-packages', installArgv: [['dnf', 'install', '-y', 'kexec-tools']] };
