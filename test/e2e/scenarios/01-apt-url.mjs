@@ -1,6 +1,7 @@
 // Issue 3, scenario 1 (and the newest release line of scenario 3): an apt host on DHCP converts
 // with its destination Ignition config given as an http URL; kexec-tools comes from the host's own
-// apt repository; the release is the 0.20 installer line on stream 2403-LTS.
+// apt repository (--kexec-from-packages: by default the kexec carried in x2nestos is used, see
+// scenario carried-kexec); the release is the 0.20 installer line on stream 2403-LTS.
 import { destinationConfig } from '../ignition.mjs';
 import { assert } from '../harness.mjs';
 
@@ -17,7 +18,7 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
   const { inspection } = await ctx.convert(guest, [
-    '--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname',
+    '--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', '--kexec-from-packages',
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
   ]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
