@@ -32,7 +32,20 @@ PACKAGES=(
   # packages: rpm and deb checked by their linters, the man page rendered, the zsh completion
   # parsed, the collection linted (ansible-lint has the production profile from 6.6; Debian 12: 6.13)
   rpmlint lintian groff-base man-db zsh ansible-lint
+  # the release file: its Go launcher (static, zstd from Debian's Go package), the payload step, and
+  # the empty-root tests (unshare, chroot, setarch; arm64 through qemu-user)
+  golang-go golang-github-klauspost-compress-dev binutils util-linux coreutils qemu-user-static
 )
+
+# The release files carry arm64 packages from Debian (scripts/build/runtime-debs.lock):
+# `apt-get download <package>:arm64` needs the architecture known to apt.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  echo "==> adding the arm64 architecture to apt (for apt-get download of the arm64 runtime)"
+  "${as_root[@]}" dpkg --add-architecture arm64
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -60,7 +60,9 @@ function conversionOptions(cmd: Command): Command {
     .option('--keep-host-keys', "carry this host's SSH host keys")
     .option('--no-keep-hostname', 'do not carry the hostname')
     .option('--keep-boot-entries', "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them")
-    .option('--skip-package-install', 'never install kexec-tools (fail if missing)')
+    .option('--skip-package-install', 'never call the package manager (kexec: the host\'s, the carried one, or --kexec)')
+    .option('--kexec-from-packages', "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos")
+    .option('--kexec <path>', 'use this kexec binary')
     .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
 }
 

@@ -10,7 +10,7 @@ export async function abort(ctx: Context): Promise<void> {
   try {
     const state = await readState(ctx.workDir);
     const wasLoaded = await kexecLoaded(ctx.effects.fs);
-    if (wasLoaded) await unloadKernel(ctx.effects);
+    if (wasLoaded) await unloadKernel(ctx.effects, state?.kexecArgv);
     await removeStaged(ctx.workDir);
     await clearState(ctx.workDir);
     ctx.doc.result = 'aborted';

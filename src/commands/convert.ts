@@ -53,11 +53,11 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     if (ctx.signal.aborted) throw ctx.signal.reason;
   };
   try {
-    if (!prepared.kexecToolInstalled) {
-      if (options.skipPackageInstall || !prepared.adapter) {
-        throw new X2Error('packages', 'kexec-tools is not installed', { remedy: 'install kexec-tools with the package manager, or drop --skip-package-install' });
-      }
+    // Only --kexec-from-packages (or a run from the bundle) reaches the package manager; the
+    // planner has already refused a run where it would be needed but is not allowed or missing.
+    if (plan.kexec.source === 'packages') {
       const adapter = prepared.adapter;
+      if (!adapter) throw new X2Error('internal', 'the plan installs kexec-tools on a host without a package adapter');
       await reporter.step('Installing kexec-tools', (update) => adapter.installKexecTools(effects.runner, (line) => { ctx.log.write(`packages: ${line}`); update(line); }));
     }
 
@@ -81,6 +81,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       cmdline,
       method: result.method,
       switchArgv: plan.kexec.switchArgv,
+      kexecArgv: plan.kexec.toolArgv,
       target: target.installerName,
     });
     ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };
@@ -104,7 +105,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
   } catch (e) {
     // Leave the host as it was: nothing loaded, nothing staged.
-    if (loaded) await unloadKernel(effects).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
+    if (loaded) await unloadKernel(effects, plan.kexec.toolArgv).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
     if (loaded || staging) {
       await removeStaged(ctx.workDir).catch(() => undefined);
       await clearState(ctx.workDir).catch(() => undefined);

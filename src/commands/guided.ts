@@ -29,6 +29,7 @@ import { VERSION } from '../version.js';
 import { abort } from './abort.js';
 import type { Context } from './context.js';
 import { convert } from './convert.js';
+import { pickKexecTool } from './kexec-tool-step.js';
 import { plan } from './plan.js';
 import { reboot } from './reboot.js';
 import { isRemote } from '../release/location.js';
@@ -45,10 +46,9 @@ export async function guided(ctx: Context): Promise<void> {
   const host = { runner: effects.runner, fs: effects.fs };
   const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: runtime.uid, gatherNetwork }));
   const adapter = adapterFor(facts.family, facts.packageTool);
-  const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
+  const kexecTool = await pickKexecTool({ ...host, ownFs: effects.ownFs, runtimeDir: runtime.runtimeDir }, facts, adapter, ctx.options);
   const pre = preflight(facts, ctx.options, {
-    kexecToolInstalled,
-    installArgv: adapter?.installCommands() ?? [],
+    kexecTool,
     workDir: ctx.workDir,
     toolVersion: VERSION,
     purpose: ctx.options.dryRun ? 'plan' : 'convert',
@@ -73,7 +73,7 @@ export async function guided(ctx: Context): Promise<void> {
       facts,
       options: ctx.options,
       preflight: pre,
-      kexecToolInstalled,
+      kexecTool: kexecTool.tool,
       dryRun: ctx.options.dryRun,
       release: {
         // The first look is a step of its own; later ones check an answer while its prompt shows

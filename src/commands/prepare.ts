@@ -13,18 +13,21 @@ import { planConversion, type PlanResult } from '../plan/plan.js';
 import { chooseTarget } from '../plan/target.js';
 import { gatherFailsafeFacts, type FailsafeFacts } from '../facts/failsafe.js';
 import type { HostFacts } from '../facts/types.js';
+import type { Blocker, KexecTool } from '../plan/types.js';
 import type { ResolvedRelease } from '../release/types.js';
 import type { DistroAdapter } from '../../distro-adapters/adapter.js';
 import { adapterFor } from '../../distro-adapters/detect.js';
 import { VERSION } from '../version.js';
 import { prepareIgnition, type PreparedIgnition } from './ignition-step.js';
+import { pickKexecTool } from './kexec-tool-step.js';
 import { probeSizes } from './sizes.js';
 import type { Context } from './context.js';
 
 export interface Prepared {
   facts: HostFacts;
   adapter: DistroAdapter | undefined;
-  kexecToolInstalled: boolean;
+  /** The kexec program the plan uses, or why none is usable. */
+  kexecTool: { tool: KexecTool | undefined; blockers: Blocker[] };
   release: ResolvedRelease;
   ignition: PreparedIgnition | undefined;
   userKeyfiles: { name: string; contents: string }[];
@@ -41,7 +44,7 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }));
   // No adapter means an unsupported distro: the planner refuses it with the reason facts recorded.
   const adapter = adapterFor(facts.family, facts.packageTool);
-  const kexecToolInstalled = adapter ? await adapter.kexecToolsInstalled(effects.runner) : facts.kexec.tool !== undefined;
+  const kexecTool = await pickKexecTool({ ...host, ownFs: effects.ownFs, runtimeDir: ctx.runtime.runtimeDir }, facts, adapter, options);
 
   const release = await reporter.step('Resolving the NestOS release', async () => {
     const r = await resolveRelease(options, { http: effects.http, arch: options.arch ?? facts.arch, signal: ctx.signal, cwd: ctx.runtime.cwd });
@@ -61,8 +64,8 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const disk = targetDisk && facts.disks.find((d) => d.path === targetDisk.device);
   const failsafe = disk ? await gatherFailsafeFacts(host, disk, ctx.workDir) : undefined;
 
-  const result = planWith({ ctx, facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, failsafe, purpose });
-  return { facts, adapter, kexecToolInstalled, release, ignition, userKeyfiles, sourceRoute, failsafe, result };
+  const result = planWith({ ctx, facts, adapter, kexecTool, release, ignition, userKeyfiles, sourceRoute, failsafe, purpose });
+  return { facts, adapter, kexecTool, release, ignition, userKeyfiles, sourceRoute, failsafe, result };
 }
 
 /** Re-plan with what is known now (after the download, the real artifact sizes). */
@@ -74,8 +77,8 @@ export function planWith(p: Omit<Prepared, 'result'> & { ctx: Context; purpose: 
     ignition: p.ignition?.summary,
     destIgnition: p.ignition?.bytes,
     userKeyfiles: p.userKeyfiles,
-    kexecToolInstalled: p.kexecToolInstalled,
-    installArgv: p.adapter?.installCommands() ?? [],
+    kexecTool: p.kexecTool.tool,
+    kexecToolBlockers: p.kexecTool.blockers,
     workDir: p.ctx.workDir,
     toolVersion: VERSION,
     purpose: p.purpose,

@@ -17,6 +17,8 @@ export interface Effects {
   /** Where the work directory defaults to (inside the sandbox when there is one). */
   defaultWorkDir: string;
   sandboxed: boolean;
+  /** This process's own files (the private runtime it runs on): real even in the sandbox. */
+  ownFs: HostFs;
 }
 
 /** `caFile`: --ca-file, trusted for https on top of the host's store and Node's bundled CAs. */
@@ -32,7 +34,8 @@ export async function hostEffects(runtime: Runtime, tls: { caFile?: string } = {
       http,
       defaultWorkDir: path.join(runtime.sandboxDir, 'work'),
       sandboxed: true,
+      ownFs: hostFs('/'),
     };
   }
-  return { runner: execRunner(runtime.guard), fs, http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false };
+  return { runner: execRunner(runtime.guard), fs, http, defaultWorkDir: '/var/lib/x2nestos', sandboxed: false, ownFs: fs };
 }

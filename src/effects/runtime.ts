@@ -18,6 +18,11 @@ export interface Runtime {
   sandboxDir: string | undefined;
   guard: HostGuard;
   locale: string;
+  /**
+   * X2NESTOS_RUNTIME_DIR: the unpacked private runtime this process runs on, set by the release
+   * file's launcher (src/launcher); undefined when x2nestos runs from the bundle under Node.
+   */
+  runtimeDir: string | undefined;
 }
 
 export function readRuntime(): Runtime {
@@ -35,5 +40,6 @@ export function readRuntime(): Runtime {
     sandboxDir: sandbox ? path.resolve(sandbox) : undefined,
     guard: hostGuard(env),
     locale: env.LC_ALL || env.LC_MESSAGES || env.LANG || '',
+    runtimeDir: env.X2NESTOS_RUNTIME_DIR ? path.resolve(env.X2NESTOS_RUNTIME_DIR) : undefined,
   };
 }

@@ -12,6 +12,7 @@ import { askDisk } from './disk.js';
 import { askIgnition, type IgnitionHost } from './ignition.js';
 import { askNetwork } from './network.js';
 import type { Preflight } from './preflight.js';
+import type { KexecTool } from '../plan/types.js';
 import type { Prompter } from './prompter.js';
 import { askRelease, type ReleaseChecks } from './release.js';
 import { askSave, type SaveChecks } from './save.js';
@@ -23,7 +24,8 @@ export interface InterviewInput {
   facts: HostFacts;
   options: Options;
   preflight: Preflight;
-  kexecToolInstalled: boolean;
+  /** The kexec program a conversion would use (undefined: none usable, a blocker says why). */
+  kexecTool: KexecTool | undefined;
   release: ReleaseChecks;
   ignition: IgnitionHost;
   save: SaveChecks;
@@ -40,7 +42,7 @@ export interface Interview {
 
 export async function interview(i: InterviewInput): Promise<Interview> {
   const { ask, tr } = i;
-  ask.say(renderSummary(i.facts, i.preflight, i.kexecToolInstalled, tr));
+  ask.say(renderSummary(i.facts, i.preflight, i.kexecTool, tr));
   let dryRun = i.dryRun;
   const first = i.preflight.blockers[0];
   if (first && !dryRun) {

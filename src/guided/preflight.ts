@@ -9,7 +9,7 @@ import type { Options } from '../options/schema.js';
 import { checkMemory } from '../plan/memory-check.js';
 import { planConversion } from '../plan/plan.js';
 import { chooseTarget } from '../plan/target.js';
-import type { Blocker, IgnitionSummary } from '../plan/types.js';
+import type { Blocker, IgnitionSummary, KexecTool } from '../plan/types.js';
 import type { ArtifactRef, ResolvedRelease } from '../release/types.js';
 
 export interface Preflight {
@@ -28,7 +28,7 @@ function openArtifact(role: ArtifactRef['role']): ArtifactRef {
 export function preflight(
   facts: HostFacts,
   options: Options,
-  run: { kexecToolInstalled: boolean; installArgv: string[][]; workDir: string; toolVersion: string; purpose: 'plan' | 'convert' },
+  run: { kexecTool: { tool: KexecTool | undefined; blockers: Blocker[] }; workDir: string; toolVersion: string; purpose: 'plan' | 'convert' },
 ): Preflight {
   const release: ResolvedRelease = {
     source: 'stream',
@@ -44,8 +44,8 @@ export function preflight(
     ignition,
     destIgnition: undefined,
     userKeyfiles: [],
-    kexecToolInstalled: run.kexecToolInstalled,
-    installArgv: run.installArgv,
+    kexecTool: run.kexecTool.tool,
+    kexecToolBlockers: run.kexecTool.blockers,
     workDir: run.workDir,
     toolVersion: run.toolVersion,
     purpose: run.purpose,

@@ -7,6 +7,7 @@ import type { Translator } from '../i18n/translate.js';
 import { padColumns } from '../i18n/width.js';
 import { formatBytes } from '../plan/memory.js';
 import type { Preflight } from './preflight.js';
+import type { KexecTool } from '../plan/types.js';
 import { describeNetwork } from './network.js';
 
 const LABEL_COLUMNS = 10;
@@ -15,7 +16,20 @@ export function kexecMethodText(method: Preflight['kexecMethod'], { t }: Transla
   return { file: t('kexec_file_load (kexec -s)'), syscall: t('kexec_load (kexec -l)'), 'file-then-syscall': t('kexec_file_load, falling back to kexec_load') }[method];
 }
 
-export function renderSummary(facts: HostFacts, pre: Preflight, kexecToolInstalled: boolean, tr: Translator): string {
+function kexecToolText(tool: KexecTool, facts: HostFacts, { t }: Translator): string {
+  switch (tool.source) {
+    case 'host':
+      return t('kexec-tools installed');
+    case 'packages':
+      return t('kexec-tools will be installed with {tool}', { tool: facts.packageTool ?? t('the package manager') });
+    case 'carried':
+      return t('using the kexec carried in x2nestos (no package install)');
+    case 'user':
+      return t('using {path}', { path: tool.path ?? '' });
+  }
+}
+
+export function renderSummary(facts: HostFacts, pre: Preflight, kexecTool: KexecTool | undefined, tr: Translator): string {
   const { t, msg } = tr;
   const lines: string[] = [];
   if (pre.blockers.length > 0) {
@@ -51,7 +65,7 @@ export function renderSummary(facts: HostFacts, pre: Preflight, kexecToolInstall
   const k = facts.kexec;
   const kexec = [
     kexecBlocked ? t('blocked (see above)') : t('ready: {method}', { method: kexecMethodText(pre.kexecMethod, tr) }),
-    kexecToolInstalled ? t('kexec-tools installed') : t('kexec-tools will be installed with {tool}', { tool: facts.packageTool ?? t('the package manager') }),
+    ...(kexecTool ? [kexecToolText(kexecTool, facts, tr)] : []),
     ...(k.secureBoot ? [t('Secure Boot on')] : []),
     ...(k.lockdown && k.lockdown !== 'none' ? [t('kernel lockdown {mode}', { mode: k.lockdown })] : []),
     ...(k.loaded ? [t('a kexec kernel is already loaded')] : []),

@@ -88,7 +88,12 @@ export const optionsSchema = z
     rebootDelay: z.number().int().min(0).max(600).default(0),
     logFile: z.string().optional(),
     lang: z.enum(['en', 'zh']).optional(),
+    /** Never call the package manager: use the host's kexec, the carried one, or --kexec. */
     skipPackageInstall: z.boolean().default(false),
+    /** Without kexec-tools on the host, install the distribution's instead of using the carried one. */
+    kexecFromPackages: z.boolean().default(false),
+    /** A kexec binary the user names (checked: it exists and answers --version). */
+    kexec: z.string().startsWith('/', 'must be an absolute path').optional(),
     /** Destination directory of `x2nestos fetch`. */
     to: z.string().optional(),
     dryRun: z.boolean().default(false),

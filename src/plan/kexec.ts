@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { HostFacts } from '../facts/types.js';
-import type { Blocker, KexecPlan } from './types.js';
+import type { Blocker, KexecPlan, KexecTool } from './types.js';
 
 /** Where staging puts the kernel and the combined initrd, under the work directory. */
 export function stagedPaths(workDir: string): { kernel: string; initrd: string; dir: string } {
@@ -12,16 +12,23 @@ export function stagedPaths(workDir: string): { kernel: string; initrd: string; 
   return { dir, kernel: path.join(dir, 'vmlinuz'), initrd: path.join(dir, 'initrd.img') };
 }
 
-/** argv of the load, for one method; the command line is the last argument. */
-export function loadArgv(method: 'file' | 'syscall', workDir: string, cmdline: string): string[] {
+/**
+ * argv of the load, for one method, run by the chosen kexec (`toolArgv`, plain `kexec` by default);
+ * the command line is the last argument.
+ */
+export function loadArgv(method: 'file' | 'syscall', workDir: string, cmdline: string, toolArgv: readonly string[] = ['kexec']): string[] {
   const staged = stagedPaths(workDir);
-  return ['kexec', '-l', ...(method === 'file' ? ['-s'] : []), staged.kernel, `--initrd=${staged.initrd}`, `--command-line=${cmdline}`];
+  return [...toolArgv, '-l', ...(method === 'file' ? ['-s'] : []), staged.kernel, `--initrd=${staged.initrd}`, `--command-line=${cmdline}`];
 }
+
+/** What the planner uses when no kexec could be chosen (a blocker says why). */
+const NO_TOOL: KexecTool = { source: 'packages', argv: ['kexec'], path: undefined, version: undefined, reason: 'no usable kexec (see the blockers)', installArgv: [] };
 
 export function chooseKexec(
   facts: HostFacts,
-  tool: { kexecToolInstalled: boolean; installArgv: string[][] },
+  chosen: KexecTool | undefined,
 ): { plan: Omit<KexecPlan, 'loadArgv'>; blockers: Blocker[]; warnings: string[] } {
+  const tool = chosen ?? NO_TOOL;
   const k = facts.kexec;
   const blockers: Blocker[] = [];
   const warnings: string[] = [];
@@ -49,12 +56,20 @@ export function chooseKexec(
   else method = 'file-then-syscall';
   if (k.loaded) warnings.push('a kexec kernel is already loaded; it will be replaced');
 
+  // systemd's shutdown runs /usr/sbin/kexec -e itself, and systemd 219 (CentOS 7) reboots through
+  // the firmware when that file is missing: with a kexec the host does not have, switch directly.
+  const hostKexec = tool.source === 'host' || tool.source === 'packages';
   return {
     plan: {
       method,
-      switchArgv: facts.systemd ? ['systemctl', 'kexec'] : ['kexec', '-e'],
-      toolInstalled: tool.kexecToolInstalled,
+      switchArgv: facts.systemd && hostKexec ? ['systemctl', 'kexec'] : [...tool.argv, '-e'],
+      toolInstalled: tool.source !== 'packages',
       installArgv: tool.installArgv,
+      source: tool.source,
+      path: tool.path,
+      version: tool.version,
+      reason: tool.reason,
+      toolArgv: tool.argv,
     },
     blockers,
     warnings,

@@ -19,7 +19,7 @@ import { chooseKexec, loadArgv } from './kexec.js';
 import { planFirmware } from './firmware.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
-import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
+import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type KexecTool, type Plan } from './types.js';
 import { isRemote } from '../release/location.js';
 import { planFailsafe } from './failsafe.js';
 import type { FailsafeFacts } from '../facts/failsafe.js';
@@ -31,8 +31,10 @@ export interface PlanInputs {
   ignition: IgnitionSummary | undefined;
   /** Contents of --network-keyfile files, read by the caller. */
   userKeyfiles: { name: string; contents: string }[];
-  kexecToolInstalled: boolean;
-  installArgv: string[][];
+  /** The kexec program to use (src/plan/kexec-tool.ts), chosen from what was found; undefined: none usable. */
+  kexecTool: KexecTool | undefined;
+  /** Why no kexec program is usable, when none is. */
+  kexecToolBlockers: Blocker[];
   /** The destination Ignition config exactly as it will be installed (the user's, plus additions). */
   destIgnition: Uint8Array | undefined;
   workDir: string;
@@ -73,8 +75,8 @@ export function planConversion(input: PlanInputs): PlanResult {
 
   const network = networkPayload(facts.network, { mode: options.network, userKeyfiles: input.userKeyfiles });
   const consoles = options.console.length > 0 ? options.console : facts.consoles;
-  const kexec = chooseKexec(facts, { kexecToolInstalled: input.kexecToolInstalled, installArgv: input.installArgv });
-  blockers.push(...kexec.blockers);
+  const kexec = chooseKexec(facts, input.kexecTool);
+  blockers.push(...input.kexecToolBlockers, ...kexec.blockers);
   warnings.push(...kexec.warnings);
 
   const installer = installerConfig({
@@ -129,7 +131,7 @@ export function planConversion(input: PlanInputs): PlanResult {
     extra: options.liveKarg,
   });
 
-  const kexecPlan = { ...kexec.plan, loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' ')) };
+  const kexecPlan = { ...kexec.plan, loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' '), kexec.plan.toolArgv) };
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
@@ -168,7 +170,7 @@ export function planConversion(input: PlanInputs): PlanResult {
     workDir: input.workDir,
     reboot: { automatic: options.reboot, delaySeconds: options.rebootDelay },
     steps: [
-      ...describeSteps(input, kexecPlan.method, memory.check.rootfsMode, target?.installerName),
+      ...describeSteps(input, kexecPlan, memory.check.rootfsMode, target?.installerName),
       ...(firmware.firmware.bootEntries.action === 'none' ? [] : [`UEFI boot menu: ${firmware.firmware.bootEntries.reason}`]),
     ],
     warnings,
@@ -219,18 +221,21 @@ function httpLocation(location: string): string | undefined {
   return isRemote(location) ? location : undefined;
 }
 
-function describeSteps(input: PlanInputs, method: string, mode: 'append' | 'url', dest: string | undefined): string[] {
+function describeSteps(input: PlanInputs, kexec: Plan['kexec'], mode: 'append' | 'url', dest: string | undefined): string[] {
+  const method = kexec.method;
   const steps = [
     `download and verify the live kernel, initramfs and rootfs into ${input.workDir}`,
     'check that the initramfs and the rootfs come from the same build',
   ];
-  if (!input.kexecToolInstalled) steps.push(`install kexec-tools: ${input.installArgv.map((a) => a.join(' ')).join(' && ')}`);
+  if (kexec.source === 'packages') steps.push(`install kexec-tools: ${kexec.installArgv.map((a) => a.join(' ')).join(' && ')}`);
+  if (kexec.source === 'carried') steps.push(`use the kexec carried in x2nestos, no package install: ${kexec.path ?? ''}`);
+  if (kexec.source === 'user') steps.push(`use the kexec named with --kexec: ${kexec.path ?? ''}`);
   steps.push(
     'build the payload: live Ignition config, installer config, destination Ignition config, network keyfiles',
     mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
     `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
   );
-  if (input.options.reboot) steps.push(input.facts.systemd ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
+  if (input.options.reboot) steps.push(kexec.switchArgv[0] === 'systemctl' ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
   else steps.push('stop; `x2nestos reboot` switches later, `x2nestos abort` unloads');
   steps.push(`the live installer writes NestOS to ${dest ?? 'the target disk'} and reboots into it through the firmware`);
   return steps;

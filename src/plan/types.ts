@@ -60,7 +60,29 @@ export interface KexecPlan {
   method: 'file' | 'syscall' | 'file-then-syscall';
   loadArgv: string[];
   switchArgv: string[];
+  /** No install needed: the kexec used is there already (host, carried or --kexec). */
   toolInstalled: boolean;
+  installArgv: string[][];
+  /** Which kexec program (src/plan/kexec-tool.ts): the host's, the carried one, the distribution's package, or --kexec. */
+  source: KexecSource;
+  /** Its path (undefined for `packages` until installed) and `--version` answer, when known. */
+  path: string | undefined;
+  version: string | undefined;
+  /** Why this one, in words. */
+  reason: string;
+  /** The argv that runs it; a carried kexec runs through the runtime's own loader. */
+  toolArgv: string[];
+}
+
+export type KexecSource = 'host' | 'carried' | 'packages' | 'user';
+
+/** The chosen kexec program, before the load method is known. */
+export interface KexecTool {
+  source: KexecSource;
+  argv: string[];
+  path: string | undefined;
+  version: string | undefined;
+  reason: string;
   installArgv: string[][];
 }
 

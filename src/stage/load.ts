@@ -26,7 +26,7 @@ export async function loadKernel(
   const methods: ('file' | 'syscall')[] = plan.method === 'file-then-syscall' ? ['file', 'syscall'] : [plan.method];
   const failures: string[] = [];
   for (const method of methods) {
-    const argv = loadArgv(method, workDir, cmdline);
+    const argv = loadArgv(method, workDir, cmdline, plan.toolArgv);
     deps.log(`kexec load (${method}): ${argv.slice(0, -1).join(' ')} --command-line=...`);
     const result = await deps.runner.change(argv, { allowFailure: true, timeoutMs: 300_000 });
     if (result.exitCode === 0) {
@@ -56,7 +56,8 @@ async function kernelLog(runner: Runner): Promise<string[]> {
     .map((l) => `dmesg: ${l}`);
 }
 
-export async function unloadKernel(deps: { runner: Runner; fs: HostFs }): Promise<void> {
+/** Unloads with the kexec that loaded (`toolArgv`: the carried one runs through its loader). */
+export async function unloadKernel(deps: { runner: Runner; fs: HostFs }, toolArgv: readonly string[] = ['kexec']): Promise<void> {
   if (!(await kexecLoaded(deps.fs))) return;
-  await deps.runner.change(['kexec', '-u']);
+  await deps.runner.change([...toolArgv, '-u']);
 }

@@ -22,6 +22,8 @@ export interface StagedState {
   /** How to switch, as planned for this host (systemctl kexec, or kexec -e without systemd). */
   switchArgv: string[];
   target: string | undefined;
+  /** The kexec that loaded (argv; the carried one runs through its loader), for `abort` to unload with. */
+  kexecArgv?: string[];
 }
 
 const stateFile = (workDir: string) => path.join(workDir, 'state.json');

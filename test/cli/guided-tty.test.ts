@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, NEST_KEY, changes, fakeRelease, mirror, run, sandboxHost, scratch } from './harness.js';
+import { BIN, CLI_CACHE, NEST_KEY, changes, fakeRelease, mirror, run, sandboxHost, scratch } from './harness.js';
 import { Terminal } from '../tty/tmux.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
@@ -126,7 +126,7 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     const zhByLocale = opts.lang === 'zh' && opts.via !== 'flag';
     const term = Terminal.start({
       argv: [BIN, 'guided', ...args, '--stream-base-url', server.streamBase, ...(opts.lang === 'zh' && opts.via === 'flag' ? ['--lang', 'zh'] : [])],
-      env: { X2NESTOS_SANDBOX: opts.sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', LANG: zhByLocale ? 'zh_CN.UTF-8' : 'C.UTF-8' },
+      env: { X2NESTOS_SANDBOX: opts.sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: zhByLocale ? 'zh_CN.UTF-8' : 'C.UTF-8' },
       cwd,
     });
     open.push(term);
@@ -294,7 +294,7 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     const cwd = path.join(tmp.dir, 'bare');
     mkdirSync(cwd);
     // No flags at all: the default mirror is out of reach here, which the release question shows.
-    const term = Terminal.start({ argv: [BIN], env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', LANG: 'zh_CN.UTF-8', HTTPS_PROXY: 'http://127.0.0.1:9' }, cwd });
+    const term = Terminal.start({ argv: [BIN], env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: 'zh_CN.UTF-8', HTTPS_PROXY: 'http://127.0.0.1:9' }, cwd });
     open.push(term);
     await term.waitFor(SAY.zh.summary);
     await term.waitFor(SAY.zh.release, 60_000);
@@ -330,7 +330,7 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
       const plan = `'${BIN}' plan --json --ignition '${ign}' --stream-base-url '${server.streamBase}' > '${out}'`;
       const term = Terminal.start({
         argv: ['sh', '-c', plan],
-        env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', LANG: 'C.UTF-8', ...(noColor ? { NO_COLOR: '1' } : {}) },
+        env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: 'C.UTF-8', ...(noColor ? { NO_COLOR: '1' } : {}) },
         cwd: tmp.dir,
       });
       open.push(term);

@@ -30,6 +30,8 @@ export function mirrorCa(): ThrowawayCa {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = process.env.X2NESTOS_BIN ?? path.join(ROOT, 'dist/x2nestos-linux-x64');
+/** Where the release file under test unpacks its private runtime (shared by the CLI tests). */
+export const CLI_CACHE = path.join(ROOT, '.cache/cli-runtime');
 
 // A missing build fails every CLI test file at once with this message; it is never a reason to skip.
 if (!existsSync(BIN)) throw new Error(`${BIN} is not built: run ./build.sh (npm test does) before the CLI tests`);
@@ -57,6 +59,8 @@ export function start(args: string[], opts: RunOptions = {}): { kill: (signal: N
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/root',
         X2NESTOS_FORBID_HOST_CHANGES: '1',
+        // The release file unpacks its runtime here, never into this machine's /var/cache.
+        X2NESTOS_CACHE_DIR: CLI_CACHE,
         NO_COLOR: '1',
         ...(opts.sandbox ? { X2NESTOS_SANDBOX: opts.sandbox } : {}),
         ...opts.env,

@@ -78,6 +78,8 @@ export const GUIDED: Record<string, string> = {
   'ready: {method}': '就绪：{method}',
   'kexec-tools installed': '已安装 kexec-tools',
   'kexec-tools will be installed with {tool}': '将用 {tool} 安装 kexec-tools',
+  'using the kexec carried in x2nestos (no package install)': '使用 x2nestos 自带的 kexec（不安装软件包）',
+  'using {path}': '使用 {path}',
   'the package manager': '软件包管理器',
   'Secure Boot on': '安全启动已开启',
   'kernel lockdown {mode}': '内核锁定 {mode}',

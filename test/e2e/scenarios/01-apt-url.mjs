@@ -4,6 +4,8 @@
 // Issue 16: the release arrives by the fleet flow over plain HTTP: `x2nestos fetch --to DIR` once
 // on the controller, DIR served over http, the host trusting it only through the release.json hash
 // fetch printed (--release-manifest-sha256): refused without it, every artifact verifiedBy manifest.
+// It installs kexec-tools with --kexec-from-packages (by default the kexec carried in x2nestos is
+// used, see scenario carried-kexec).
 import { destinationConfig } from '../ignition.mjs';
 import { assert, EXIT } from '../harness.mjs';
 
@@ -31,7 +33,7 @@ export async function run(ctx) {
   const artifacts = JSON.parse(plan.stdout).plan.release.artifacts;
   assert.deepEqual(['kernel', 'initramfs', 'rootfs'].map((r) => artifacts[r].verifiedBy), ['manifest', 'manifest', 'manifest'], 'verifiedBy');
   // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
-  const { inspection } = await ctx.convert(guest, [...ignition, ...pinned]);
+  const { inspection } = await ctx.convert(guest, [...ignition, ...pinned, '--kexec-from-packages']);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
   assert.equal(inspection.installer.build, release.build, 'live system build');
   // The console comes from the old host's /proc/cmdline, not from a hard-coded default.

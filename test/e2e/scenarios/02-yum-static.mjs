@@ -34,7 +34,7 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
 
   const args = [
-    '--ignition', '/root/dest.ign',
+    '--ignition', '/root/dest.ign', '--kexec-from-packages',
     '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
     // Issue 4: root's keys, found the way this host's sshd finds them, are added for `nest`.
     '--inherit-ssh-keys',

@@ -10,7 +10,7 @@ import { preflight } from '../../../src/guided/preflight.js';
 import { english } from '../../../src/i18n/translate.js';
 import { isX2Error } from '../../../src/errors.js';
 import { loadOptions, validateOptions } from '../../../src/options/load.js';
-import { hostFacts } from '../plan/host.js';
+import { HOST_KEXEC, hostFacts } from '../plan/host.js';
 import { answer, drive, shows } from './drive.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO+cZGxEZWNEQHNj2tHRpvh0+6KC7Q6j0DemPx26L/xR admin@example';
@@ -58,8 +58,8 @@ describe('guided: the interview', () => {
     tr: english,
     facts,
     options: validateOptions({}),
-    preflight: preflight(facts, validateOptions({}), { kexecToolInstalled: true, installArgv: [], workDir: '/w', toolVersion: '0', purpose: 'convert' }),
-    kexecToolInstalled: true,
+    preflight: preflight(facts, validateOptions({}), { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/w', toolVersion: '0', purpose: 'convert' }),
+    kexecTool: HOST_KEXEC,
     release: { streamRelease: async () => ({ ok: '24.03-LTS.1' }), liveIso: async () => ({ problem: 'no' }) },
     ignition: { cwd: '/', hostname: 'web-01', readFile: async () => new Uint8Array(), inheritableKeys: async () => ({ keys: [], notes: [] }), hashPassword: () => '$6$x$y' },
     save: { cwd: '/tmp', kindOf: async () => undefined },
@@ -103,7 +103,7 @@ describe('guided: the interview', () => {
 
   it('on a host with problems, goes on only as a dry run, and not at all when told no', async () => {
     const blocked = hostFacts({ isRoot: false });
-    const pre = preflight(blocked, validateOptions({}), { kexecToolInstalled: true, installArgv: [], workDir: '/w', toolVersion: '0', purpose: 'convert' });
+    const pre = preflight(blocked, validateOptions({}), { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/w', toolVersion: '0', purpose: 'convert' });
     const d = await drive();
     const refused = interview(base({ facts: blocked, preflight: pre }, d.ask));
     const go = await d.next();

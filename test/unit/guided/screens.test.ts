@@ -16,7 +16,7 @@ import { english } from '../../../src/i18n/translate.js';
 import type { NetworkModel } from '../../../src/network/model.js';
 import { validateOptions } from '../../../src/options/load.js';
 import { planConversion } from '../../../src/plan/plan.js';
-import { hostFacts, release } from '../plan/host.js';
+import { DNF_KEXEC, HOST_KEXEC, hostFacts, release } from '../plan/host.js';
 import { answer, drive, shows } from './drive.js';
 import { stat } from 'node:fs/promises';
 
@@ -41,11 +41,11 @@ const network: NetworkModel = {
   primary: 'eth0',
 };
 const facts = hostFacts({ network });
-const run = { kexecToolInstalled: true, installArgv: [['dnf', 'install', '-y', 'kexec-tools']], workDir: '/var/lib/x2nestos', toolVersion: '0.2.0', purpose: 'convert' as const };
+const run = { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/var/lib/x2nestos', toolVersion: '0.2.0', purpose: 'convert' as const };
 
 describe('guided: summary', () => {
   it('shows what was detected, kexec readiness included', () => {
-    const text = renderSummary(facts, preflight(facts, validateOptions({}), run), true, english);
+    const text = renderSummary(facts, preflight(facts, validateOptions({}), run), HOST_KEXEC, english);
     expect(text).not.toContain('cannot be converted');
     expect(text).toContain('System    openEuler 22.03 (LTS-SP3) (yum), x86_64, BIOS, kernel 5.10.0-182.0.0.95.oe2203sp3.x86_64, kvm');
     expect(text).toContain('Memory    4.0 GiB, 3.0 GiB available');
@@ -62,8 +62,8 @@ describe('guided: summary', () => {
       workDirFsType: 'tmpfs',
       rootDisk: { ok: false, reason: '/ is on the multipath device mpatha' },
     });
-    const pre = preflight(blocked, validateOptions({}), { ...run, kexecToolInstalled: false });
-    const text = renderSummary({ ...blocked, packageTool: 'dnf' }, pre, false, english);
+    const pre = preflight(blocked, validateOptions({}), { ...run, kexecTool: { tool: DNF_KEXEC, blockers: [] } });
+    const text = renderSummary({ ...blocked, packageTool: 'dnf' }, pre, DNF_KEXEC, english);
     const lines = text.split('\n');
     expect(lines[0]).toBe('This host cannot be converted until these are fixed:');
     expect(text).toContain('  ✗ running inside a container (docker); kexec needs the host itself\n    → run x2nestos on the host, not in a container');
@@ -141,8 +141,8 @@ describe('guided: the screen before the switch', () => {
       ignition: { source: '/x.ign', sha256: 'a'.repeat(64), specVersion: '3.2.0', sshKeys: [], passwordUsers: [], warnings: [], additions: [], identityNotes: [] },
       destIgnition: Buffer.from('{"ignition":{"version":"3.2.0"}}'),
       userKeyfiles: [],
-      kexecToolInstalled: true,
-      installArgv: [],
+      kexecTool: HOST_KEXEC,
+      kexecToolBlockers: [],
       workDir: '/var/lib/x2nestos',
       toolVersion: '0.2.0',
       purpose: 'convert',

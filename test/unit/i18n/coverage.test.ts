@@ -32,7 +32,7 @@ describe('the Chinese catalog', () => {
   it('finds texts of every kind it promises to (a sweep that found nothing would prove nothing)', () => {
     const has = (file: string, text: string) => texts.some((t) => t.file === file && t.skeleton === text);
     expect(has('src/plan/target.ts', '{} is removable')).toBe(true); // a blocker
-    expect(has('src/commands/convert.ts', 'kexec-tools is not installed')).toBe(true); // an X2Error
+    expect(has('src/commands/convert.ts', 'no terminal to ask for confirmation on')).toBe(true); // an X2Error
     expect(has('src/commands/prepare.ts', 'Inspecting this host')).toBe(true); // a step title
     expect(has('src/cli.ts', 'do not ask for confirmation')).toBe(true); // help
     expect(has('src/output/render-plan.ts', 'EVERYTHING ON IT WILL BE ERASED')).toBe(true); // a label

@@ -12,7 +12,7 @@ import { renderPlan } from '../../../src/output/render-plan.js';
 import { validateOptions } from '../../../src/options/load.js';
 import { planConversion } from '../../../src/plan/plan.js';
 import { throwFirstBlocker } from '../../../src/commands/plan.js';
-import { hostFacts, release } from '../plan/host.js';
+import { DNF_KEXEC, hostFacts, release } from '../plan/host.js';
 
 const zh = catalogTranslator('zh', ZH);
 const CJK = /[\u4e00-\u9fff]/;
@@ -124,8 +124,8 @@ describe('translating composed messages', () => {
       ignition: undefined,
       destIgnition: undefined,
       userKeyfiles: [],
-      kexecToolInstalled: false,
-      installArgv: [['dnf', 'install', '-y', 'kexec-tools']],
+      kexecTool: DNF_KEXEC,
+      kexecToolBlockers: [],
       workDir: '/tmp/w',
       toolVersion: '0',
       purpose: 'convert',

@@ -2,6 +2,7 @@
 import type { HostFacts } from '../../../src/facts/types.js';
 import { EMPTY_NETWORK } from '../../../src/network/model.js';
 import type { ResolvedRelease } from '../../../src/release/types.js';
+import type { KexecTool } from '../../../src/plan/types.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -81,3 +82,9 @@ export function release(sizes: { kernel?: number; initramfs?: number; rootfs?: n
     },
   };
 }
+
+/** The host's own kexec-tools, as src/plan/kexec-tool.ts chooses it. */
+export const HOST_KEXEC: KexecTool = { source: 'host', argv: ['kexec'], path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26', reason: 'kexec-tools is installed on this host', installArgv: [] };
+
+/** kexec-tools to be installed with dnf (--kexec-from-packages). */
+export const DNF_KEXEC: KexecTool = { source: 'packages', argv: ['kexec'], path: undefined, version: undefined, reason: '--kexec-from-packages', installArgv: [['dnf', 'install', '-y', 'kexec-tools']] };

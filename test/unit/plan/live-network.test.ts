@@ -6,7 +6,7 @@ import type { SourceRoute } from '../../../src/network/route-to.js';
 import { validateOptions } from '../../../src/options/load.js';
 import { planConversion } from '../../../src/plan/plan.js';
 import { fixtureHost } from '../network/fixture-host.js';
-import { hostFacts, release } from './host.js';
+import { HOST_KEXEC, hostFacts, release } from './host.js';
 
 // Management NIC enp0s3 on DHCP (default route); bond0 → bond0.100 → br100 with 192.168.200.10/24
 // and a route to 172.16.0.0/16 (test/fixtures/network/bond-vlan-bridge-kernel, a real kernel's).
@@ -19,8 +19,8 @@ async function livePlan(sourceRoute: SourceRoute | undefined, rootfsMode: 'url' 
     ignition: undefined,
     destIgnition: undefined,
     userKeyfiles: [],
-    kexecToolInstalled: true,
-    installArgv: [],
+    kexecTool: HOST_KEXEC,
+    kexecToolBlockers: [],
     workDir: '/var/lib/x2nestos',
     toolVersion: '0',
     purpose: 'plan',
