@@ -7,6 +7,7 @@
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Http, HttpResponse } from './http.js';
+import { proxyFromEnv } from './proxy.js';
 
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -15,7 +16,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const AGENT_OPTIONS = { connect: { timeout: 30_000 }, headersTimeout: 60_000, bodyTimeout: 60_000 };
 
 export function nodeHttp(env: Record<string, string | undefined>): Http {
-  const dispatcher = dispatcherFor(env);
+  // Made on the first request: a command that needs no network never reads the proxy variables,
+  // so a malformed one cannot stop `status` or `abort`.
+  let dispatcher: Dispatcher | undefined;
   const userAgent = `x2nestos/${pkg.version}`;
 
   return {
@@ -25,6 +28,7 @@ export function nodeHttp(env: Record<string, string | undefined>): Http {
         if (current.protocol !== 'http:' && current.protocol !== 'https:') {
           throw new Error(`unsupported URL scheme ${current.protocol} in ${current.href}`);
         }
+        dispatcher ??= dispatcherFor(env);
         const response = await request(current, {
           method: 'GET',
           dispatcher,
@@ -47,8 +51,8 @@ export function nodeHttp(env: Record<string, string | undefined>): Http {
 function dispatcherFor(env: Record<string, string | undefined>): Dispatcher {
   // Lower-case first, as curl and undici do; the upper-case HTTP_PROXY is honoured too because
   // this is not a CGI context (httpoxy does not apply).
-  const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
-  const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
+  const httpProxy = proxyFromEnv(env, 'http_proxy');
+  const httpsProxy = proxyFromEnv(env, 'https_proxy');
   const noProxy = env.no_proxy || env.NO_PROXY || undefined;
   if (httpProxy === undefined && httpsProxy === undefined) return new Agent(AGENT_OPTIONS);
   return new EnvHttpProxyAgent({ ...AGENT_OPTIONS, httpProxy, httpsProxy, noProxy });
