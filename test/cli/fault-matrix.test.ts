@@ -6,6 +6,7 @@
  * the same. Cells that cannot occur are listed in NOT_APPLICABLE with the reason.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryBuilt, changes, fakeRelease, ignitionWithKey, invocations, mirror, NEST_KEY, run, sandboxHost, scratch, slowKexecLoad, start, waitFor, type RunResult } from './harness.js';
@@ -18,6 +19,8 @@ type After = 'untouched' | 'staged';
 
 interface Env {
   sandbox: string;
+  /** Requests the mirror had served before this cell began. */
+  baseline: number;
   args: (...extra: string[]) => string[];
   server: Awaited<ReturnType<typeof mirror>>;
 }
@@ -42,7 +45,7 @@ const signalAt = (ready: (env: Env, child: ReturnType<typeof start>) => boolean,
   child.kill(signal);
 };
 const ran = (argv0: string, argv1?: string) => (env: Env) => invocations(env.sandbox).some((i) => i.argv[0] === argv0 && (argv1 === undefined || i.argv[1] === argv1));
-const requested = (fragment: string) => (env: Env) => env.server.requests.some((q) => q.path.includes(fragment));
+const requested = (fragment: string) => (env: Env) => env.server.requests.slice(env.baseline).some((q) => q.path.includes(fragment));
 const partExists = (env: Env) => existsSync(path.join(env.sandbox, 'work/cache')) && readdirSync(path.join(env.sandbox, 'work/cache')).some((f) => f.includes('rootfs') && f.endsWith('.part'));
 const interrupted = (sig: string) => new RegExp(`^x2nestos: interrupted by ${sig}; nothing was changed$`);
 /** Interrupted inside the critical section: the step undid itself first. */
@@ -64,7 +67,7 @@ function failSwitch(sandbox: string): void {
 
 /** A config big enough (1 MiB of incompressible data) that the staged initrd outgrows a file-size limit the downloads fit in. */
 function bigIgnition(): string {
-  const data = Buffer.from(Array.from({ length: 768 * 1024 }, (_, i) => (i * 2654435761) >>> 24)).toString('base64');
+  const data = randomBytes(768 * 1024).toString('base64');
   return ignitionWithKey({ storage: { files: [{ path: '/var/lib/blob', contents: { source: `data:;base64,${data}` } }] } });
 }
 
@@ -198,7 +201,7 @@ describe.skipIf(!binaryBuilt())('fault matrix (built binary, sandboxed host)', (
 
   it.each(CELLS.map((c, i) => [`${c.stage} × ${c.fault} #${i}`, c] as const))('%s', async (_, cell) => {
     const sandbox = sandboxHost(HOST);
-    const env: Env = { sandbox, server, args: (...extra) => ['--stream-base-url', server.streamBase, '--ignition', ign, ...extra] };
+    const env: Env = { sandbox, server, baseline: server.requests.length, args: (...extra) => ['--stream-base-url', server.streamBase, '--ignition', ign, ...extra] };
     server.behave(`/${BUILD}/${release.names.rootfs}`, {});
     cell.setup?.(env);
     const child = start(cell.args(env), { sandbox, ...cell.runOpts });
