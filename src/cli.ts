@@ -43,6 +43,7 @@ function conversionOptions(cmd: Command): Command {
   return releaseOptions(cmd)
     .option('--ignition <url|file>', 'Ignition config NestOS will boot with')
     .option('--allow-http-ignition', 'allow fetching the Ignition config over plain http')
+    .option('--ignition-timeout <seconds>', 'give up fetching an --ignition URL after this long (default 120)', integer)
     .option('--allow-no-ssh-key', 'accept a config that gives no user an SSH key')
     .option('--disk <dev>', 'target disk (default: the disk behind /)')
     .option('--save-partlabel <glob>', 'keep partitions with matching labels (repeatable)', collect)
@@ -134,6 +135,9 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
 }
 
 async function main(given: string[]): Promise<number> {
+  // First of all: a closed or full stdout/stderr must never kill a run half-way (src/output/std-streams.ts).
+  const { guardStdStreams } = await import('./output/std-streams.js');
+  const streams = guardStdStreams();
   const { readRuntime } = await import('./effects/runtime.js');
   const runtime = readRuntime();
   // On a terminal, x2nestos with no arguments asks its questions instead of failing for want of flags.
@@ -153,6 +157,7 @@ async function main(given: string[]): Promise<number> {
   // downloads stay as resumable .part files). Inside a critical section the running step sees the
   // abort and undoes its work (unloads the kernel, removes staged files) before the exit.
   let critical = 0;
+  streams.onFailure((f) => ctx?.log.write(`${f.stream} failed (${f.code})${f.readerGone ? ': its reader went away; further output to it is dropped' : ''}; the run carries on`));
   const onSignal = (sig: NodeJS.Signals) => {
     controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
     if (critical === 0) {
@@ -163,6 +168,8 @@ async function main(given: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A dropped SSH session hangs up the terminal: treated like SIGTERM, never a death half-way.
+  process.on('SIGHUP', onSignal);
 
   const run = async (name: CommandName, flags: Record<string, unknown>) => {
     command = name;
@@ -197,6 +204,8 @@ async function main(given: string[]): Promise<number> {
     const program = build(run);
     const { localizeProgram } = await import('./i18n/help.js');
     localizeProgram(program, tr);
+    const { checkOptionValues } = await import('./options/argv.js');
+    checkOptionValues(argv, flagTable(program));
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const commanderCode = (e as { code?: string }).code;
@@ -216,7 +225,47 @@ async function main(given: string[]): Promise<number> {
     const { eventStream, resultEvent } = await import('./output/events.js');
     (machine.events ?? eventStream(writeStdout)).emit(resultEvent(jsonDocument(command, exitCode, failure, ctx?.doc ?? {})));
   }
-  return exitCode;
+  return outputOutcome(exitCode, streams, json || machine.events !== undefined, ctx, tr);
+}
+
+/**
+ * A full stdout (`--json > /dev/full`) means the document a program waits for is incomplete: said
+ * on stderr, and a run that otherwise succeeded exits with the `output` code. A reader that went
+ * away (EPIPE) is its own choice, as with `x2nestos plan --help | head -1`: no error.
+ */
+async function outputOutcome(
+  exitCode: number,
+  streams: import('./output/std-streams.js').StdStreams,
+  machineOutput: boolean,
+  ctx: Context | undefined,
+  tr: import('./i18n/translate.js').Translator,
+): Promise<number> {
+  // Write errors of the last writes arrive as events on the next turns of the loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  const stdout = streams.failures().find((f) => f.stream === 'stdout' && !f.readerGone);
+  if (!stdout) return exitCode;
+  const what = machineOutput ? 'the JSON output' : 'the output';
+  const error = new X2Error('output', `could not write ${what} to stdout (${stdout.code})`, {
+    remedy: 'send it to a file on a filesystem with free space, or to a pipe',
+  });
+  report(error, false, ctx, tr);
+  return exitCode === EXIT_CODES.ok ? EXIT_CODES.output : exitCode;
+}
+
+/** Which flags take a value, and every flag there is, from the declarations above. */
+function flagTable(program: Command): import('./options/argv.js').FlagTable {
+  const takesValue = new Set<string>();
+  const known = new Set<string>(['-h', '--help']);
+  for (const cmd of [program, ...program.commands]) {
+    for (const o of cmd.options) {
+      for (const flag of [o.long, o.short]) {
+        if (flag === undefined) continue;
+        known.add(flag);
+        if (o.required || o.optional) takesValue.add(flag);
+      }
+    }
+  }
+  return { takesValue, known };
 }
 
 function report(e: unknown, debug: boolean, ctx: Context | undefined, tr: import('./i18n/translate.js').Translator): void {
@@ -267,6 +316,9 @@ async function createContext(
     const { eventStream, withEvents } = await import('./output/events.js');
     machine.events = eventStream(writeStdout);
     reporter = withEvents(reporter, machine.events);
+  }
+  if (options.logFile !== undefined && log.problem !== undefined) {
+    reporter.warn(`cannot write the log file ${options.logFile} (${log.problem}); carrying on without a log`);
   }
   return {
     command: name,

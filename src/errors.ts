@@ -14,6 +14,7 @@ export const EXIT_CODES = {
   kexec: 7,
   packages: 8,
   declined: 9,
+  output: 10,
   interrupted: 130,
 } as const;
 

@@ -42,13 +42,16 @@ export async function convert(ctx: Context): Promise<void> {
   }
 }
 
-/** From here on the host changes; an interrupt is handled by undoing, never by dying half-way. */
+/**
+ * From here on the host changes; an interrupt is handled by undoing, never by dying half-way.
+ * Whatever fails, from the first staged byte to the switch, leaves nothing behind: the staged
+ * initrd carries the destination Ignition config and keyfiles, so it never outlives a failed run.
+ */
 async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease, plan: Plan, payload: Buffer): Promise<void> {
   const { options, reporter, effects } = ctx;
   const target = plan.target!;
-  let loaded = false;
-  // The staged initrd holds the destination Ignition config: a refused load must not leave it behind.
-  let staging = false;
+  // Set once the host holds what it should keep: staged on purpose (--no-reboot) or handed over.
+  let keep = false;
   const checkpoint = () => {
     if (ctx.signal.aborted) throw ctx.signal.reason;
   };
@@ -61,14 +64,12 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       await reporter.step('Installing kexec-tools', (update) => adapter.installKexecTools(effects.runner, (line) => { ctx.log.write(`packages: ${line}`); update(line); }));
     }
 
-    staging = true;
     const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
       stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }) }),
     );
     checkpoint();
     const cmdline = plan.live.kernelArgs.join(' ');
     const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline, plan.host.secureBoot));
-    loaded = true;
     checkpoint();
     await writeState(ctx.workDir, {
       version: 1,
@@ -88,8 +89,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
 
     if (!options.reboot) {
       ctx.doc.result = 'staged';
-      loaded = false; // stays loaded on purpose: `x2nestos reboot` switches, `x2nestos abort` unloads
-      staging = false;
+      keep = true; // stays loaded on purpose: `x2nestos reboot` switches, `x2nestos abort` unloads
       reporter.info('staged and loaded; run `x2nestos reboot` to switch, or `x2nestos abort` to undo');
       return;
     }
@@ -100,18 +100,37 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     ctx.doc.result = 'switching';
     reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
     checkpoint();
-    loaded = false;
-    staging = false;
-    await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
-  } catch (e) {
-    // Leave the host as it was: nothing loaded, nothing staged.
-    if (loaded) await unloadKernel(effects, plan.kexec.toolArgv).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
-    if (loaded || staging) {
-      await removeStaged(ctx.workDir).catch(() => undefined);
-      await clearState(ctx.workDir).catch(() => undefined);
+    try {
+      await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
+    } catch (e) {
+      // systemctl refused the job (it returns once the job is queued): nothing was handed over.
+      throw switchFailed(e);
     }
+    keep = true;
+  } catch (e) {
+    // Leave the host as it was: nothing loaded, nothing staged (the initrd holds the user's config).
+    if (!keep) await undoStaging(ctx, plan.kexec.toolArgv);
     throw e;
   }
+}
+
+/** Leave the host as it was: nothing loaded, nothing staged, no state. Each step is tried. */
+async function undoStaging(ctx: Context, kexecArgv: readonly string[]): Promise<void> {
+  const { effects } = ctx;
+  await unloadKernel(effects, kexecArgv).catch((u: unknown) => ctx.log.write(`unload after failure failed: ${String(u)}`));
+  await removeStaged(ctx.workDir).catch((u: unknown) => ctx.log.write(`removing the staged files after failure failed: ${String(u)}`));
+  await clearState(ctx.workDir).catch(() => undefined);
+  ctx.log.write('after the failure: the live kernel is unloaded and the staged files are removed');
+}
+
+function switchFailed(e: unknown): unknown {
+  if (e instanceof X2Error) return e;
+  const detail = e instanceof Error ? e.message : String(e);
+  return new X2Error('kexec', `switching to the live installer failed: ${detail.split('\n')[0]}`, {
+    remedy: 'nothing was switched; the live kernel was unloaded and the staged files removed; see the log, then run the conversion again',
+    details: [detail],
+    cause: e,
+  });
 }
 
 async function confirmConversion(ctx: Context, device: string, installerName: string): Promise<void> {

@@ -7,9 +7,11 @@ import { writeReleaseDir } from '../release/release-dir.js';
 import { resolveRelease } from '../release/resolve.js';
 import { cacheDir, type Context } from './context.js';
 import { downloadRelease } from './download.js';
+import { checkSigningKey } from './preflight.js';
 
 export async function fetch(ctx: Context): Promise<void> {
   const { options, effects, reporter } = ctx;
+  if (options.signingKey) await checkSigningKey(options.signingKey, ctx);
   const arch = options.arch ?? (await effects.runner.probe(['uname', '-m'])).stdout.trim();
   const release = await reporter.step('Resolving the NestOS release', () => resolveRelease(options, { http: effects.http, arch, signal: ctx.signal, cwd: ctx.runtime.cwd }));
   ctx.doc.release = release;

@@ -3,11 +3,10 @@
  * identity where asked, and checked for lock-out. Contents are never logged: only size and hash.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
-import { loadIgnition } from '../ignition/source.js';
+import { loadIgnition, readFileBounded } from '../ignition/source.js';
 import { validateIgnition } from '../ignition/validate.js';
-import { assertNotLockedOut, passwordUsers } from '../ignition/access.js';
+import { assertNotLockedOut, passwordUsers, plainTextPasswordUsers, sshKeyProblemsOf } from '../ignition/access.js';
 import { applyIdentity } from '../identity/apply.js';
 import { inheritableKeys } from '../identity/authorized-keys.js';
 import { hostKeys } from '../identity/host-keys.js';
@@ -24,7 +23,11 @@ export interface PreparedIgnition {
 export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<PreparedIgnition> {
   const { options } = ctx;
   const source = options.ignition as string;
-  const loaded = await loadIgnition(source, { http: ctx.effects.http, readFile: (p) => readFile(p) }, { allowHttp: options.allowHttpIgnition });
+  const loaded = await loadIgnition(
+    source,
+    { http: ctx.effects.http, readFile: readFileBounded, timeoutMs: options.ignitionTimeout * 1000, signal: ctx.signal },
+    { allowHttp: options.allowHttpIgnition },
+  );
   const report = validateIgnition(loaded.text);
   if (!report.ok || !report.config) {
     const first = report.errors[0];
@@ -51,11 +54,19 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
       specVersion: finalReport.version,
       sshKeys: keys.map((k) => ({ ...k, origin: identity.keys.some((i) => i.fingerprint === k.fingerprint) ? ('inherited' as const) : ('config' as const) })),
       passwordUsers: passwordUsers(finalReport.config),
-      warnings: finalReport.warnings.map((w) => `${w.path}: ${w.message}`),
+      warnings: [...finalReport.warnings.map((w) => `${w.path}: ${w.message}`), ...accessWarnings(finalReport.config)],
       additions,
       identityNotes: identity.notes,
     },
   };
+}
+
+/** Keys and passwords that will not work as the user surely expects; said on the terminal with the plan. */
+function accessWarnings(config: Record<string, unknown>): string[] {
+  return [
+    ...sshKeyProblemsOf(config).map((p) => `user "${p.user}", sshAuthorizedKeys[${p.index}] is not usable: ${p.reason}`),
+    ...plainTextPasswordUsers(config).map((user) => `user "${user}": passwordHash is not a crypt(3) hash, so no password will open this account on a console (make one with \`openssl passwd -6\`)`),
+  ];
 }
 
 /** What of this host's identity goes into the destination config, as the options ask. */
@@ -63,11 +74,22 @@ async function gatherIdentity(ctx: Context, facts: HostFacts): Promise<Parameter
   const host = { runner: ctx.effects.runner, fs: ctx.effects.fs };
   const inherited = ctx.options.inheritSshKeys ? await inheritableKeys(host) : { keys: [], notes: [] };
   const hostKeyFiles = ctx.options.keepHostKeys ? await hostKeys(host) : { files: [], notes: [] };
-  const keepName = ctx.options.keepHostname && facts.hostname !== '' && facts.hostname !== 'localhost';
+  const wanted = ctx.options.keepHostname && facts.hostname !== '' && facts.hostname !== 'localhost';
+  const valid = isValidHostname(facts.hostname);
+  const nameNotes = wanted && !valid ? [`the hostname ${JSON.stringify(facts.hostname)} is not a valid hostname, so it is not carried (set /etc/hostname in your config)`] : [];
   return {
     keys: inherited.keys,
     hostKeyFiles: hostKeyFiles.files,
-    ...(keepName ? { hostname: facts.hostname } : {}),
-    notes: [...inherited.notes, ...hostKeyFiles.notes],
+    ...(wanted && valid ? { hostname: facts.hostname } : {}),
+    notes: [...inherited.notes, ...hostKeyFiles.notes, ...nameNotes],
   };
+}
+
+/**
+ * What NestOS can take as /etc/hostname: RFC 1123 labels (letters, digits, inner hyphens, 1-63
+ * each), at most 64 characters in all (the kernel's HOST_NAME_MAX).
+ */
+export function isValidHostname(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  return name.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }

@@ -21,6 +21,7 @@ const EXIT_MEANINGS: Record<keyof typeof EXIT_CODES, string> = {
   kexec: 'kexec: disabled or unsupported, lockdown refused the kernel, the load failed',
   packages: 'packages: kexec-tools missing and could not be installed',
   declined: 'the confirmation was not given',
+  output: 'output: stdout or the --json/--events stream could not be written (a full disk, a closed file)',
   interrupted: 'interrupted by Ctrl-C or SIGTERM (before any change nothing changed; after, the step was undone)',
 };
 

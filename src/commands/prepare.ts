@@ -22,6 +22,7 @@ import { prepareIgnition, type PreparedIgnition } from './ignition-step.js';
 import { pickKexecTool } from './kexec-tool-step.js';
 import { probeSizes } from './sizes.js';
 import type { Context } from './context.js';
+import { preflight } from './preflight.js';
 
 export interface Prepared {
   facts: HostFacts;
@@ -40,6 +41,7 @@ export interface Prepared {
 
 export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promise<Prepared> {
   const { effects, options, reporter } = ctx;
+  await preflight(ctx);
   const host = { runner: effects.runner, fs: effects.fs };
   const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }));
   // No adapter means an unsupported distro: the planner refuses it with the reason facts recorded.

@@ -8,6 +8,7 @@ import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from './http.js';
+import { proxyFromEnv } from './proxy.js';
 import type { TrustStore } from './trust-store.js';
 
 const MAX_REDIRECTS = 10;
@@ -18,7 +19,9 @@ const AGENT_OPTIONS = { connect: { timeout: 30_000 }, headersTimeout: 60_000, bo
 
 /** `trust`: the CAs https is checked against (default: Node's bundled ones only). */
 export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustStore): Http {
-  const dispatcher = dispatcherFor(env, trust);
+  // Made on the first request: a command that needs no network never reads the proxy variables,
+  // so a malformed one cannot stop `status` or `abort`.
+  let dispatcher: Dispatcher | undefined;
   const userAgent = `x2nestos/${pkg.version}`;
 
   return {
@@ -28,6 +31,7 @@ export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustS
         if (current.protocol !== 'http:' && current.protocol !== 'https:') {
           throw new Error(`unsupported URL scheme ${current.protocol} in ${current.href}`);
         }
+        dispatcher ??= dispatcherFor(env, trust);
         const response = await request(current, {
           method: 'GET',
           dispatcher,
@@ -52,8 +56,8 @@ export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustS
 function dispatcherFor(env: Record<string, string | undefined>, trust: TrustStore | undefined): Dispatcher {
   // Lower-case first, as curl and undici do; the upper-case HTTP_PROXY is honoured too because
   // this is not a CGI context (httpoxy does not apply).
-  const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined;
-  const httpsProxy = env.https_proxy || env.HTTPS_PROXY || undefined;
+  const httpProxy = proxyFromEnv(env, 'http_proxy');
+  const httpsProxy = proxyFromEnv(env, 'https_proxy');
   const noProxy = env.no_proxy || env.NO_PROXY || undefined;
   // Giving `ca` replaces Node's list, so the store carries Node's bundled CAs too (trust-store.ts).
   const tls = trust ? { ca: trust.ca } : {};

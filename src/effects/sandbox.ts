@@ -6,7 +6,8 @@
  *   <dir>/commands.json    { "programs": {"kexec": "/usr/sbin/kexec"},
  *                            "commands": [{ "argv": [...], "prefix"?: true, "stdout"?: "...",
  *                                           "stdoutFile"?: "rel/path", "stderr"?: "...",
- *                                           "exitCode"?: 0, "writes"?: {"/sys/kernel/kexec_loaded": "1\n"} }] }
+ *                                           "exitCode"?: 0, "writes"?: {"/sys/kernel/kexec_loaded": "1\n"},
+ *                                           "delayMs"?: 0 }] }
  *   <dir>/invocations.jsonl every command the tool ran, one JSON object a line (appended)
  *
  * Nothing is ever spawned: probes are answered from commands.json (unknown programs are "not
@@ -26,6 +27,8 @@ interface CannedCommand {
   exitCode?: number;
   /** Files (host paths) the command leaves behind, written under <dir>/root. */
   writes?: Record<string, string>;
+  /** How long the command takes (a slow kexec load), so tests can interrupt x2nestos while it runs. */
+  delayMs?: number;
 }
 
 interface SandboxSpec {
@@ -76,13 +79,20 @@ export function sandboxRunner(dir: string): Runner {
     return result;
   };
 
+  const slow = async (argv: readonly string[]) => {
+    const ms = match(argv)?.delayMs ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+
   return {
     async probe(argv, options) {
       log('probe', argv);
+      await slow(argv);
       return answer(argv, options, false);
     },
     async change(argv, options) {
       log('change', argv);
+      await slow(argv);
       return answer(argv, options, true);
     },
     async which(program) {

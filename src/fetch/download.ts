@@ -208,6 +208,8 @@ async function transferVerified(
     const got = await transfer(source, part, deps, progressRole, expect.size, ref).catch(async (error: unknown) => {
       // A file the source itself shows to be wrong is not worth resuming.
       if (error instanceof X2Error && error.kind === 'verification') await rm(part, { force: true });
+      // Nothing to resume from an empty .part: it would only clutter the cache.
+      else if ((await stat(part).catch(() => undefined))?.size === 0) await rm(part, { force: true });
       throw error;
     });
     const problem =

@@ -104,8 +104,24 @@ export function assertNotLockedOut(config: Record<string, unknown>, opts: { allo
       details: [...details, ...hidden.map((h) => `not checked: ${h}`)],
     });
   }
-  throw new X2Error('ignition', 'the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH', {
-    remedy: 'add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key',
-    details,
-  });
+  // The reason a key was refused belongs on the terminal, not only in the log.
+  const first = problems[0];
+  const remedy = 'add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key';
+  if (first) {
+    throw new X2Error('ignition', `the Ignition config gives no user a usable SSH key (user "${first.user}", sshAuthorizedKeys[${first.index}]: ${first.reason})`, { remedy, details });
+  }
+  throw new X2Error('ignition', 'the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH', { remedy, details });
+}
+
+/**
+ * A crypt(3) hash as shadow(5) holds it: `$id$...` (yescrypt, SHA-512, bcrypt, ...), the old
+ * 13-character DES form, or a locked/empty marker. Anything else is most likely a plain password
+ * typed into passwordHash: NestOS would take it as a hash no password matches.
+ */
+const CRYPT_HASH = /^(\$[0-9a-z]+\$\S+|[./0-9A-Za-z]{13}|[!*].*)$/;
+
+export function plainTextPasswordUsers(config: Record<string, unknown>): string[] {
+  return effectiveUsers(renderVisible(config))
+    .filter((u) => u.passwordHash !== undefined && u.passwordHash !== '' && !CRYPT_HASH.test(u.passwordHash))
+    .map((u) => u.name);
 }

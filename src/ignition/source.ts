@@ -4,11 +4,15 @@
  * carries SSH keys and password hashes, and whoever can alter it in transit owns the machine).
  */
 import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
 import { describeSource } from './references.js';
 
-/** Far above any real config; a bigger answer is not an Ignition config. */
+/**
+ * Far above any real config; a bigger answer is not an Ignition config. Ignition itself sets no
+ * limit on a config's size, so this one is ours (README: the Ignition config).
+ */
 export const MAX_IGNITION_BYTES = 10 * 1024 * 1024;
 
 export interface LoadedIgnition {
@@ -21,7 +25,48 @@ export interface LoadedIgnition {
 
 export interface IgnitionSourceDeps {
   http: Http;
-  readFile: (path: string) => Promise<Uint8Array>;
+  /** Reads a file, stopping after `maxBytes` + 1 bytes (see readFileBounded). */
+  readFile: (path: string, maxBytes: number) => Promise<Uint8Array>;
+  /** Overall deadline of a URL fetch, in ms (a server sending 1 byte a second never stalls). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Errors readFileBounded throws besides the file system's own. */
+export class NotAFileError extends Error {
+  constructor(readonly what: string) {
+    super(`is ${what}`);
+  }
+}
+
+/**
+ * Reads at most `maxBytes` + 1 bytes of a regular file or a FIFO (`<(...)`, /dev/stdin from a
+ * pipe), so `--ignition /dev/zero` or a huge file is refused without being read whole. The size
+ * of a regular file is checked before reading, and the count while reading (it may grow).
+ */
+export async function readFileBounded(path: string, maxBytes: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    if (!st.isFile() && !st.isFIFO()) {
+      throw new NotAFileError(st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'a special file');
+    }
+    if (st.isFile() && st.size > maxBytes) return new Uint8Array(st.size);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) break;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function loadIgnition(spec: string, deps: IgnitionSourceDeps, opts: { allowHttp: boolean }): Promise<LoadedIgnition> {
@@ -34,7 +79,7 @@ export async function loadIgnition(spec: string, deps: IgnitionSourceDeps, opts:
   }
   const source = describeSource(spec);
   if (scheme === 'http' && !opts.allowHttp) throw plainHttpRefused(source);
-  return loaded(await fetchRemote(spec, source, deps.http, opts), source);
+  return loaded(await fetchRemote(spec, source, deps, opts), source);
 }
 
 function plainHttpRefused(source: string): X2Error {
@@ -62,8 +107,11 @@ function tooLarge(source: string): X2Error {
 async function readLocal(path: string, deps: IgnitionSourceDeps): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    bytes = await deps.readFile(path);
+    bytes = await deps.readFile(path, MAX_IGNITION_BYTES);
   } catch (e) {
+    if (e instanceof NotAFileError) {
+      throw new X2Error('usage', `the Ignition config ${path} is ${e.what}, not a file`, { remedy: 'pass the path of an Ignition config file (or a pipe) to --ignition' });
+    }
     const code = (e as { code?: unknown }).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable' : 'cannot be read';
     throw new X2Error('usage', `the Ignition config file ${path} ${why}`, { remedy: 'pass the path of a readable Ignition config file to --ignition', cause: e });
@@ -72,17 +120,33 @@ async function readLocal(path: string, deps: IgnitionSourceDeps): Promise<Uint8A
   return bytes;
 }
 
-async function fetchRemote(url: string, source: string, http: Http, opts: { allowHttp: boolean }): Promise<Uint8Array> {
+/** Default overall deadline of the Ignition URL fetch (--ignition-timeout). */
+export const IGNITION_FETCH_TIMEOUT_MS = 120_000;
+
+async function fetchRemote(url: string, source: string, deps: IgnitionSourceDeps, opts: { allowHttp: boolean }): Promise<Uint8Array> {
+  const timeoutMs = deps.timeoutMs ?? IGNITION_FETCH_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = deps.signal ? AbortSignal.any([deadline, deps.signal]) : deadline;
   const networkError = (why: string, cause?: unknown): X2Error =>
-    new X2Error('network', `could not fetch the Ignition config from ${source}: ${why}`, {
-      remedy: 'check the URL and the network (the proxy variables are honoured), or pass a local file to --ignition',
-      cause,
-    });
+    deadline.aborted && !deps.signal?.aborted
+      ? new X2Error('network', `could not fetch the Ignition config from ${source}: not complete after ${timeoutMs / 1000} s`, {
+          remedy: 'check the server, or allow more time with --ignition-timeout SECONDS, or pass a local file to --ignition',
+          cause,
+        })
+      : new X2Error('network', `could not fetch the Ignition config from ${source}: ${why}`, {
+          remedy: 'check the URL and the network (the proxy variables are honoured), or pass a local file to --ignition',
+          cause,
+        });
+  return fetchBody(url, source, deps.http, signal, networkError, opts);
+}
+
+async function fetchBody(url: string, source: string, http: Http, signal: AbortSignal, networkError: (why: string, cause?: unknown) => X2Error, opts: { allowHttp: boolean }): Promise<Uint8Array> {
   let response: HttpResponse;
   try {
-    response = await http.get(url, { headers: { accept: 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1' } });
+    response = await http.get(url, { signal, headers: { accept: 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1' } });
   } catch (e) {
-    if (e instanceof X2Error) throw e; // an untrusted certificate says what to do itself
+    // Already says what to do: an untrusted certificate, a malformed proxy variable (not the network's fault).
+    if (e instanceof X2Error) throw e;
     throw networkError(e instanceof Error ? e.message : String(e), e);
   }
   if (/^http:/i.test(response.url) && !opts.allowHttp) {

@@ -38,6 +38,8 @@ export const optionsSchema = z
     // --- destination ----------------------------------------------------------------------------
     ignition: location.optional(),
     allowHttpIgnition: z.boolean().default(false),
+    /** Overall deadline of the --ignition URL fetch, in seconds (a stall timeout alone lets a trickle run on). */
+    ignitionTimeout: z.number().int().min(1).max(3600).default(120),
     allowNoSshKey: z.boolean().default(false),
     disk: z.string().startsWith('/dev/', 'must be a device path under /dev/').optional(),
     savePartlabel: z.array(z.string().min(1)).default([]),

@@ -63,6 +63,7 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     }
     for (const a of i.additions) sub(t('added'), msg(a));
     for (const n of i.identityNotes) sub(t('note'), msg(n));
+    for (const w of i.warnings) sub(t('Warning'), msg(w));
   }
   row(t('Network'), t('{mode}: {keyfiles}', { mode: networkMode(plan.network.mode, tr), keyfiles: plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles') }));
   for (const n of plan.network.notes) sub(t('note'), msg(n));

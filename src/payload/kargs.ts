@@ -26,6 +26,45 @@ export function liveKernelArgs(inputs: LiveKargInputs): string[] {
   return args;
 }
 
+/**
+ * A console as the kernel takes it after `console=`: a device name, then options after a comma
+ * (`ttyS0`, `ttyS0,115200n8`, `hvc0`, `tty0`, `uart8250,mmio32,0xfe215040`). One token, no `=`:
+ * anything else would smuggle other arguments (`ttyS0 init=/bin/sh`) onto the live command line.
+ */
+const CONSOLE_SPEC = /^[A-Za-z][A-Za-z0-9_]*(,[A-Za-z0-9_.:/+-]+)*$/;
+
+export function consoleProblems(consoles: string[]): Blocker[] {
+  const problems: Blocker[] = [];
+  for (const c of consoles) {
+    if (/\s/.test(c) || c === '') {
+      problems.push({ kind: 'usage', message: `--console "${c}" is not a single console`, remedy: 'repeat --console once per console' });
+    } else if (!CONSOLE_SPEC.test(c)) {
+      problems.push({ kind: 'usage', message: `--console ${c} is not a console: expected name[,options] like ttyS0,115200n8`, remedy: 'pass the device name and options only, as after console= on a kernel command line' });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The kernel's limit on its command line (COMMAND_LINE_SIZE, the terminating NUL included):
+ * 2048 on x86_64; 4096 on arm64 in the kernels NestOS ships (older arm64 kernels had 2048, so
+ * staying under 2048 everywhere would be safest, but 4096 is what the live kernel accepts).
+ */
+export const COMMAND_LINE_SIZE: Record<string, number> = { x86_64: 2048, aarch64: 4096 };
+
+export function commandLineProblems(kernelArgs: string[], arch: string): Blocker[] {
+  const limit = COMMAND_LINE_SIZE[arch];
+  const length = Buffer.byteLength(kernelArgs.join(' '));
+  if (limit === undefined || length < limit) return [];
+  return [
+    {
+      kind: 'usage',
+      message: `the live kernel command line is ${length} bytes, more than the ${arch} kernel accepts (${limit - 1})`,
+      remedy: 'pass fewer or shorter --live-karg and --console, or --rootfs-mode append (no rootfs URL and network arguments)',
+    },
+  ];
+}
+
 /** Problems with user kargs that would switch the live system to another boot path or are malformed. */
 export function userKargProblems(kargs: string[], flag: string): Blocker[] {
   const problems: Blocker[] = [];

@@ -12,7 +12,7 @@ import { networkPayload } from '../network/override.js';
 import { installerConfig, INSTALLER_CONFIG_PATH, renderInstallerConfig } from '../payload/installer-config.js';
 import { buildPayload } from '../payload/build.js';
 import { bootEntriesLive } from '../payload/boot-entries.js';
-import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
+import { commandLineProblems, consoleProblems, liveKernelArgs, userKargProblems } from '../payload/kargs.js';
 import { bootLabelBlockers } from './boot-labels.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
@@ -66,7 +66,7 @@ export function planConversion(input: PlanInputs): PlanResult {
     blockers.push({ kind: 'usage', message: `the release is for ${release.arch} but this host is ${facts.arch}`, remedy: `drop --arch or pass --arch ${facts.arch}` });
   }
 
-  blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'));
+  blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'), ...consoleProblems(options.console));
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
   blockers.push(...diskBlockers, ...bootLabelBlockers(facts, target));
@@ -130,6 +130,8 @@ export function planConversion(input: PlanInputs): PlanResult {
     networkKargs: liveNet,
     extra: options.liveKarg,
   });
+  // kexec would pass a longer line on, and the live kernel cut it: refuse it here, before any load.
+  blockers.push(...commandLineProblems(kernelArgs, release.arch));
 
   const kexecPlan = { ...kexec.plan, loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' '), kexec.plan.toolArgv) };
 

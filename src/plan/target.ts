@@ -89,6 +89,11 @@ function findDisk(disks: Disk[], name: string): Disk | undefined {
 function keptPartitions(disk: Disk, req: TargetRequest, blockers: Blocker[]): TargetDisk['kept'] {
   const kept: TargetDisk['kept'] = [];
   for (const glob of req.savePartlabel) {
+    const invalid = globProblems([glob]);
+    if (invalid.length > 0) {
+      blockers.push(...invalid);
+      continue;
+    }
     const re = globToRegExp(glob);
     const hits = disk.partitions.filter((p) => p.label !== undefined && re.test(p.label));
     if (hits.length === 0) {
@@ -126,14 +131,53 @@ function parseRange(range: string): [number, number] {
   return [a ? Number(a) : 1, b ? Number(b) : Number.MAX_SAFE_INTEGER];
 }
 
-/** Shell-style glob (* ? [...]) as nestos-installer matches partition labels. */
+/**
+ * Shell-style glob (* ? [...] [!...]) as nestos-installer matches partition labels. A glob it
+ * would refuse (an unclosed `[`, an empty or reversed range) is refused here too, before anything
+ * else happens, rather than reaching the RegExp constructor.
+ */
 export function globToRegExp(glob: string): RegExp {
   let re = '';
-  for (const c of glob) {
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
-    else if (c === '[' || c === ']') re += c;
-    else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) throw new GlobError(glob, 'a [ is not closed by ]');
+      let set = glob.slice(i + 1, close);
+      const negate = set.startsWith('!');
+      if (negate) set = set.slice(1);
+      if (set === '') throw new GlobError(glob, 'an empty [] matches nothing');
+      for (const m of set.matchAll(/(.)-(.)/gu)) {
+        if (m[1]! > m[2]!) throw new GlobError(glob, `the range ${m[1]}-${m[2]} is reversed`);
+      }
+      re += `[${negate ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return new RegExp(`^${re}$`, 'u');
+}
+
+export class GlobError extends Error {
+  constructor(
+    readonly glob: string,
+    readonly why: string,
+  ) {
+    super(`${glob}: ${why}`);
+  }
+}
+
+/** Usage problems with --save-partlabel globs, for the checks that run before anything else. */
+export function globProblems(globs: string[]): Blocker[] {
+  const problems: Blocker[] = [];
+  for (const glob of globs) {
+    try {
+      globToRegExp(glob);
+    } catch (e) {
+      if (!(e instanceof GlobError)) throw e;
+      problems.push({ kind: 'usage', message: `--save-partlabel ${glob} is not a valid glob: ${e.why}`, remedy: 'use * ? and [...] as in the shell, e.g. --save-partlabel "data*"' });
+    }
+  }
+  return problems;
 }

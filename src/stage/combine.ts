@@ -126,7 +126,8 @@ function explain(error: unknown, outPath: string): unknown {
   if (error instanceof X2Error) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const failedPath = (error as NodeJS.ErrnoException).path;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  // EFBIG: the file may grow no further (a quota on file size, RLIMIT_FSIZE): as full as a full disk.
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
     return new X2Error('precondition', `not enough free space in ${path.dirname(outPath)} for the combined initrd`, {
       remedy: 'free some space there or choose another directory with --work-dir',
       cause: error,

@@ -29,12 +29,33 @@ export interface StagedState {
 const stateFile = (workDir: string) => path.join(workDir, 'state.json');
 
 export async function readState(workDir: string): Promise<StagedState | undefined> {
+  const read = await readStateFile(workDir);
+  return 'state' in read ? read.state : undefined;
+}
+
+/** What state.json holds: a state, nothing, or something that is not a state (said, not ignored). */
+export type StateRead = { state: StagedState } | { missing: true } | { corrupt: string };
+
+export async function readStateFile(workDir: string): Promise<StateRead> {
+  let text: string;
   try {
-    const doc = JSON.parse(await readFile(stateFile(workDir), 'utf8')) as StagedState;
-    return doc.version === STATE_VERSION ? doc : undefined;
-  } catch {
-    return undefined;
+    text = await readFile(stateFile(workDir), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    return { corrupt: `cannot be read (${code ?? String(e)})` };
   }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { corrupt: text.length === 0 ? 'is empty' : 'is not valid JSON' };
+  }
+  if (typeof doc !== 'object' || doc === null) return { corrupt: 'is not a JSON object' };
+  const state = doc as Partial<StagedState>;
+  if (state.version !== STATE_VERSION) return { corrupt: `has version ${JSON.stringify(state.version)}, not ${STATE_VERSION}` };
+  if (typeof state.kernel !== 'string' || typeof state.initrd !== 'string' || !Array.isArray(state.switchArgv)) return { corrupt: 'lacks the staged kernel, initrd or switch command' };
+  return { state: state as StagedState };
 }
 
 export async function writeState(workDir: string, state: StagedState): Promise<void> {
@@ -43,6 +64,7 @@ export async function writeState(workDir: string, state: StagedState): Promise<v
 
 export async function clearState(workDir: string): Promise<void> {
   await rm(stateFile(workDir), { force: true });
+  await rm(`${stateFile(workDir)}.part`, { force: true });
 }
 
 export async function kexecLoaded(fs: HostFs): Promise<boolean> {

@@ -43,17 +43,34 @@ export interface RunResult {
   json: Record<string, unknown> | undefined;
 }
 
-type RunOptions = { sandbox?: string; env?: Record<string, string>; cwd?: string };
+type RunOptions = {
+  sandbox?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** stdout goes to this file descriptor (e.g. /dev/full) instead of a pipe the test reads. */
+  stdoutFd?: number;
+  /** Files may grow to this many KiB (RLIMIT_FSIZE, SIGXFSZ ignored): writes past it fail with EFBIG, like a full disk. */
+  fileSizeLimitKiB?: number;
+};
 
 export function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return start(args, opts).done;
 }
 
 /** Starts the binary; `done` settles when it exits (for tests that signal it meanwhile). */
-export function start(args: string[], opts: RunOptions = {}): { kill: (signal: NodeJS.Signals) => void; done: Promise<RunResult> } {
+export function start(
+  args: string[],
+  opts: RunOptions = {},
+): { kill: (signal: NodeJS.Signals) => void; done: Promise<RunResult>; closeStdout: () => void; stdoutText: () => string } {
   let kill: (signal: NodeJS.Signals) => void = () => undefined;
+  let closeStdout: () => void = () => undefined;
+  let stdout = '';
+  const [program, argv] =
+    opts.fileSizeLimitKiB === undefined
+      ? [BIN, args]
+      : ['bash', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKiB}; exec "$0" "$@"`, BIN, ...args]];
   const done = new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(BIN, args, {
+    const child = spawn(program, argv, {
       cwd: opts.cwd ?? ROOT,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -65,13 +82,14 @@ export function start(args: string[], opts: RunOptions = {}): { kill: (signal: N
         ...(opts.sandbox ? { X2NESTOS_SANDBOX: opts.sandbox } : {}),
         ...opts.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', opts.stdoutFd ?? 'pipe', 'pipe'],
     });
-    let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     kill = (signal) => child.kill(signal);
+    // The reader goes away, as `| head -3` does: the binary's next writes to stdout fail with EPIPE.
+    closeStdout = () => child.stdout?.destroy();
     child.on('error', reject);
     child.on('close', (code) => {
       let json: Record<string, unknown> | undefined;
@@ -83,7 +101,7 @@ export function start(args: string[], opts: RunOptions = {}): { kill: (signal: N
       resolve({ code: code ?? -1, stdout, stderr, json });
     });
   });
-  return { kill: (signal) => kill(signal), done };
+  return { kill: (signal) => kill(signal), done, closeStdout: () => closeStdout(), stdoutText: () => stdout };
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -121,6 +139,14 @@ export function sandboxHost(fixture: string, opts: { kexecStderr?: string; kexec
   mkdirSync(path.join(dir, 'root/proc/sys/kernel/random'), { recursive: true });
   writeFileSync(path.join(dir, 'root/proc/sys/kernel/random/boot_id'), 'f3b9a8c2-0d1e-4c55-9a7e-1b2c3d4e5f60\n');
   return dir;
+}
+
+/** Makes the sandbox's `kexec -l` take `ms` (so a test can act while x2nestos loads). */
+export function slowKexecLoad(sandbox: string, ms: number): void {
+  const specPath = path.join(sandbox, 'commands.json');
+  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { commands: { argv: string[]; delayMs?: number }[] };
+  for (const c of spec.commands) if (c.argv[0] === 'kexec' && c.argv[1] === '-l') c.delayMs = ms;
+  writeFileSync(specPath, JSON.stringify(spec));
 }
 
 export function invocations(sandbox: string): { kind: 'probe' | 'change'; argv: string[] }[] {

@@ -7,8 +7,9 @@ import { CLI } from './cli.js';
 import { GUIDED } from './guided.js';
 import { HOST } from './host.js';
 import { RELEASE } from './release.js';
+import { RELIABILITY } from './reliability.js';
 import { RUN } from './run.js';
 
-export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> = { CLI, RUN, RELEASE, HOST, GUIDED };
+export const AREAS: Readonly<Record<string, Readonly<Record<string, string>>>> = { CLI, RUN, RELEASE, HOST, GUIDED, RELIABILITY };
 
-export const ZH: Readonly<Record<string, string>> = Object.assign({}, CLI, RUN, RELEASE, HOST, GUIDED);
+export const ZH: Readonly<Record<string, string>> = Object.assign({}, CLI, RUN, RELEASE, HOST, GUIDED, RELIABILITY);

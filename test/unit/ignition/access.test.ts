@@ -122,7 +122,7 @@ describe('assertNotLockedOut', () => {
     const e = thrown(() => assertNotLockedOut(withKeys(key('dsa.pub')), { allowNoSshKey: false }));
     expect(e.kind).toBe('ignition');
     expect(e.oneLine()).toBe(
-      'the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH: add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key',
+      'the Ignition config gives no user a usable SSH key (user "nest", sshAuthorizedKeys[0]: DSA keys are refused by the OpenSSH in NestOS): add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key',
     );
     expect(e.details).toEqual(['user "nest", sshAuthorizedKeys[0]: DSA keys are refused by the OpenSSH in NestOS']);
     expect(e.details.join()).not.toContain('AAAA');

@@ -10,7 +10,7 @@ import { planConversion } from '../../../src/plan/plan.js';
 import { withFiles, withSshKeys } from '../../../src/ignition/augment.js';
 import { nestKeysOf } from '../../../src/payload/failsafe.js';
 import { memoryFs } from '../facts/memory-host.js';
-import { hostFacts, release } from './host.js';
+import { HOST_KEXEC, hostFacts, release } from './host.js';
 
 const DEST = Buffer.from(
   JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey nest@laptop', 'bad\nkey'] }, { name: 'other', sshAuthorizedKeys: ['ssh-rsa AAAAother'] }] } }),
@@ -29,8 +29,8 @@ function plan(failsafe: FailsafeFacts | undefined, liveTimeout?: string) {
     ignition: undefined,
     destIgnition: DEST,
     userKeyfiles: [],
-    kexecToolInstalled: true,
-    installArgv: [],
+    kexecTool: HOST_KEXEC,
+    kexecToolBlockers: [],
     workDir: '/var/lib/x2nestos/',
     toolVersion: '0.2.0',
     purpose: 'plan',
