@@ -20,6 +20,7 @@ import { readOsRelease } from './os-release.js';
 import { findRootDisk } from './root-disk.js';
 import { readStableNames } from './stable-names.js';
 import type { HostFacts, OsFacts, RootDisk, UnknownFact } from './types.js';
+import { readInit } from './init.js';
 import { detectVm } from './virt.js';
 import { measureWorkDir } from './work-dir.js';
 
@@ -114,6 +115,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     container: container.value,
     virtualization: vm.value,
     systemd: await fs.exists('/run/systemd/system'),
+    init: await readInit(fs),
     isRoot: opts.uid === 0,
     glibc: glibc.version,
     workDirFreeBytes: workDir.freeBytes,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { HostFacts } from '../facts/types.js';
+import { planSwitch } from './switch.js';
 import type { Blocker, KexecPlan } from './types.js';
 
 /** Where staging puts the kernel and the combined initrd, under the work directory. */
@@ -48,11 +49,13 @@ export function chooseKexec(
   else if (k.kexecLoad === false) method = 'file';
   else method = 'file-then-syscall';
   if (k.loaded) warnings.push('a kexec kernel is already loaded; it will be replaced');
+  const handOver = planSwitch(facts);
 
   return {
     plan: {
       method,
-      switchArgv: facts.systemd ? ['systemctl', 'kexec'] : ['kexec', '-e'],
+      switchArgv: handOver.argv,
+      switch: handOver,
       toolInstalled: tool.kexecToolInstalled,
       installArgv: tool.installArgv,
     },

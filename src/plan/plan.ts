@@ -14,6 +14,7 @@ import { buildPayload } from '../payload/build.js';
 import { liveKernelArgs, userKargProblems } from '../payload/kargs.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
+import { planSwitch, switchStep } from './switch.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type Plan } from './types.js';
@@ -205,7 +206,7 @@ function describeSteps(input: PlanInputs, method: string, mode: 'append' | 'url'
     mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
     `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
   );
-  if (input.options.reboot) steps.push(input.facts.systemd ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
+  if (input.options.reboot) steps.push(switchStep(planSwitch(input.facts)));
   else steps.push('stop; `x2nestos reboot` switches later, `x2nestos abort` unloads');
   steps.push(`the live installer writes NestOS to ${dest ?? 'the target disk'} and reboots into it through the firmware`);
   return steps;

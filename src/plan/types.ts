@@ -59,9 +59,19 @@ export interface KexecPlan {
   /** file = kexec_file_load (`kexec -s`), syscall = kexec_load (`kexec -l`); `file-then-syscall` tries both in order. */
   method: 'file' | 'syscall' | 'file-then-syscall';
   loadArgv: string[];
+  /** The switch's command (`switch.argv`), kept for --json readers of schema 1. */
   switchArgv: string[];
+  /** How the host hands over to the loaded kernel, and why that way. */
+  switch: SwitchPlan;
   toolInstalled: boolean;
   installArgv: string[][];
+}
+
+export interface SwitchPlan {
+  /** systemd: `systemctl kexec`; init-reboot: the init system's reboot executes the kernel; direct: sync, remount read-only, `kexec -e`. */
+  method: 'systemd' | 'init-reboot' | 'direct';
+  argv: string[];
+  reason: string;
 }
 
 export interface PayloadFile {
