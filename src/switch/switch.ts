@@ -171,7 +171,7 @@ function describeState(s: ManagerState): string {
  * the page cache reach the data disks NestOS keeps. A busy one stays read-write: "what can be".
  */
 export async function remountReadOnly(deps: Pick<SwitchDeps, 'runner' | 'fs' | 'log'>): Promise<string[]> {
-  const mounts = parseMounts((await deps.fs.read('/proc/self/mounts')) ?? '');
+  const mounts = parseMounts((await deps.fs.read('/proc/self/mounts')) ?? (await deps.fs.read('/proc/mounts')) ?? '');
   // The mount listed last at a path is the visible one; later mounts sit on earlier ones.
   const visible = new Map(mounts.map((m) => [m.target, m]));
   const targets = [...visible.values()]
