@@ -21,7 +21,8 @@ export async function reboot(ctx: Context): Promise<void> {
   if (options.rebootDelay > 0) await sleep(options.rebootDelay, ctx.signal);
   const plan = state.switch ?? switchPlanOf(state.switchArgv);
   try {
-    ctx.doc.switch = await switchToLive(switchDeps(ctx), plan);
+    // Critical: the SIGTERM of the shutdown this starts must not end x2nestos as "interrupted".
+    ctx.doc.switch = await ctx.critical(() => switchToLive(switchDeps(ctx), plan));
   } catch (e) {
     // Staged on purpose with --no-reboot: a refused switch leaves it loaded for another try.
     if (isX2Error(e) && e.kind === 'kexec') {

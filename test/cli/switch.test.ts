@@ -104,6 +104,22 @@ describe.skipIf(!binaryBuilt())('the switch (built binary, sandboxed host)', () 
     expect(readFileSync(log, 'utf8')).toMatch(/manager: \{"loaded":true,"state":"running","reachable":true,"kexecJob":false\}/);
   });
 
+  it('`x2nestos reboot` refused by systemd → exit 7; the kernel staged with --no-reboot stays loaded for another try', async () => {
+    const sandbox = answering(sandboxHost(HOST), [
+      { argv: ['systemctl', 'kexec'], exitCode: 1, stderr: 'Failed to start kexec.target: Transaction for kexec.target/start is destructive (emergency.target has \'start\' job queued).\n' },
+      { argv: ['systemctl', 'is-system-running'], stdout: 'maintenance\n' },
+      { argv: ['systemctl', 'list-jobs', '--no-legend', '--no-pager'], stdout: '7 emergency.target start waiting\n' },
+    ]);
+    expect((await run(convert().concat('--no-reboot'), { sandbox })).code).toBe(0);
+    const r = await run(['reboot', '--yes', '--json'], { sandbox });
+    expect(r.code).toBe(7);
+    expect(r.stderr).not.toMatch(/internal error|interrupted/);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^x2nestos: error: systemd refused the switch: .*destructive.*\(the live kernel stays loaded; `x2nestos abort` unloads it\) \(details: .*x2nestos\.log\)$/)]);
+    expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
+    expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('1\n');
+    expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(true);
+  });
+
   it('a failed kexec load names the log that holds kexec\'s own output', async () => {
     const sandbox = sandboxHost(HOST, { kexecStderr: 'kexec_file_load failed: Operation not permitted\n' });
     const r = await run(convert(), { sandbox });
