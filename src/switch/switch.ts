@@ -50,7 +50,7 @@ export async function switchToLive(deps: SwitchDeps, plan: SwitchPlan): Promise<
   await sync(deps);
   if (plan.method === 'systemd') return viaSystemd(deps);
   if (plan.method === 'init-reboot') return viaInitReboot(deps, plan);
-  return direct(deps, 'direct');
+  return direct(deps);
 }
 
 async function viaSystemd(deps: SwitchDeps): Promise<SwitchOutcome> {
@@ -67,6 +67,13 @@ async function viaSystemd(deps: SwitchDeps): Promise<SwitchOutcome> {
     deps.say(SAY_SYSTEMD);
     return { method: 'systemd', evidence: underWay };
   }
+  if (!state.loaded) {
+    // Never force or execute from here: systemd would reboot the old system instead.
+    throw new X2Error('kexec', 'the live kernel is no longer loaded, so there is nothing to switch to', {
+      remedy: 'something unloaded it (`kexec -u`, another tool); run x2nestos again',
+      details: [outcome(asked), describeState(state)],
+    });
+  }
   if (state.reachable && !NO_BUS.test(asked.stderr)) {
     throw new X2Error('kexec', `systemd refused the switch: \`systemctl kexec\` said "${lastLine(asked)}"`, {
       remedy: 'resolve what systemd reports (an inhibitor lock: `systemd-inhibit --list`; a job in the way: `systemctl list-jobs`), then run x2nestos again',
@@ -75,7 +82,7 @@ async function viaSystemd(deps: SwitchDeps): Promise<SwitchOutcome> {
   }
   if (!state.reachable) {
     deps.log('switch: the manager answers neither over D-Bus nor over /run/systemd/private; executing the kernel directly');
-    return direct(deps, 'direct');
+    return direct(deps);
   }
   return forced(deps, asked);
 }
@@ -117,7 +124,7 @@ async function viaInitReboot(deps: SwitchDeps, plan: SwitchPlan): Promise<Switch
 }
 
 /** No init system will execute the kernel for us: sync, read-only what can be, `kexec -e`. */
-async function direct(deps: SwitchDeps, method: 'direct'): Promise<SwitchOutcome> {
+async function direct(deps: SwitchDeps): Promise<SwitchOutcome> {
   const remounted = await remountReadOnly(deps);
   await sync(deps);
   deps.say('executing the NestOS live kernel now (`kexec -e`): this host stops at once, the live installer follows on the console');
@@ -127,7 +134,7 @@ async function direct(deps: SwitchDeps, method: 'direct'): Promise<SwitchOutcome
   await restoreReadWrite(deps, remounted);
   throw new X2Error('kexec', `\`kexec -e\` did not execute the live kernel: "${lastLine(ran)}"`, {
     remedy: 'nothing on the disks was changed; see the kernel log (dmesg), then run x2nestos again',
-    details: [outcome(ran), `method: ${method}`],
+    details: [outcome(ran)],
   });
 }
 

@@ -43,6 +43,8 @@ export const RUN: Record<string, string> = {
     '现在执行 NestOS live 内核（`kexec -e`）：本机立即停止，随后在控制台上运行 live 安装程序',
   '`kexec -e` did not execute the live kernel: "{said}"': '`kexec -e` 未能执行 live 内核：“{said}”',
   'nothing on the disks was changed; see the kernel log (dmesg), then run x2nestos again': '磁盘上没有任何更改；请查看内核日志（dmesg），然后重新运行 x2nestos',
+  'the live kernel is no longer loaded, so there is nothing to switch to': 'live 内核已不再处于加载状态，无法切换',
+  'something unloaded it (`kexec -u`, another tool); run x2nestos again': '有程序卸载了它（`kexec -u` 或其他工具）；请重新运行 x2nestos',
   '{remedy} (the live kernel stays loaded; `x2nestos abort` unloads it)': '{remedy}（live 内核仍保持加载；`x2nestos abort` 可卸载它）',
   'staged and loaded; run `x2nestos reboot` to switch, or `x2nestos abort` to undo': '已暂存并加载；运行 `x2nestos reboot` 切换，或运行 `x2nestos abort` 撤销',
   'switching to the live installer in {seconds}s (Ctrl-C to cancel)': '{seconds} 秒后切换到 live 安装程序（按 Ctrl-C 取消）',
