@@ -30,9 +30,10 @@ export async function run(ctx) {
 
   // Take D-Bus away: no bus daemon, no socket to activate it, and logind (which needs the bus) gone.
   await guest.sshOk('systemctl mask --now dbus.socket dbus.service && systemctl stop systemd-logind.service && systemctl mask systemd-logind.service');
-  const bus = await guest.ssh('test -S /run/dbus/system_bus_socket || echo no-socket; busctl --system --no-pager list 2>&1; echo "busctl=$?"');
-  assert.match(bus.stdout, /no-socket/, `the system bus socket still exists:\n${bus.stdout}`);
-  assert.doesNotMatch(bus.stdout, /busctl=0/, `busctl still reaches a system bus:\n${bus.stdout}`);
+  // The socket file may stay behind (measured: "Connection refused"); what counts is that nobody answers on it.
+  const bus = await guest.ssh('busctl --system --no-pager list 2>&1; echo "busctl=$?"');
+  assert.match(bus.stdout, /busctl=[1-9]/, `busctl still reaches a system bus:\n${bus.stdout}`);
+  assert.match(bus.stdout, /Failed to connect to bus/, `busctl failed for another reason:\n${bus.stdout}`);
   // What x2nestos is left with: the manager, reachable by root over /run/systemd/private only.
   const manager = await guest.sshOk('systemctl is-system-running || true');
   ctx.log(`${guest.name}: without D-Bus, is-system-running says ${manager.stdout.trim()}`);
