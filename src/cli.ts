@@ -271,7 +271,9 @@ function flagTable(program: Command): import('./options/argv.js').FlagTable {
 function report(e: unknown, debug: boolean, ctx: Context | undefined, tr: import('./i18n/translate.js').Translator): void {
   if (isX2Error(e)) {
     ctx?.log.write(`error (${e.kind}): ${e.oneLine()}${e.details.length ? '\n  ' + e.details.join('\n  ') : ''}`);
-    const line = e.remedy ? tr.t('{problem}: {remedy}', { problem: tr.msg(e.message), remedy: tr.msg(e.remedy) }) : tr.msg(e.message);
+    const told = e.remedy ? tr.t('{problem}: {remedy}', { problem: tr.msg(e.message), remedy: tr.msg(e.remedy) }) : tr.msg(e.message);
+    // What the line leaves out (each attempt, the command's own output, dmesg) went to the log: say where.
+    const line = e.details.length > 0 && ctx?.log.path ? tr.t('{message} (details: {log})', { message: told, log: ctx.log.path }) : told;
     // An interrupt is the user's doing, not an error.
     process.stderr.write(`x2nestos: ${e.kind === 'interrupted' ? line : tr.t('error: {message}', { message: line })}\n`);
     if (debug && e.details.length) process.stderr.write(e.details.map((d) => `  ${d}\n`).join(''));

@@ -6,6 +6,7 @@ import type { Runtime } from '../effects/runtime.js';
 import type { Options } from '../options/schema.js';
 import type { Logger } from '../output/log.js';
 import type { Reporter } from '../output/reporter.js';
+import type { SwitchDeps } from '../switch/switch.js';
 
 export interface Context {
   command: string;
@@ -29,4 +30,9 @@ export interface Context {
 
 export function cacheDir(ctx: Pick<Context, 'workDir'>): string {
   return path.join(ctx.workDir, 'cache');
+}
+
+/** The switch's side of the context: the runner, host files, the log, and the reporter for the line people read. */
+export function switchDeps(ctx: Context): SwitchDeps {
+  return { runner: ctx.effects.runner, fs: ctx.effects.fs, log: (l) => ctx.log.write(l), say: (l) => ctx.reporter.info(l) };
 }

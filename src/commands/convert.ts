@@ -12,7 +12,7 @@ import type { Plan } from '../plan/types.js';
 import { sleep, switchToLive } from '../switch/switch.js';
 import { renderPlan } from '../output/render-plan.js';
 import { formatBytes } from '../plan/memory.js';
-import { cacheDir, type Context } from './context.js';
+import { cacheDir, switchDeps, type Context } from './context.js';
 import { downloadRelease, withLocalSizes, type LocalRelease } from './download.js';
 import { throwFirstBlocker } from './plan.js';
 import { planWith, prepare, type Prepared } from './prepare.js';
@@ -83,6 +83,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       method: result.method,
       switchArgv: plan.kexec.switchArgv,
       kexecArgv: plan.kexec.toolArgv,
+      switch: plan.kexec.switch,
       target: target.installerName,
     });
     ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };
@@ -97,15 +98,14 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       reporter.info(`switching to the live installer in ${options.rebootDelay}s (Ctrl-C to cancel)`);
       await sleep(options.rebootDelay, ctx.signal);
     }
-    ctx.doc.result = 'switching';
-    reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
     checkpoint();
-    try {
-      await switchToLive(effects.runner, plan.kexec.switchArgv, (l) => ctx.log.write(l));
-    } catch (e) {
-      // systemctl refused the job (it returns once the job is queued): nothing was handed over.
+    reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
+    // A refused switch throws and is undone below like any other failure; one under way returns.
+    const switched = await switchToLive(switchDeps(ctx), plan.kexec.switch).catch((e: unknown) => {
       throw switchFailed(e);
-    }
+    });
+    ctx.doc.result = 'switching';
+    ctx.doc.switch = switched;
     keep = true;
   } catch (e) {
     // Leave the host as it was: nothing loaded, nothing staged (the initrd holds the user's config).
@@ -138,3 +138,4 @@ async function confirmConversion(ctx: Context, device: string, installerName: st
   const ok = await ctx.confirm(`Erase ${device} (${installerName}) and install NestOS? Type the disk name (${device}) to confirm:`, device);
   if (!ok) throw new X2Error('declined', 'not confirmed; nothing was changed', { remedy: 'run again and type the disk name, or pass --yes' });
 }
+

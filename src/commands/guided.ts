@@ -201,6 +201,7 @@ function recap(answers: Awaited<ReturnType<typeof interview>>['answers'], ctx: C
     '',
     t('The plan in plain words'),
     `  ${t('{release} replaces everything on {disk}{root}.', { release, disk: answers.disk.device, root: answers.disk.isRootDisk ? t(', the disk this system runs from') : '' })}`,
+    ...(answers.disk.keep?.length ? [`  ${t('Kept on it: partition(s) {numbers}.', { numbers: answers.disk.keep.join(', ') })}`] : []),
     `  ${t('Ignition config: {ignition}.', { ignition })}`,
     `  ${answers.network === 'keep' ? t("Network: this host's configuration is kept.") : t('Network: DHCP.')}`,
     ...(dryRun ? [] : [`  ${t('Once you type the disk name, the live system is staged and loaded; you are asked once more before the switch.')}`]),

@@ -1,8 +1,9 @@
 /** `x2nestos reboot`: switch to the live installer staged earlier with `--no-reboot`. */
-import { X2Error } from '../errors.js';
+import { X2Error, isX2Error } from '../errors.js';
+import type { SwitchPlan } from '../plan/types.js';
 import { bootId, kexecLoaded, readState } from '../stage/state.js';
 import { sleep, switchToLive } from '../switch/switch.js';
-import type { Context } from './context.js';
+import { switchDeps, type Context } from './context.js';
 
 export async function reboot(ctx: Context): Promise<void> {
   const { options, effects } = ctx;
@@ -18,6 +19,21 @@ export async function reboot(ctx: Context): Promise<void> {
     }
   }
   if (options.rebootDelay > 0) await sleep(options.rebootDelay, ctx.signal);
+  const plan = state.switch ?? switchPlanOf(state.switchArgv);
+  try {
+    // Critical: the SIGTERM of the shutdown this starts must not end x2nestos as "interrupted".
+    ctx.doc.switch = await ctx.critical(() => switchToLive(switchDeps(ctx), plan));
+  } catch (e) {
+    // Staged on purpose with --no-reboot: a refused switch leaves it loaded for another try.
+    if (isX2Error(e) && e.kind === 'kexec') {
+      throw new X2Error('kexec', e.message, { remedy: `${e.remedy ?? ''} (the live kernel stays loaded; \`x2nestos abort\` unloads it)`, details: e.details });
+    }
+    throw e;
+  }
   ctx.doc.result = 'switching';
-  await switchToLive(effects.runner, state.switchArgv, (l) => ctx.log.write(l));
+}
+
+/** State files from before the switch plan was recorded carry only the argv. */
+function switchPlanOf(argv: string[]): SwitchPlan {
+  return argv[0] === 'systemctl' ? { method: 'systemd', argv, reason: '' } : { method: 'direct', argv: ['kexec', '-e'], reason: '' };
 }

@@ -52,6 +52,7 @@ async function spawn(argv: readonly string[], options: RunOptions = {}): Promise
     stdout: typeof r.stdout === 'string' ? r.stdout : '',
     stderr: timedOut ? `timed out after ${timeoutMs} ms` : typeof r.stderr === 'string' ? r.stderr : '',
     notFound,
+    ...(!timedOut && r.signal ? { signal: r.signal } : {}),
   };
   if (result.exitCode !== 0 && !options.allowFailure) throw new CommandError(result);
   return result;

@@ -25,6 +25,8 @@ export interface RunResult {
   stderr: string;
   /** ENOENT: the program is not installed. */
   notFound: boolean;
+  /** The signal that ended the process (SIGTERM, SIGKILL...), when a signal did. */
+  signal?: string | undefined;
 }
 
 export interface Runner {

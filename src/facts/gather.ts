@@ -22,6 +22,7 @@ import { findRootDisk } from './root-disk.js';
 import { readStableNames } from './stable-names.js';
 import { readKernelBlockDevices } from './sysfs-block.js';
 import type { HostFacts, OsFacts, RootDisk, UnknownFact } from './types.js';
+import { readInit } from './init.js';
 import { detectVm } from './virt.js';
 import { measureWorkDir } from './work-dir.js';
 
@@ -134,6 +135,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     container: container.value,
     virtualization: vm.value,
     systemd: await fs.exists('/run/systemd/system'),
+    init: await readInit(fs),
     isRoot: opts.uid === 0,
     glibc: glibc.version,
     workDirFreeBytes: workDir.freeBytes,

@@ -6,6 +6,8 @@ export interface Mount {
   source: string;
   target: string;
   fsType: string;
+  /** Mount options as listed (rw or ro first). */
+  options?: string[];
 }
 
 /** Fields are space separated; spaces, tabs, newlines and backslashes inside them are octal escapes. */
@@ -13,9 +15,9 @@ export function parseMounts(text: string): Mount[] {
   const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
   const mounts: Mount[] = [];
   for (const line of text.split('\n')) {
-    const [source, target, fsType] = line.split(' ');
+    const [source, target, fsType, options] = line.split(' ');
     if (source === undefined || target === undefined || fsType === undefined) continue;
-    mounts.push({ source: unescape(source), target: unescape(target), fsType });
+    mounts.push({ source: unescape(source), target: unescape(target), fsType, options: (options ?? '').split(',') });
   }
   return mounts;
 }

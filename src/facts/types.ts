@@ -105,6 +105,8 @@ export interface HostFacts {
   container: string | undefined;
   virtualization: string | undefined;
   systemd: boolean;
+  /** The init system and what its reboot does with a loaded kernel (absent: not inspected). */
+  init?: InitFacts;
   isRoot: boolean;
   glibc: string | undefined;
   /** Free bytes on the filesystem holding the work directory (or its nearest existing parent). */
@@ -114,6 +116,12 @@ export interface HostFacts {
   packageTool?: string | undefined;
   /** Why a fact is undefined (or a stand-in), keyed by the fact's name, for the plan to explain. */
   unknown?: Partial<Record<UnknownFact, string>>;
+}
+
+export interface InitFacts {
+  system: 'systemd' | 'sysvinit' | 'openrc' | 'other';
+  /** A script the init system runs at reboot that executes a loaded kexec kernel (Debian's /etc/init.d/kexec). */
+  kexecOnReboot: string | undefined;
 }
 
 export type UnknownFact =

@@ -32,6 +32,7 @@ export function answersToOptions(given: Options, answers: Answers, builtIgnition
     raw.isoSha256 = r.isoSha256;
   }
   raw.disk = answers.disk.installerName;
+  if (answers.disk.keep?.length) raw.savePartindex = answers.disk.keep.map(String);
   const i = answers.ignition;
   if (i.kind === 'url') {
     raw.ignition = i.url;

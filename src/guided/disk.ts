@@ -7,7 +7,7 @@ import { X2Error } from '../errors.js';
 import type { Disk, HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
 import { formatBytes } from '../plan/memory.js';
-import { chooseTarget } from '../plan/target.js';
+import { IMAGE_FOOTPRINT_BYTES, chooseTarget } from '../plan/target.js';
 import type { Translator } from '../i18n/translate.js';
 import type { Prompter } from './prompter.js';
 
@@ -18,6 +18,8 @@ export interface DiskAnswer {
   installerName: string;
   isRootDisk: boolean;
   sizeBytes: number;
+  /** Partition numbers to keep (--save-partindex); empty: the whole disk is erased. */
+  keep?: number[];
 }
 
 export interface DiskOffer {
@@ -84,4 +86,47 @@ export async function askDisk(ask: Prompter, tr: Translator, facts: HostFacts, o
   });
   const offer = offers.find((o) => o.disk.path === chosen)!;
   return { device: offer.disk.path, installerName: offer.installerName, isRootDisk: offer.isRootDisk, sizeBytes: offer.disk.sizeBytes };
+}
+
+/**
+ * Step 3b: partitions of the chosen disk to keep (--save-partindex). Not asked when the disk has no
+ * partitions or they were named on the command line; when none can be kept, one line says why
+ * instead of a question with nothing to choose. Each partition the planner would refuse is shown
+ * with its reason and cannot be picked.
+ */
+export async function askKeep(ask: Prompter, tr: Translator, facts: HostFacts, options: Options, disk: DiskAnswer): Promise<number[]> {
+  const { t, msg } = tr;
+  const d = facts.disks.find((x) => x.path === disk.device);
+  if (d === undefined || d.partitions.length === 0 || options.savePartindex.length > 0 || options.savePartlabel.length > 0) return [];
+  const request = { disk: d.path, savePartlabel: [], allowRemovableDisk: options.allowRemovableDisk };
+  const before = chooseTarget(facts, { ...request, savePartindex: [] }).blockers.length;
+  // The planner's own objection to keeping each one, so the screen and the plan never disagree.
+  const offers = d.partitions.map((p) => {
+    const objection = chooseTarget(facts, { ...request, savePartindex: [String(p.number)] }).blockers[before];
+    return { p, ...(objection ? { refusal: msg(objection.message) } : {}) };
+  });
+  const keepable = offers.filter((o) => o.refusal === undefined).map((o) => o.p.number);
+  if (keepable.length === 0) {
+    ask.say(t('Partitions of {disk}: none can be kept, NestOS takes partitions 1-4 and the first {size} of the disk.', { disk: d.path, size: formatBytes(IMAGE_FOOTPRINT_BYTES) }));
+    return [];
+  }
+  const chosen = await ask.select<string>({
+    message: t('Keep a partition of {disk}? (everything else on it is erased)', { disk: d.path }),
+    default: 'none',
+    choices: [
+      { value: 'none', name: t('No, erase the whole disk') },
+      ...(keepable.length > 1 ? [{ value: 'all', name: t('Keep partitions {numbers}', { numbers: keepable.join(', ') }) }] : []),
+      ...offers.map((o) => ({
+        value: String(o.p.number),
+        name: t('Keep partition {number}: {facts}', { number: o.p.number, facts: describePartition(o.p) }),
+        ...(o.refusal ? { disabled: o.refusal } : {}),
+      })),
+    ],
+  });
+  if (chosen === 'none') return [];
+  return chosen === 'all' ? keepable : [Number(chosen)];
+}
+
+function describePartition(p: Disk['partitions'][number]): string {
+  return [p.path, formatBytes(p.sizeBytes), p.label, p.fsType, p.mountpoints.length ? p.mountpoints.join(', ') : undefined].filter(Boolean).join('  ');
 }

@@ -102,12 +102,14 @@ async function askBuild(ask: Prompter, tr: Translator, host: IgnitionHost): Prom
     message: t('SSH keys for user nest (NestOS allows SSH with keys only)'),
     default: inherited.keys.length > 0 ? 'inherit' : 'paste',
     choices: [
-      {
-        value: 'inherit',
-        name: t("This host's keys ({count}, of {users})", { count: inherited.keys.length, users: users.join(', ') || '-' }),
-        description: t('the keys that log in as root or a sudo user here now'),
-        ...(inherited.keys.length === 0 ? { disabled: t('no usable key found on this host') } : {}),
-      },
+      inherited.keys.length > 0
+        ? {
+            value: 'inherit',
+            name: t("This host's keys ({count}, of {users})", { count: inherited.keys.length, users: users.join(', ') }),
+            description: t('the keys that log in as root or a sudo user here now'),
+          }
+        : // Shown, not hidden: a user looking for their keys learns why they are not offered.
+          { value: 'inherit', name: t("This host's keys"), disabled: t('no key logs in as root or a sudo user here') },
       { value: 'paste', name: t('Paste a public key') },
       { value: 'file', name: t('Read public keys from a file') },
     ],

@@ -8,7 +8,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
 import type { Translator } from '../i18n/translate.js';
 import type { Answers } from './answers.js';
-import { askDisk } from './disk.js';
+import { askDisk, askKeep } from './disk.js';
 import { askIgnition, type IgnitionHost } from './ignition.js';
 import { askNetwork } from './network.js';
 import type { Preflight } from './preflight.js';
@@ -51,7 +51,9 @@ export async function interview(i: InterviewInput): Promise<Interview> {
     dryRun = true;
   }
   const release = await askRelease(ask, tr, i.options, i.release);
-  const disk = await askDisk(ask, tr, i.facts, i.options);
+  const chosen = await askDisk(ask, tr, i.facts, i.options);
+  const keep = await askKeep(ask, tr, i.facts, i.options, chosen);
+  const disk = keep.length > 0 ? { ...chosen, keep } : chosen;
   const ignition = await askIgnition(ask, tr, i.ignition, i.options.ignition);
   const network = await askNetwork(ask, tr, i.facts.network);
   const savePath = await askSave(ask, tr, i.save);

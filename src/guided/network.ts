@@ -35,16 +35,20 @@ export function describeNetwork(model: NetworkModel, tr: Translator): string {
 export async function askNetwork(ask: Prompter, tr: Translator, model: NetworkModel): Promise<NetworkAnswer> {
   const { t } = tr;
   const primary = model.primary ?? model.interfaces[0]?.name ?? 'eth0';
+  // Nothing to keep when no interface carries an address: the choice says so and DHCP is the default.
+  const nothingToKeep = carried(model).length === 0;
   return ask.select<NetworkAnswer>({
     message: t('Network of the installed system'),
-    default: 'keep',
+    default: nothingToKeep ? 'dhcp' : 'keep',
     choices: [
-      {
-        value: 'keep',
-        name: t("Keep this host's configuration: {network}", { network: describeNetwork(model, tr) }),
-        description: t('addresses, routes and DNS stay as they are: you reach NestOS where you reach this host now'),
-        short: t("this host's configuration"),
-      },
+      nothingToKeep
+        ? { value: 'keep', name: t("Keep this host's configuration"), disabled: t('no interface here has an address to carry') }
+        : {
+            value: 'keep',
+            name: t("Keep this host's configuration: {network}", { network: describeNetwork(model, tr) }),
+            description: t('addresses, routes and DNS stay as they are: you reach NestOS where you reach this host now'),
+            short: t("this host's configuration"),
+          },
       {
         value: 'dhcp',
         name: t('DHCP on {interface}', { interface: primary }),

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { HostFacts } from '../facts/types.js';
+import { planSwitch } from './switch.js';
 import type { Blocker, KexecPlan, KexecTool } from './types.js';
 
 /** Where staging puts the kernel and the combined initrd, under the work directory. */
@@ -55,14 +56,15 @@ export function chooseKexec(
   else if (k.kexecLoad === false) method = 'file';
   else method = 'file-then-syscall';
   if (k.loaded) warnings.push('a kexec kernel is already loaded; it will be replaced');
-
   // systemd's shutdown runs /usr/sbin/kexec -e itself, and systemd 219 (CentOS 7) reboots through
   // the firmware when that file is missing: with a kexec the host does not have, switch directly.
   const hostKexec = tool.source === 'host' || tool.source === 'packages';
+  const handOver = planSwitch(facts, hostKexec ? ['kexec'] : tool.argv);
   return {
     plan: {
       method,
-      switchArgv: facts.systemd && hostKexec ? ['systemctl', 'kexec'] : [...tool.argv, '-e'],
+      switchArgv: handOver.argv,
+      switch: handOver,
       toolInstalled: tool.source !== 'packages',
       installArgv: tool.installArgv,
       source: tool.source,

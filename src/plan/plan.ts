@@ -17,6 +17,7 @@ import { bootLabelBlockers } from './boot-labels.js';
 import { chooseTarget } from './target.js';
 import { chooseKexec, loadArgv } from './kexec.js';
 import { planFirmware } from './firmware.js';
+import { switchStep } from './switch.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type KexecTool, type Plan } from './types.js';
@@ -237,7 +238,7 @@ function describeSteps(input: PlanInputs, kexec: Plan['kexec'], mode: 'append' |
     mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
     `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
   );
-  if (input.options.reboot) steps.push(kexec.switchArgv[0] === 'systemctl' ? 'switch with `systemctl kexec`' : 'sync, then switch with `kexec -e`');
+  if (input.options.reboot) steps.push(switchStep(kexec.switch));
   else steps.push('stop; `x2nestos reboot` switches later, `x2nestos abort` unloads');
   steps.push(`the live installer writes NestOS to ${dest ?? 'the target disk'} and reboots into it through the firmware`);
   return steps;

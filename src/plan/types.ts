@@ -59,8 +59,10 @@ export interface KexecPlan {
   /** file = kexec_file_load (`kexec -s`), syscall = kexec_load (`kexec -l`); `file-then-syscall` tries both in order. */
   method: 'file' | 'syscall' | 'file-then-syscall';
   loadArgv: string[];
+  /** The switch's command (`switch.argv`), kept for --json readers of schema 1. */
   switchArgv: string[];
-  /** No install needed: the kexec used is there already (host, carried or --kexec). */
+  /** How the host hands over to the loaded kernel, and why that way. */
+  switch: SwitchPlan;
   toolInstalled: boolean;
   installArgv: string[][];
   /** Which kexec program (src/plan/kexec-tool.ts): the host's, the carried one, the distribution's package, or --kexec. */
@@ -84,6 +86,13 @@ export interface KexecTool {
   version: string | undefined;
   reason: string;
   installArgv: string[][];
+}
+
+export interface SwitchPlan {
+  /** systemd: `systemctl kexec`; init-reboot: the init system's reboot executes the kernel; direct: sync, remount read-only, `kexec -e`. */
+  method: 'systemd' | 'init-reboot' | 'direct';
+  argv: string[];
+  reason: string;
 }
 
 export interface PayloadFile {

@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../effects/files.js';
 import type { HostFs } from '../effects/hostfs.js';
+import type { SwitchPlan } from '../plan/types.js';
 
 export const STATE_VERSION = 1;
 
@@ -21,6 +22,8 @@ export interface StagedState {
   method: 'file' | 'syscall';
   /** How to switch, as planned for this host (systemctl kexec, or kexec -e without systemd). */
   switchArgv: string[];
+  /** The switch as planned (absent in state written before x2nestos knew more than the argv). */
+  switch?: SwitchPlan;
   target: string | undefined;
   /** The kexec that loaded (argv; the carried one runs through its loader), for `abort` to unload with. */
   kexecArgv?: string[];

@@ -5,7 +5,7 @@
  * question (nothing changed, in both languages), the typed-disk-name confirmation, and the switch.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, CLI_CACHE, NEST_KEY, changes, fakeRelease, mirror, run, sandboxHost, scratch } from './harness.js';
@@ -298,6 +298,25 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     open.push(term);
     await term.waitFor(SAY.zh.summary);
     await term.waitFor(SAY.zh.release, 60_000);
+    term.keys('C-c');
+    expect(await term.waitExit()).toBe(130);
+    expect(changes(sandbox)).toEqual([]);
+  });
+
+  it('on a host without keys to inherit, shows that choice disabled with the reason, and says why no partition can be kept', async () => {
+    const sandbox = host();
+    // No authorized keys anywhere: nothing for "this host's keys" to carry.
+    for (const dir of ['root/root/.ssh', 'root/home']) rmSync(path.join(sandbox, dir), { recursive: true, force: true });
+    const { term } = start(['--dry-run'], { lang: 'en', sandbox });
+    await answerAll(term, 'en', QUESTIONS.slice(0, 3));
+    const screen = await term.waitFor(SAY.en.keys);
+    // /dev/vda holds only partitions 1 and 2, where NestOS's own go: no question, one line instead.
+    expect(screen).toContain('Partitions of /dev/vda: none can be kept, NestOS takes partitions 1-4 and the first 8.0 GiB of the disk.');
+    expect(screen).toMatch(/- This host's keys \(no key logs in as root or a sudo user here\)/);
+    expect(screen).toMatch(/❯ Paste a public key/);
+    expect(screen).not.toMatch(/0, of/);
+    term.keys('Up', 'Enter');
+    await term.waitFor('This choice is not available (the reason is beside it).');
     term.keys('C-c');
     expect(await term.waitExit()).toBe(130);
     expect(changes(sandbox)).toEqual([]);

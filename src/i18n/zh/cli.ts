@@ -121,6 +121,7 @@ export const CLI: Record<string, string> = {
   'see `x2nestos --help`': '参见 `x2nestos --help`',
   '{problem}: {remedy}': '{problem}：{remedy}',
   'error: {message}': '错误：{message}',
+  '{message} (details: {log})': '{message}（详情见 {log}）',
   'This is a bug in x2nestos; please report it with the log{log}.': '这是 x2nestos 的缺陷，请连同日志{log}一起报告。',
   yes: '是',
   no: '否',

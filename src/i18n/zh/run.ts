@@ -52,6 +52,26 @@ export const RUN: Record<string, string> = {
   'pass --yes to convert without asking (or `x2nestos plan` to only look)': '加 --yes 可不经询问直接转换（或用 `x2nestos plan` 只查看）',
   'kexec-tools is not installed': '未安装 kexec-tools',
   'install kexec-tools with the package manager, or drop --skip-package-install': '请用软件包管理器安装 kexec-tools，或去掉 --skip-package-install',
+  // --- 切换（switch） ---------------------------------------------------------------------------
+  'systemd is shutting this host down; the NestOS live installer starts right after (follow it on the console)': 'systemd 正在关闭本机；随后启动 NestOS live 安装程序（请在控制台上查看进度）',
+  'systemd refused the switch: `systemctl kexec` said "{said}"': 'systemd 拒绝了切换：`systemctl kexec` 报告“{said}”',
+  'resolve what systemd reports (an inhibitor lock: `systemd-inhibit --list`; a job in the way: `systemctl list-jobs`), then run x2nestos again':
+    '请先解决 systemd 报告的问题（抑制锁：`systemd-inhibit --list`；挡路的任务：`systemctl list-jobs`），然后重新运行 x2nestos',
+  'systemd cannot be reached over D-Bus: it is told to execute the NestOS live kernel at once (`systemctl --force kexec`; filesystems synced, other filesystems read-only)':
+    '无法通过 D-Bus 联系 systemd：改为要求它立即执行 NestOS live 内核（`systemctl --force kexec`；文件系统已 sync，其他文件系统已改为只读）',
+  'systemd refused the switch, with and without --force: "{first}", then "{forced}"': 'systemd 拒绝了切换（不加和加 --force 都是如此）：先是“{first}”，然后是“{forced}”',
+  'start dbus (`systemctl start dbus`) or reboot this host, then run x2nestos again': '请启动 dbus（`systemctl start dbus`）或重启本机，然后重新运行 x2nestos',
+  'the host is rebooting through its init system, which starts the NestOS live installer at the end (follow it on the console)':
+    '本机正在通过其 init 系统重启，最后会启动 NestOS live 安装程序（请在控制台上查看进度）',
+  'the init system refused the reboot: `{command}` said "{said}"': 'init 系统拒绝了重启：`{command}` 报告“{said}”',
+  'fix what it reports, then run x2nestos again': '请修正它报告的问题，然后重新运行 x2nestos',
+  'executing the NestOS live kernel now (`kexec -e`): this host stops at once, the live installer follows on the console':
+    '现在执行 NestOS live 内核（`kexec -e`）：本机立即停止，随后在控制台上运行 live 安装程序',
+  '`kexec -e` did not execute the live kernel: "{said}"': '`kexec -e` 未能执行 live 内核：“{said}”',
+  'nothing on the disks was changed; see the kernel log (dmesg), then run x2nestos again': '磁盘上没有任何更改；请查看内核日志（dmesg），然后重新运行 x2nestos',
+  'the live kernel is no longer loaded, so there is nothing to switch to': 'live 内核已不再处于加载状态，无法切换',
+  'something unloaded it (`kexec -u`, another tool); run x2nestos again': '有程序卸载了它（`kexec -u` 或其他工具）；请重新运行 x2nestos',
+  '{remedy} (the live kernel stays loaded; `x2nestos abort` unloads it)': '{remedy}（live 内核仍保持加载；`x2nestos abort` 可卸载它）',
   'staged and loaded; run `x2nestos reboot` to switch, or `x2nestos abort` to undo': '已暂存并加载；运行 `x2nestos reboot` 切换，或运行 `x2nestos abort` 撤销',
   'switching to the live installer in {seconds}s (Ctrl-C to cancel)': '{seconds} 秒后切换到 live 安装程序（按 Ctrl-C 取消）',
   'switching to the NestOS live installer; it writes {disk} and reboots into NestOS. Log: {log}':

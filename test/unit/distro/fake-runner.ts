@@ -9,6 +9,8 @@ export interface Canned {
   exitCode?: number;
   stdout?: string;
   stderr?: string;
+  /** The signal that ended the command (exitCode is then what the exec layer reports). */
+  signal?: string;
 }
 
 export interface Call {
@@ -37,7 +39,7 @@ export function fakeRunner(script: [string[], Canned | Canned[]][] = [], program
       result = { argv, exitCode: 127, stdout: '', stderr: `${argv[0]}: not found`, notFound: true };
     } else {
       const canned = queue.length > 1 ? queue.shift()! : queue[0]!;
-      result = { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', notFound: false };
+      result = { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', notFound: false, ...(canned.signal ? { signal: canned.signal } : {}) };
       for (const line of `${result.stdout}${result.stderr}`.split('\n').filter((l) => l !== '')) options?.onLine?.(line);
     }
     if (result.exitCode !== 0 && !options?.allowFailure) throw new CommandError(result);

@@ -83,6 +83,6 @@ describe('work directory space', () => {
 
 describe('parseMounts', () => {
   it('decodes octal escapes in mount points', () => {
-    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n')).toEqual([{ source: '/dev/sdb1', target: '/mnt/my disk', fsType: 'ext4' }]);
+    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n')).toEqual([{ source: '/dev/sdb1', target: '/mnt/my disk', fsType: 'ext4', options: ['rw'] }]);
   });
 });

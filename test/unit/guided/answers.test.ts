@@ -80,6 +80,7 @@ describe('guided: the interview', () => {
     (await next()).events.keypress('enter');
     (await next()).events.keypress('enter');
     (await next()).events.keypress('enter');
+    (await next()).events.keypress('enter');
     answer(await next(), KEY);
     answer(await next(), 'n');
     (await next()).events.keypress('enter');
@@ -90,6 +91,8 @@ describe('guided: the interview', () => {
     expect(titles.map((t) => t.replace(/^\? /, '').replace(/ \(.*$/, ''))).toEqual([
       'Which NestOS release?',
       'Disk to install NestOS on',
+      // /dev/vda5 starts beyond NestOS's partitions: it could be kept, so the question is asked.
+      'Keep a partition of /dev/vda?',
       'Ignition config for NestOS',
       'SSH keys for user nest',
       'Public key',
@@ -98,7 +101,9 @@ describe('guided: the interview', () => {
       'Network of the installed system',
       'Save these answers to a file, to replay this conversion later without question', // (wrapped at 80 columns)
     ]);
-    expect(result).toMatchObject({ dryRun: false, savePath: undefined, answers: { release: { kind: 'stream', release: '24.03-LTS.1' }, disk: { device: '/dev/vda' }, network: 'keep' } });
+    // No interface carries an address here: "keep" cannot apply, DHCP is the default.
+    expect(result).toMatchObject({ dryRun: false, savePath: undefined, answers: { release: { kind: 'stream', release: '24.03-LTS.1' }, disk: { device: '/dev/vda' }, network: 'dhcp' } });
+    expect(result.answers.disk.keep).toBeUndefined();
   });
 
   it('on a host with problems, goes on only as a dry run, and not at all when told no', async () => {

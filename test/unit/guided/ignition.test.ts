@@ -51,7 +51,9 @@ describe('guided: Ignition step', () => {
     how.events.keypress('enter');
 
     const source = await d.next();
-    expect(shows(source, "- This host's keys (0, of -) (no usable key found on this host)")).toBe(true);
+    // Nothing to inherit: the choice stays visible, disabled, with the reason instead of a count of 0.
+    expect(shows(source, "- This host's keys (no key logs in as root or a sudo user here)")).toBe(true);
+    expect(source.getScreen()).not.toMatch(/0, of/);
     expect(shows(source, '❯ Paste a public key')).toBe(true);
     source.events.keypress('enter');
 
