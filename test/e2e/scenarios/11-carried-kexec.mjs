@@ -10,7 +10,7 @@
 import { destinationConfig } from '../ignition.mjs';
 import { assert } from '../harness.mjs';
 
-const REJECT_JSON_FLAGS = false;
+const REJECT_JSON_FLAGS = true;
 
 export const id = 'carried-kexec';
 export const title = 'debian12 without libstdc++ or kexec-tools: the release file\'s own runtime and kexec convert it';
@@ -48,7 +48,7 @@ export async function run(ctx) {
   }
   await ctx.installBinary(guest);
 
-  const args = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl];
+  const args = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release))];
   const planned = await ctx.x2nestos(guest, ['plan', '--json', ...args]);
   assert.equal(planned.code, 0, `plan failed:\n${planned.stderr}`);
   const kexec = JSON.parse(planned.stdout).plan.kexec;

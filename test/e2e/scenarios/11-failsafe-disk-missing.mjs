@@ -23,7 +23,7 @@ export async function run(ctx) {
   const result = await ctx.x2nestos(
     guest,
     convertArgs([
-      '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl,
+      '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
       '--live-karg', `nestos.standin.hide_disk=${SYSTEM_SERIAL}`,
     ]),
   );

@@ -38,7 +38,7 @@ export async function run(ctx) {
   const manager = await guest.sshOk('systemctl is-system-running || true');
   ctx.log(`${guest.name}: without D-Bus, is-system-running says ${manager.stdout.trim()}`);
 
-  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, '--json']);
+  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)), '--json']);
   const command = ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ');
   const wrapper = [
     "trap '' HUP TERM",

@@ -28,6 +28,7 @@ export async function run(ctx) {
   const args = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl];
 
   const guest = await ctx.boot({ image: 'debian12-uefi', dataDisk: false });
+  args.push(...(await ctx.checksums(guest, release)));
   await guest.sshOk('test -d /sys/firmware/efi/efivars');
   const efibootmgr = await installEfibootmgr(guest);
 
