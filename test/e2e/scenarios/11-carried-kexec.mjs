@@ -5,8 +5,8 @@
 // and switch with it.
 //
 // REJECT_JSON_FLAGS puts wrappers in front of lsblk, findmnt and ip that refuse their JSON flags
-// the way util-linux 2.23 and iproute 3.10 do (CentOS 7). It stays false until the facts read
-// without those flags (issue 12.4, another branch); flip it to true once that is merged.
+// the way util-linux 2.23 and iproute 3.10 do (CentOS 7): facts must come from the kernel's own
+// interfaces and plain `ip -o` output (issue 12.4).
 import { destinationConfig } from '../ignition.mjs';
 import { assert } from '../harness.mjs';
 
