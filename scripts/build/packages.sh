@@ -83,7 +83,7 @@ generate_docs() {
   local bin=$DIST/x2nestos-linux-$(host_arch) docs=$WORK/docs
   [[ -x $bin ]] || fail "$bin is missing: run ./build.sh first"
   mkdir -p "$docs"
-  local run=(env -i PATH=/usr/bin:/bin LANG=C HOME=/nonexistent "$bin")
+  local run=(env -i PATH=/usr/bin:/bin LANG=C HOME=/nonexistent X2NESTOS_CACHE_DIR="$WORK/runtime-cache" "$bin")
   "${run[@]}" manpage >"$docs/x2nestos.8" || fail "'x2nestos manpage' failed"
   "${run[@]}" completion bash >"$docs/x2nestos.bash" || fail "'x2nestos completion bash' failed"
   "${run[@]}" completion zsh >"$docs/_x2nestos" || fail "'x2nestos completion zsh' failed"
@@ -169,6 +169,10 @@ build_rpm() {
   # The names of what glibc and libstdc++ provide, as rpm's dependency generator would write them.
   [[ -z $floor ]] || requires+=("libc.so.6(GLIBC_$floor)(64bit)")
   [[ -z $cxx ]] || requires+=("libstdc++.so.6(GLIBCXX_$cxx)(64bit)")
+  # A static release file (the launcher) needs nothing: then no Requires at all (rpm refuses a
+  # macro defined with an empty body).
+  local requires_define=()
+  ((${#requires[@]} == 0)) || requires_define=(--define "x2_requires ${requires[*]}")
   { cat "$PACKAGING/x2nestos.spec"; rpm_changelog; } >"$WORK/x2nestos-$arch.spec"
   say "rpm for $target"
   rpmbuild -bb --quiet --target "$target" \
@@ -179,7 +183,7 @@ build_rpm() {
     --define "x2_url $URL" \
     --define "x2_packager $MAINTAINER" \
     --define "x2_sources $sources" \
-    --define "x2_requires ${requires[*]}" \
+    "${requires_define[@]}" \
     "$WORK/x2nestos-$arch.spec" >"$WORK/rpmbuild-$arch.log" 2>&1 ||
     fail "rpmbuild for $target failed: $(tail -n 20 "$WORK/rpmbuild-$arch.log")"
   local rpm=x2nestos-$VERSION-1.$target.rpm
