@@ -24,7 +24,9 @@ export function planSwitch(facts: Pick<HostFacts, 'systemd' | 'init'>, kexec: re
     return {
       method: 'direct',
       argv: [...kexec, '-e'],
-      reason: `the kexec that loaded the kernel (${kexec.join(' ')}) is not the one ${facts.systemd ? 'systemd' : 'the init system'} runs at shutdown: x2nestos syncs, remounts the other filesystems read-only and executes it`,
+      reason: facts.systemd
+        ? `the kexec that loaded the kernel (${kexec.join(' ')}) is not the one systemd runs at shutdown: x2nestos syncs, remounts the other filesystems read-only and executes it`
+        : `the kexec that loaded the kernel (${kexec.join(' ')}) is not one the init system runs at shutdown: x2nestos syncs, remounts the other filesystems read-only and executes it`,
     };
   }
   if (facts.systemd) {

@@ -61,7 +61,12 @@ function delayProbe(sandbox: string, program: string, ms: number): void {
 function failSwitch(sandbox: string): void {
   const specPath = path.join(sandbox, 'commands.json');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { commands: unknown[] };
-  spec.commands.unshift({ argv: ['systemctl', 'kexec'], exitCode: 1, stderr: 'Failed to start kexec.target: Transaction for kexec.target/start is destructive.' });
+  // The manager answers and queued nothing: a refusal, not a switch under way (src/switch/switch.ts).
+  spec.commands.unshift(
+    { argv: ['systemctl', 'kexec'], exitCode: 1, stderr: 'Failed to start kexec.target: Transaction for kexec.target/start is destructive.' },
+    { argv: ['systemctl', 'is-system-running'], stdout: 'running\n' },
+    { argv: ['systemctl', 'list-jobs', '--no-legend', '--no-pager'], stdout: '' },
+  );
   writeFileSync(specPath, JSON.stringify(spec));
 }
 
@@ -101,7 +106,7 @@ const CELLS: Cell[] = [
   { stage: 'load', fault: 'closed stdout/events', setup: ({ sandbox }) => slowKexecLoad(sandbox, 1000), args: ({ args }) => args('--yes', '--no-reboot', '--events', 'jsonl'), during: async (_, child) => { await waitFor(() => child.stdoutText().includes('"stage":"Loading the live kernel"')); child.closeStdout(); }, code: 0, line: /^$/, after: 'staged' },
   { stage: 'load', fault: 'lock held', setup: ({ sandbox }) => slowKexecLoad(sandbox, 10000), args: ({ args }) => args('--yes', '--no-reboot'), during: async (env) => { await waitFor(() => ran('kexec', '-l')(env)); const second = await run(env.args('--yes', '--no-reboot'), { sandbox: env.sandbox }); expect(second.code).toBe(3); expect(second.stderr).toMatch(/is in use by another x2nestos/); }, code: 0, line: /^$/, after: 'staged' },
   // --- switch: systemctl kexec ------------------------------------------------------------------
-  { stage: 'switch', fault: 'kexec failure', setup: ({ sandbox }) => failSwitch(sandbox), args: ({ args }) => args('--yes'), code: 7, line: /^x2nestos: error: switching to the live installer failed: .*destructive.*: nothing was switched/, after: 'untouched' },
+  { stage: 'switch', fault: 'kexec failure', setup: ({ sandbox }) => failSwitch(sandbox), args: ({ args }) => args('--yes'), code: 7, line: /^x2nestos: error: systemd refused the switch: `systemctl kexec` said "Failed to start kexec.target: Transaction for kexec.target\/start is destructive.": /, after: 'untouched' },
   ...(['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig): Cell => ({ stage: 'switch', fault: sig, args: ({ args }) => args('--yes', '--reboot-delay', '30'), during: signalAt((env) => existsSync(path.join(env.sandbox, 'work/state.json')), sig), code: 130, line: undone(sig), after: 'untouched' })),
   // Switched: what was staged stays (the machine is going down into it), and systemctl kexec ran.
   { stage: 'switch', fault: 'closed stdout/events', args: ({ args }) => args('--yes', '--events', 'jsonl', '--reboot-delay', '1'), during: async (_, child) => { await waitFor(() => child.stdoutText().includes('switching to the live installer in')); child.closeStdout(); }, code: 0, line: /^$/, after: 'staged' },

@@ -63,7 +63,7 @@ describe.each(['x64', 'arm64'] as const)('x2nestos-linux-%s in an empty root', (
     for (const dir of ['proc', 'dev', 'tmp', 'cache']) mkdirSync(path.join(root, dir));
     copyFileSync(FILES[arch], path.join(root, 'x2nestos'));
     chmodSync(path.join(root, 'x2nestos'), 0o755);
-    cpSync(sandboxHost('openeuler-22.03-lts-sp3', { kexecInstalled: false }), path.join(root, 'host'), { recursive: true });
+    cpSync(sandboxHost('openeuler-22.03-lts-sp3', { kexecInstalled: false }), path.join(root, 'host'), { recursive: true, verbatimSymlinks: true });
     withoutKexecTools(path.join(root, 'host'));
     writeFileSync(path.join(root, 'node.ign'), ignitionWithKey());
   });

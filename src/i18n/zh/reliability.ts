@@ -74,4 +74,13 @@ export const RELIABILITY: Record<string, string> = {
   'pass the path of an Ignition config file (or a pipe) to --ignition': '请把 Ignition 配置文件（或管道）的路径传给 --ignition',
   'could not fetch the Ignition config from {source}: not complete after {seconds} s': '无法从 {source} 获取 Ignition 配置：{seconds} 秒后仍未完成',
   'check the server, or allow more time with --ignition-timeout SECONDS, or pass a local file to --ignition': '请检查服务器，或用 --ignition-timeout SECONDS 放宽时限，或把本地文件传给 --ignition',
+
+  // --- 沙箱与切换 ---------------------------------------------------------------------------------
+  'the sandbox host {dir} has no readable commands.json ({reason})': '沙箱主机 {dir} 没有可读的 commands.json（{reason}）',
+  'point X2NESTOS_SANDBOX at a copy of a directory from test/fixtures/hosts': '请把 X2NESTOS_SANDBOX 指向 test/fixtures/hosts 中某个目录的副本',
+  'the kexec that loaded the kernel ({kexec}) is not the one systemd runs at shutdown: x2nestos syncs, remounts the other filesystems read-only and executes it':
+    '加载内核的 kexec（{kexec}）不是 systemd 关机时运行的那个：x2nestos 先同步、把其他文件系统重新挂载为只读，再执行它',
+  'the kexec that loaded the kernel ({kexec}) is not one the init system runs at shutdown: x2nestos syncs, remounts the other filesystems read-only and executes it':
+    '加载内核的 kexec（{kexec}）不是初始化系统关机时运行的：x2nestos 先同步、把其他文件系统重新挂载为只读，再执行它',
+  'systemd does not answer': 'systemd 没有应答',
 };
