@@ -3,7 +3,7 @@
  * /proc/self/mountinfo, udev's database or blkid) and lsblk's JSON, on every captured host that
  * has both. The kernel reading is what runs on util-linux 2.23, where `lsblk -J` does not exist.
  */
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,8 @@ describe('kernel reading details', () => {
 
   it('explains a host without /sys or /proc', async () => {
     const empty = mkdtempSync(path.join(work, 'empty-'));
+    // A sandbox host that answers no command (the sandbox refuses a directory without commands.json).
+    writeFileSync(path.join(empty, 'commands.json'), '{}');
     const reading = await readKernelBlockDevices(hostFs(empty), sandboxRunner(empty));
     expect(reading).toEqual({ ok: false, reason: expect.stringMatching(/\/sys\/class\/block lists no block devices/) });
   });
