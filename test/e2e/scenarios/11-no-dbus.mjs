@@ -38,7 +38,9 @@ export async function run(ctx) {
   const manager = await guest.sshOk('systemctl is-system-running || true');
   ctx.log(`${guest.name}: without D-Bus, is-system-running says ${manager.stdout.trim()}`);
 
-  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)), '--json']);
+  // --kexec-from-packages: the host's own kexec, so that systemd (not x2nestos) executes the kernel;
+  // with the carried kexec the switch is the direct one (scenario carried-kexec).
+  const args = convertArgs(['--ignition', '/root/dest.ign', '--kexec-from-packages', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)), '--json']);
   const command = ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ');
   const wrapper = [
     "trap '' HUP TERM",
