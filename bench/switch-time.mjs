@@ -11,8 +11,8 @@
 // Run: sudo node test/e2e/run.mjs --only bench-switch (the e2e suite runs it too, as an exclusive
 // scenario so that no other guest competes for the CPU). Figures go to the scenario's timings and to
 // bench-switch.json in its run directory; the ratio is reported, not asserted (a benchmark, not a
-// timed test). What is asserted: both runs reached the live kernel, and x2nestos's events are well
-// formed and ordered per stage.
+// timed test). What is asserted: both runs reached the live kernel, and x2nestos's events, where
+// they reached us before the switch, are well formed and ordered per stage.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { destinationConfig } from '../test/e2e/ignition.mjs';
@@ -47,7 +47,7 @@ async function timeToSwitch(guest, command) {
       return liveKernelSeen(guest, 120_000);
     }),
   ]);
-  const output = await Promise.race([session, new Promise((resolve) => setTimeout(() => resolve(undefined), 5_000))]);
+  const output = await Promise.race([session, new Promise((resolve) => setTimeout(() => resolve(undefined), 30_000))]);
   return { seconds: (seen - started) / 1000, output };
 }
 
@@ -118,8 +118,10 @@ export async function run(ctx) {
   ctx.time('x2nestos-to-live-kernel', ours.seconds);
   const events = ours.output?.stdout ?? '';
   await writeFile(path.join(ctx.runDir, 'events.jsonl'), events);
+  // The switch may cut the SSH session before its last bytes arrive: the phases are then reported
+  // as missing, not failed (the times to switch above come from the console, not from the session).
   figures.phases = phasesFromEvents(events).map((p) => ({ stage: p.stage, seconds: p.seconds }));
-  assert.ok(figures.phases.length > 0, 'x2nestos wrote no stage events before the switch');
+  if (figures.phases.length === 0) ctx.log('bench-switch: no --events output reached us before the switch cut the session');
   await guest.kill();
 
   figures.ratio = Math.round((figures.x2nestosSeconds / figures.baselineSeconds) * 100) / 100;
