@@ -54,7 +54,10 @@ const undone = (sig: string) => new RegExp(`^x2nestos: interrupted by ${sig}: ru
 function delayProbe(sandbox: string, program: string, ms: number): void {
   const specPath = path.join(sandbox, 'commands.json');
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { commands: { argv: string[]; delayMs?: number }[] };
-  for (const c of spec.commands) if (c.argv[0] === program) c.delayMs = ms;
+  const matching = spec.commands.filter((c) => c.argv[0] === program);
+  // A probe the host does not answer would make the delay (and the cell) silently meaningless.
+  if (matching.length === 0) throw new Error(`the sandbox host answers no ${program} command`);
+  for (const c of matching) c.delayMs = ms;
   writeFileSync(specPath, JSON.stringify(spec));
 }
 
@@ -77,9 +80,9 @@ function bigIgnition(): string {
 }
 
 const CELLS: Cell[] = [
-  // --- facts: inspecting the host --------------------------------------------------------------
+  // --- facts: inspecting the host (block devices come from /sys; systemd-detect-virt is a probe every run makes) ---
   { stage: 'facts', fault: 'lock held', setup: ({ sandbox }) => { mkdirSync(path.join(sandbox, 'work'), { recursive: true }); writeFileSync(path.join(sandbox, 'work/lock'), `${process.pid}\n`); }, args: ({ args }) => args('--yes'), code: 3, line: /^x2nestos: error: the work directory .* is in use by another x2nestos \(pid \d+\)/, after: 'untouched' },
-  ...(['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig): Cell => ({ stage: 'facts', fault: sig, setup: ({ sandbox }) => delayProbe(sandbox, 'lsblk', 3000), args: ({ args }) => args('--yes'), during: signalAt(ran('lsblk'), sig), code: 130, line: interrupted(sig), after: 'untouched' })),
+  ...(['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig): Cell => ({ stage: 'facts', fault: sig, setup: ({ sandbox }) => delayProbe(sandbox, 'systemd-detect-virt', 3000), args: ({ args }) => args('--yes'), during: signalAt(ran('systemd-detect-virt'), sig), code: 130, line: interrupted(sig), after: 'untouched' })),
   { stage: 'facts', fault: 'closed stdout/events', args: ({ args }) => args('--yes', '--no-reboot', '--events', 'jsonl'), during: async (_, child) => child.closeStdout(), code: 0, line: /^$/, after: 'staged' },
   // --- resolve: the stream document ------------------------------------------------------------
   { stage: 'resolve', fault: 'network drop', args: ({ args }) => [...args('--yes'), '--stream-base-url', 'http://127.0.0.1:9/streams/'], code: 6, line: /^x2nestos: error: fetching the stream metadata .* failed after \d attempts/, after: 'untouched' },
