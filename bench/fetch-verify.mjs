@@ -97,7 +97,8 @@ async function writeLayout(file, layout) {
       await pad();
     }
     if (part.data) await put(part.data);
-    for (let left = part.random ?? 0; left > 0; left -= MiB) await put(left >= MiB ? randomFillSync(chunk) : randomFillSync(Buffer.alloc(left)));
+    for (let left = part.random ?? 0; left > 0; left -= MiB)
+      await put(left >= MiB ? randomFillSync(chunk) : randomFillSync(Buffer.alloc(left)));
     if (part.cpio) await pad();
   }
   await handle.close();
@@ -166,9 +167,7 @@ function run(argv, { stdin = 'ignore' } = {}) {
   child.stderr.on('data', (d) => (stderr += d));
   return {
     child,
-    done: new Promise((resolve) =>
-      child.on('close', (code) => resolve({ code, stdout, stderr, peakKB: stopWatching() })),
-    ),
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, peakKB: stopWatching() }))),
   };
 }
 

@@ -87,8 +87,11 @@ const result = {
   unpackRssMB: Math.max(...rss),
 };
 console.log(`first start (unpacking, median of 3):  ${result.firstStartS.toFixed(2)} s   (target <= ${TARGETS.firstStartS} s)`);
-console.log(`later start --version (median of ${runs}): ${result.laterStartMs.toFixed(0)} ms, plain SEA ${result.plainSeaMs.toFixed(0)} ms: ${result.laterRatio.toFixed(2)}x   (target <= ${TARGETS.laterRatio}x)`);
+console.log(
+  `later start --version (median of ${runs}): ${result.laterStartMs.toFixed(0)} ms, plain SEA ${result.plainSeaMs.toFixed(0)} ms: ${result.laterRatio.toFixed(2)}x   (target <= ${TARGETS.laterRatio}x)`,
+);
 console.log(`launcher peak RSS while unpacking:    ${result.unpackRssMB.toFixed(1)} MiB   (target <= ${TARGETS.unpackRssMB} MiB)`);
 console.log(JSON.stringify(result));
-const ok = result.firstStartS <= TARGETS.firstStartS && result.laterRatio <= TARGETS.laterRatio && result.unpackRssMB <= TARGETS.unpackRssMB;
+const ok =
+  result.firstStartS <= TARGETS.firstStartS && result.laterRatio <= TARGETS.laterRatio && result.unpackRssMB <= TARGETS.unpackRssMB;
 process.exitCode = ok ? 0 : 1;

@@ -43,7 +43,8 @@ async function timeToSwitch(guest, command) {
     liveKernelSeen(guest, 15 * 60_000),
     session.then((r) => {
       // The switch cuts the session (255) or leaves it to end with 0; anything else failed.
-      if (r.code !== 0 && r.code !== 255) throw new Error(`${guest.name}: exited ${r.code} before switching:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+      if (r.code !== 0 && r.code !== 255)
+        throw new Error(`${guest.name}: exited ${r.code} before switching:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
       return liveKernelSeen(guest, 120_000);
     }),
   ]);
@@ -108,10 +109,24 @@ export async function run(ctx) {
   const guest = await ctx.boot({ image: 'debian12', label: 'x2nestos' });
   await ctx.installBinary(guest);
   const args = [
-    '--ignition', ignitionUrl, '--allow-http-ignition', '--yes', '--events', 'jsonl',
-    '--kernel', a.kernel.url, '--kernel-sha256', a.kernel.sha256,
-    '--initramfs', a.initramfs.url, '--initramfs-sha256', a.initramfs.sha256,
-    '--rootfs', a.rootfs.url, '--rootfs-sha256', a.rootfs.sha256,
+    '--ignition',
+    ignitionUrl,
+    '--allow-http-ignition',
+    '--yes',
+    '--events',
+    'jsonl',
+    '--kernel',
+    a.kernel.url,
+    '--kernel-sha256',
+    a.kernel.sha256,
+    '--initramfs',
+    a.initramfs.url,
+    '--initramfs-sha256',
+    a.initramfs.sha256,
+    '--rootfs',
+    a.rootfs.url,
+    '--rootfs-sha256',
+    a.rootfs.sha256,
   ];
   const ours = await timeToSwitch(guest, ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' '));
   figures.x2nestosSeconds = ours.seconds;
@@ -127,6 +142,8 @@ export async function run(ctx) {
   figures.ratio = Math.round((figures.x2nestosSeconds / figures.baselineSeconds) * 100) / 100;
   ctx.time('ratio(x2nestos/baseline)', figures.ratio);
   for (const p of figures.phases) ctx.log(`bench-switch: ${p.stage}: ${p.seconds.toFixed(1)} s`);
-  ctx.log(`bench-switch: baseline ${figures.baselineSeconds.toFixed(1)} s, x2nestos ${figures.x2nestosSeconds.toFixed(1)} s, ratio ${figures.ratio}`);
+  ctx.log(
+    `bench-switch: baseline ${figures.baselineSeconds.toFixed(1)} s, x2nestos ${figures.x2nestosSeconds.toFixed(1)} s, ratio ${figures.ratio}`,
+  );
   await writeFile(path.join(ctx.runDir, 'bench-switch.json'), JSON.stringify(figures, null, 2) + '\n');
 }

@@ -32,9 +32,7 @@ const APT_IDS = new Set(['debian', 'ubuntu', 'deepin', 'linuxmint', 'raspbian', 
 /** IDs shared by rpm- and deb-based editions. */
 const EITHER_IDS = new Set(['kylin', 'uos']);
 
-export type FamilyDetection =
-  | { family: Family; packageTool: string }
-  | { family: undefined; reason: string };
+export type FamilyDetection = { family: Family; packageTool: string } | { family: undefined; reason: string };
 
 interface Tools {
   dnf: boolean;

@@ -33,7 +33,8 @@ function cpioOf(files) {
 
 const artifacts = {
   [`nestos-${build}-live-kernel-x86_64`]: Buffer.from('stand-in live kernel'),
-  [`nestos-${build}-live-initramfs.x86_64.img`]: spawnSync('gzip', ['-c'], { input: cpioOf({ 'etc/nestos-live-initramfs': `${build}\n` }) }).stdout,
+  [`nestos-${build}-live-initramfs.x86_64.img`]: spawnSync('gzip', ['-c'], { input: cpioOf({ 'etc/nestos-live-initramfs': `${build}\n` }) })
+    .stdout,
   [`nestos-${build}-live-rootfs.x86_64.img`]: cpioOf({ 'root.squashfs': Buffer.alloc(1 << 20), 'etc/nestos-live-rootfs': `${build}\n` }),
 };
 
@@ -50,7 +51,13 @@ const names = Object.keys(artifacts);
 const stream = JSON.stringify({
   stream: '2403-LTS',
   metadata: { 'last-modified': new Date(0).toISOString() },
-  architectures: { x86_64: { artifacts: { metal: { release: build, formats: { pxe: { kernel: entry(names[0]), initramfs: entry(names[1]), rootfs: entry(names[2]) } } } } } },
+  architectures: {
+    x86_64: {
+      artifacts: {
+        metal: { release: build, formats: { pxe: { kernel: entry(names[0]), initramfs: entry(names[1]), rootfs: entry(names[2]) } } },
+      },
+    },
+  },
 });
 
 const sums = path.join(work, 'SHA256SUMS');
@@ -62,11 +69,26 @@ writeFileSync(ignition, readFileSync(path.join(root, 'assets/examples/node.ign')
 // Async: the mirror answers from this same process while the binary runs.
 async function plan(title, env, extra = []) {
   process.stderr.write(`\n=== ${title}\n`);
-  const child = spawn(bin, ['plan', '--stream-base-url', `${base}/streams/`, '--ignition', ignition, '--checksums', sums, '--work-dir', path.join(work, 'work'), ...extra], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    // The host guard: even a bug could not change this machine.
-    env: { ...process.env, X2NESTOS_FORBID_HOST_CHANGES: '1', ...env },
-  });
+  const child = spawn(
+    bin,
+    [
+      'plan',
+      '--stream-base-url',
+      `${base}/streams/`,
+      '--ignition',
+      ignition,
+      '--checksums',
+      sums,
+      '--work-dir',
+      path.join(work, 'work'),
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // The host guard: even a bug could not change this machine.
+      env: { ...process.env, X2NESTOS_FORBID_HOST_CHANGES: '1', ...env },
+    },
+  );
   const status = await new Promise((resolve) => child.on('close', resolve));
   process.stderr.write(`=== exit code ${status}\n`);
   return status;

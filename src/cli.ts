@@ -61,8 +61,11 @@ function conversionOptions(cmd: Command): Command {
     .option('--keep-host-keys', "carry this host's SSH host keys")
     .option('--no-keep-hostname', 'do not carry the hostname')
     .option('--keep-boot-entries', "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them")
-    .option('--skip-package-install', 'never call the package manager (kexec: the host\'s, the carried one, or --kexec)')
-    .option('--kexec-from-packages', "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos")
+    .option('--skip-package-install', "never call the package manager (kexec: the host's, the carried one, or --kexec)")
+    .option(
+      '--kexec-from-packages',
+      "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos",
+    )
     .option('--kexec <path>', 'use this kexec binary')
     .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
 }
@@ -72,7 +75,12 @@ function commonOptions(cmd: Command): Command {
     .option('--config <file>', 'YAML file with any of these options (flags win)')
     .option('--work-dir <dir>', 'where artifacts and staged files go (default /var/lib/x2nestos)')
     .option('--json', 'print one JSON document on stdout')
-    .addOption(new Option('--events <format>', 'stream progress events on stdout, one JSON object per line; the last carries the --json document').choices(['jsonl']))
+    .addOption(
+      new Option(
+        '--events <format>',
+        'stream progress events on stdout, one JSON object per line; the last carries the --json document',
+      ).choices(['jsonl']),
+    )
     .option('--log-file <file>', 'log file (default <work-dir>/x2nestos.log)')
     .addOption(new Option('--lang <lang>', 'message language').choices(['en', 'zh']));
 }
@@ -90,7 +98,7 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--dry-run', 'stop after printing the plan (same as `x2nestos plan`)')
     .option('--no-reboot', 'stage only; `x2nestos reboot` switches later')
-    .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
+    .option('--reboot-delay <seconds>', 'wait this long before switching', integer);
   convert.action((flags: Record<string, unknown>) => run(flags.dryRun ? 'plan' : 'convert', flags));
 
   conversionOptions(commonOptions(program.command('plan')))
@@ -102,7 +110,9 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
     .option('--to <dir>', 'destination directory')
     .action((flags: Record<string, unknown>) => run('fetch', flags));
 
-  commonOptions(program.command('status')).description('what is staged and loaded').action((flags: Record<string, unknown>) => run('status', flags));
+  commonOptions(program.command('status'))
+    .description('what is staged and loaded')
+    .action((flags: Record<string, unknown>) => run('status', flags));
   commonOptions(program.command('abort'))
     .description('unload a staged kernel and remove staged files')
     .action((flags: Record<string, unknown>) => run('abort', flags));
@@ -157,7 +167,11 @@ async function main(given: string[]): Promise<number> {
   // downloads stay as resumable .part files). Inside a critical section the running step sees the
   // abort and undoes its work (unloads the kernel, removes staged files) before the exit.
   let critical = 0;
-  streams.onFailure((f) => ctx?.log.write(`${f.stream} failed (${f.code})${f.readerGone ? ': its reader went away; further output to it is dropped' : ''}; the run carries on`));
+  streams.onFailure((f) =>
+    ctx?.log.write(
+      `${f.stream} failed (${f.code})${f.readerGone ? ': its reader went away; further output to it is dropped' : ''}; the run carries on`,
+    ),
+  );
   const onSignal = (sig: NodeJS.Signals) => {
     controller.abort(new X2Error('interrupted', `interrupted by ${sig}`, { remedy: 'run the same command again to resume' }));
     if (critical === 0) {
@@ -173,18 +187,28 @@ async function main(given: string[]): Promise<number> {
 
   const run = async (name: CommandName, flags: Record<string, unknown>) => {
     command = name;
-    ctx = await createContext(name, flags, runtime, controller.signal, async (fn) => {
-      critical++;
-      try {
-        return await fn();
-      } finally {
-        critical--;
-      }
-    }, machine, tr);
+    ctx = await createContext(
+      name,
+      flags,
+      runtime,
+      controller.signal,
+      async (fn) => {
+        critical++;
+        try {
+          return await fn();
+        } finally {
+          critical--;
+        }
+      },
+      machine,
+      tr,
+    );
     tr = ctx.tr;
     json = ctx.options.json;
     if (json && ctx.options.events !== undefined) {
-      throw new X2Error('usage', '--json and --events both write to stdout', { remedy: 'drop --json: the last --events line (type "result") carries the same document' });
+      throw new X2Error('usage', '--json and --events both write to stdout', {
+        remedy: 'drop --json: the last --events line (type "result") carries the same document',
+      });
     }
     const commands = {
       convert: () => import('./commands/convert.js').then((m) => m.convert(ctx!)),
@@ -209,7 +233,8 @@ async function main(given: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const commanderCode = (e as { code?: string }).code;
-    if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help') return EXIT_CODES.ok;
+    if (commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' || commanderCode === 'commander.help')
+      return EXIT_CODES.ok;
     failure = commanderCode?.startsWith('commander.')
       ? new X2Error('usage', (e as Error).message.replace(/^error: /, ''), { remedy: 'see `x2nestos --help`' })
       : e;
@@ -282,7 +307,9 @@ function report(e: unknown, debug: boolean, ctx: Context | undefined, tr: import
   const err = e instanceof Error ? e : new Error(String(e));
   ctx?.log.write(`internal error: ${err.stack ?? err.message}`);
   const log = ctx?.log.path ? ` (${ctx.log.path})` : '';
-  process.stderr.write(`x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\n${tr.t('This is a bug in x2nestos; please report it with the log{log}.', { log })}\n`);
+  process.stderr.write(
+    `x2nestos: internal error: ${err.message}\n${err.stack ?? ''}\n${tr.t('This is a bug in x2nestos; please report it with the log{log}.', { log })}\n`,
+  );
 }
 
 async function createContext(
@@ -302,7 +329,9 @@ async function createContext(
   const path = await import('node:path');
   const { config, dryRun, ...rest } = flags;
   // --dry-run means `plan` everywhere but in guided mode, which asks its questions first.
-  const options = await loadOptions(name === 'guided' ? { ...rest, dryRun } : rest, typeof config === 'string' ? config : undefined, (p) => readFile(p, 'utf8'));
+  const options = await loadOptions(name === 'guided' ? { ...rest, dryRun } : rest, typeof config === 'string' ? config : undefined, (p) =>
+    readFile(p, 'utf8'),
+  );
   if (options.lang !== undefined) {
     const { translatorFor } = await import('./i18n/translate.js');
     const { setActiveTranslator } = await import('./i18n/active.js');
@@ -340,9 +369,19 @@ async function createContext(
       const context = { output: process.stderr };
       try {
         if (expected) return (await input({ message: tr.msg(question) }, context)).trim() === expected;
-        return await confirm({ message: tr.msg(question), default: false, theme: { keywords: { yes: tr.t('yes'), no: tr.t('no'), error: () => tr.t('answer y or n') } } }, context);
+        return await confirm(
+          {
+            message: tr.msg(question),
+            default: false,
+            theme: { keywords: { yes: tr.t('yes'), no: tr.t('no'), error: () => tr.t('answer y or n') } },
+          },
+          context,
+        );
       } catch (e) {
-        if (e instanceof Error && e.name === 'ExitPromptError') throw new X2Error('interrupted', 'interrupted at a question; nothing was changed', { remedy: 'run the same command again when ready' });
+        if (e instanceof Error && e.name === 'ExitPromptError')
+          throw new X2Error('interrupted', 'interrupted at a question; nothing was changed', {
+            remedy: 'run the same command again when ready',
+          });
         throw e;
       }
     },

@@ -13,7 +13,9 @@ import type { Context } from './context.js';
 export async function abort(ctx: Context): Promise<void> {
   const inspection = await inspectWorkDir(ctx.workDir);
   if (inspection.unusable) {
-    throw new X2Error('usage', `the work directory ${ctx.workDir} ${inspection.unusable}`, { remedy: 'pass the --work-dir the conversion used' });
+    throw new X2Error('usage', `the work directory ${ctx.workDir} ${inspection.unusable}`, {
+      remedy: 'pass the --work-dir the conversion used',
+    });
   }
   const lock = await lockWorkDir(ctx.workDir);
   try {
@@ -29,7 +31,9 @@ export async function abort(ctx: Context): Promise<void> {
       removedFiles: removed,
       removedCorruptState: inspection.stateCorrupt !== undefined,
     };
-    ctx.reporter.info(`${wasLoaded ? 'unloaded the staged kernel; ' : ''}removed staged files in ${ctx.workDir}; downloads stay in the cache`);
+    ctx.reporter.info(
+      `${wasLoaded ? 'unloaded the staged kernel; ' : ''}removed staged files in ${ctx.workDir}; downloads stay in the cache`,
+    );
   } finally {
     await lock.release();
   }

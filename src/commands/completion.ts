@@ -53,7 +53,12 @@ function shapeOf(cmd: Command): CommandShape {
       value: valueOf(o),
       repeatable: o.variadic || collects(o),
     }));
-  return { name: cmd.name(), description: cmd.description(), options, argumentChoices: cmd.registeredArguments.flatMap((a) => a.argChoices ?? []) };
+  return {
+    name: cmd.name(),
+    description: cmd.description(),
+    options,
+    argumentChoices: cmd.registeredArguments.flatMap((a) => a.argChoices ?? []),
+  };
 }
 
 export function completionScript(program: Command, shell: 'bash' | 'zsh'): string {
@@ -84,7 +89,9 @@ function bashScript(bin: string, commands: CommandShape[], fallback: CommandShap
           return `        ${[o.long, ...(o.short ? [o.short] : [])].join('|')}) ${action}; return ;;`;
         });
       const flags = c.options.flatMap((o) => [o.long, ...(o.short ? [o.short] : [])]);
-      const positional = c.argumentChoices.length ? `      [[ $cur != -* ]] && { COMPREPLY=($(compgen -W '${words(c.argumentChoices)}' -- "$cur")); return; }\n` : '';
+      const positional = c.argumentChoices.length
+        ? `      [[ $cur != -* ]] && { COMPREPLY=($(compgen -W '${words(c.argumentChoices)}' -- "$cur")); return; }\n`
+        : '';
       return `    ${c.name})\n      case $prev in\n${valueCases.join('\n')}${valueCases.length ? '\n' : ''}      esac\n${positional}      opts='${words(flags)}' ;;`;
     })
     .join('\n');
@@ -119,7 +126,16 @@ function zshScript(bin: string, commands: CommandShape[], fallback: CommandShape
   const specs = (c: CommandShape) => {
     const lines = c.options.map((o) => {
       const v = o.value;
-      const action = v === undefined ? '' : 'choices' in v ? `:${o.long.slice(2)}:(${words(v.choices)})` : 'files' in v ? (v.files === 'dir' ? `:${o.long.slice(2)}:_files -/` : `:${o.long.slice(2)}:_files`) : `:${o.long.slice(2)}: `;
+      const action =
+        v === undefined
+          ? ''
+          : 'choices' in v
+            ? `:${o.long.slice(2)}:(${words(v.choices)})`
+            : 'files' in v
+              ? v.files === 'dir'
+                ? `:${o.long.slice(2)}:_files -/`
+                : `:${o.long.slice(2)}:_files`
+              : `:${o.long.slice(2)}: `;
       const name = v === undefined ? o.long : `${o.long}=`;
       const repeat = o.repeatable ? '*' : '';
       if (o.short) return `'(${o.short} ${o.long})'{${o.short},${name}}'[${zdesc(o.description)}]${zq(action)}'`;

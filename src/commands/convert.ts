@@ -20,7 +20,9 @@ import { planWith, prepare, type Prepared } from './prepare.js';
 export async function convert(ctx: Context): Promise<void> {
   const { options, reporter } = ctx;
   if (!options.yes && !ctx.runtime.stdinIsTTY) {
-    throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes to convert without asking (or `x2nestos plan` to only look)' });
+    throw new X2Error('usage', 'no terminal to ask for confirmation on', {
+      remedy: 'pass --yes to convert without asking (or `x2nestos plan` to only look)',
+    });
   }
   const lock = await lockWorkDir(ctx.workDir);
   try {
@@ -61,15 +63,33 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     if (plan.kexec.source === 'packages') {
       const adapter = prepared.adapter;
       if (!adapter) throw new X2Error('internal', 'the plan installs kexec-tools on a host without a package adapter');
-      await reporter.step('Installing kexec-tools', (update) => adapter.installKexecTools(effects.runner, (line) => { ctx.log.write(`packages: ${line}`); update(line); }));
+      await reporter.step('Installing kexec-tools', (update) =>
+        adapter.installKexecTools(effects.runner, (line) => {
+          ctx.log.write(`packages: ${line}`);
+          update(line);
+        }),
+      );
     }
 
-    const staged = await reporter.step(`Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`, (update) =>
-      stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, { signal: ctx.signal, onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }) }),
+    const staged = await reporter.step(
+      `Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`,
+      (update) =>
+        stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, {
+          signal: ctx.signal,
+          onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }),
+        }),
     );
     checkpoint();
     const cmdline = plan.live.kernelArgs.join(' ');
-    const result = await reporter.step('Loading the live kernel', () => loadKernel({ runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) }, plan.kexec, ctx.workDir, cmdline, plan.host.secureBoot));
+    const result = await reporter.step('Loading the live kernel', () =>
+      loadKernel(
+        { runner: effects.runner, fs: effects.fs, log: (l) => ctx.log.write(l) },
+        plan.kexec,
+        ctx.workDir,
+        cmdline,
+        plan.host.secureBoot,
+      ),
+    );
     checkpoint();
     await writeState(ctx.workDir, {
       version: 1,
@@ -86,7 +106,13 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       switch: plan.kexec.switch,
       target: target.installerName,
     });
-    ctx.doc.staged = { kernel: staged.kernel, initrd: staged.initrd, initrdBytes: staged.initrdBytes, initrdSha256: staged.initrdSha256, method: result.method };
+    ctx.doc.staged = {
+      kernel: staged.kernel,
+      initrd: staged.initrd,
+      initrdBytes: staged.initrdBytes,
+      initrdSha256: staged.initrdSha256,
+      method: result.method,
+    };
 
     if (!options.reboot) {
       ctx.doc.result = 'staged';
@@ -99,7 +125,9 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
       await sleep(options.rebootDelay, ctx.signal);
     }
     checkpoint();
-    reporter.info(`switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`);
+    reporter.info(
+      `switching to the NestOS live installer; it writes ${target.installerName} and reboots into NestOS. Log: ${ctx.log.path ?? 'none'}`,
+    );
     // A refused switch throws and is undone below like any other failure; one under way returns.
     const switched = await switchToLive(switchDeps(ctx), plan.kexec.switch).catch((e: unknown) => {
       throw switchFailed(e);
@@ -136,6 +164,6 @@ function switchFailed(e: unknown): unknown {
 async function confirmConversion(ctx: Context, device: string, installerName: string): Promise<void> {
   if (ctx.options.yes) return;
   const ok = await ctx.confirm(`Erase ${device} (${installerName}) and install NestOS? Type the disk name (${device}) to confirm:`, device);
-  if (!ok) throw new X2Error('declined', 'not confirmed; nothing was changed', { remedy: 'run again and type the disk name, or pass --yes' });
+  if (!ok)
+    throw new X2Error('declined', 'not confirmed; nothing was changed', { remedy: 'run again and type the disk name, or pass --yes' });
 }
-

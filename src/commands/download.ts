@@ -21,7 +21,9 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
         onProgress: (p) => update(progressLine(p), { bytes: p.bytes, ...(p.total !== undefined ? { total: p.total } : {}) }),
       }),
     );
-    ctx.log.write(`${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'not verified'}, verifiedBy ${ref.verifiedBy ?? 'none'})`);
+    ctx.log.write(
+      `${role}: ${local[role]!.path} ${local[role]!.sizeBytes} bytes sha256 ${local[role]!.sha256} (${local[role]!.verified ? `verified against ${ref.sha256Source}` : 'not verified'}, verifiedBy ${ref.verifiedBy ?? 'none'})`,
+    );
   }
   // A remote ISO was downloaded whole to check its sha256; the three artifacts are cut out now.
   await removeFetchedIso(release, dir);
@@ -30,16 +32,36 @@ export async function downloadRelease(ctx: Context, release: ResolvedRelease, di
   if (keyFile) {
     await ctx.reporter.step('Checking the signatures', async () => {
       try {
-        await verifySignatures(Object.values(done), keyFile, { http: ctx.effects.http, runner: ctx.effects.runner, workDir: dir, signal: ctx.signal });
+        await verifySignatures(Object.values(done), keyFile, {
+          http: ctx.effects.http,
+          runner: ctx.effects.runner,
+          workDir: dir,
+          signal: ctx.signal,
+        });
       } catch (error) {
         // Files only the signature could vouch for must not stay under their final names.
-        await Promise.all(Object.values(done).filter((a) => a.verifiedBy === 'signature').map((a) => discardArtifact(a.path)));
+        await Promise.all(
+          Object.values(done)
+            .filter((a) => a.verifiedBy === 'signature')
+            .map((a) => discardArtifact(a.path)),
+        );
         throw error;
       }
     });
   }
-  await ctx.reporter.step('Checking that initramfs and rootfs come from the same build', () => checkBuildIds(done.initramfs.path, done.rootfs.path));
-  ctx.doc.artifacts = Object.values(done).map((a) => ({ role: a.role, name: a.name, path: a.path, sizeBytes: a.sizeBytes, sha256: a.sha256, verified: a.verified, sha256Source: a.sha256Source ?? null, verifiedBy: a.verifiedBy ?? 'none' }));
+  await ctx.reporter.step('Checking that initramfs and rootfs come from the same build', () =>
+    checkBuildIds(done.initramfs.path, done.rootfs.path),
+  );
+  ctx.doc.artifacts = Object.values(done).map((a) => ({
+    role: a.role,
+    name: a.name,
+    path: a.path,
+    sizeBytes: a.sizeBytes,
+    sha256: a.sha256,
+    verified: a.verified,
+    sha256Source: a.sha256Source ?? null,
+    verifiedBy: a.verifiedBy ?? 'none',
+  }));
   return done;
 }
 

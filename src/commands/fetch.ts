@@ -13,7 +13,9 @@ export async function fetch(ctx: Context): Promise<void> {
   const { options, effects, reporter } = ctx;
   if (options.signingKey) await checkSigningKey(options.signingKey, ctx);
   const arch = options.arch ?? (await effects.runner.probe(['uname', '-m'])).stdout.trim();
-  const release = await reporter.step('Resolving the NestOS release', () => resolveRelease(options, { http: effects.http, arch, signal: ctx.signal, cwd: ctx.runtime.cwd }));
+  const release = await reporter.step('Resolving the NestOS release', () =>
+    resolveRelease(options, { http: effects.http, arch, signal: ctx.signal, cwd: ctx.runtime.cwd }),
+  );
   ctx.doc.release = release;
   const dir = options.to ? path.resolve(ctx.runtime.cwd, options.to) : cacheDir(ctx);
   const local = await downloadRelease(ctx, release, dir);
@@ -24,10 +26,14 @@ export async function fetch(ctx: Context): Promise<void> {
   const unverified = [local.kernel, local.initramfs, local.rootfs].filter((a) => a.verifiedBy === 'none').map((a) => a.role);
   if (unverified.length > 0) {
     // Accepted with --allow-unverified-artifacts: release.json says so, and hosts will refuse it too.
-    reporter.info(`release ${release.release ?? ''} fetched into ${dir}, NOT verified (${unverified.join(', ')}): hosts refuse it unless --allow-unverified-artifacts`);
+    reporter.info(
+      `release ${release.release ?? ''} fetched into ${dir}, NOT verified (${unverified.join(', ')}): hosts refuse it unless --allow-unverified-artifacts`,
+    );
   } else {
     reporter.info(`release ${release.release ?? ''} verified in ${dir}; convert from it with --release-dir ${dir}`);
   }
   // The one value a fleet needs: with it, hosts trust the directory even when served over plain HTTP.
-  reporter.info(`release.json sha256 ${manifestSha256}: serve ${dir} and convert hosts with --release-url <url of ${dir}> --release-manifest-sha256 ${manifestSha256}`);
+  reporter.info(
+    `release.json sha256 ${manifestSha256}: serve ${dir} and convert hosts with --release-url <url of ${dir}> --release-manifest-sha256 ${manifestSha256}`,
+  );
 }

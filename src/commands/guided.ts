@@ -39,12 +39,15 @@ export async function guided(ctx: Context): Promise<void> {
   const { t } = tr;
   if (!runtime.stdinIsTTY || !runtime.stderrIsTTY) {
     throw new X2Error('usage', 'guided mode asks questions, and there is no terminal to ask them on', {
-      remedy: 'convert without questions with `x2nestos --ignition URL|FILE --yes` (and --disk, --stream or --iso, --network as needed), or replay saved answers with `x2nestos --config FILE --yes`',
+      remedy:
+        'convert without questions with `x2nestos --ignition URL|FILE --yes` (and --disk, --stream or --iso, --network as needed), or replay saved answers with `x2nestos --config FILE --yes`',
     });
   }
   const ask = await terminalPrompter(ctx);
   const host = { runner: effects.runner, fs: effects.fs };
-  const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: runtime.uid, gatherNetwork }));
+  const facts = await reporter.step('Inspecting this host', () =>
+    gatherFacts(host, { workDir: ctx.workDir, uid: runtime.uid, gatherNetwork }),
+  );
   const adapter = adapterFor(facts.family, facts.packageTool);
   const kexecTool = await pickKexecTool({ ...host, ownFs: effects.ownFs, runtimeDir: runtime.runtimeDir }, facts, adapter, ctx.options);
   const pre = preflight(facts, ctx.options, {
@@ -57,7 +60,12 @@ export async function guided(ctx: Context): Promise<void> {
   const resolveWith = async (changes: Partial<Options>): Promise<Checked<string | undefined>> => {
     try {
       const options = { ...ctx.options, iso: undefined, isoSha256: undefined, ...changes };
-      const release = await resolveRelease(options, { http: effects.http, arch: ctx.options.arch ?? facts.arch, signal: ctx.signal, cwd: runtime.cwd });
+      const release = await resolveRelease(options, {
+        http: effects.http,
+        arch: ctx.options.arch ?? facts.arch,
+        signal: ctx.signal,
+        cwd: runtime.cwd,
+      });
       return { ok: release.release };
     } catch (e) {
       if (e instanceof X2Error) return { problem: tr.msg(e.message) };
@@ -78,7 +86,8 @@ export async function guided(ctx: Context): Promise<void> {
       release: {
         // The first look is a step of its own; later ones check an answer while its prompt shows
         // a spinner, where a task list drawn over it would garble the screen.
-        streamRelease: (stream) => (looked++ === 0 ? reporter.step(`Reading the stream ${stream}`, () => resolveWith({ stream })) : resolveWith({ stream })),
+        streamRelease: (stream) =>
+          looked++ === 0 ? reporter.step(`Reading the stream ${stream}`, () => resolveWith({ stream })) : resolveWith({ stream }),
         liveIso: async (location, sha256) => {
           const iso = isRemote(location) ? location : path.resolve(runtime.cwd, location);
           const checked = await resolveWith({ iso, isoSha256: sha256 });
@@ -94,7 +103,11 @@ export async function guided(ctx: Context): Promise<void> {
       },
       save: {
         cwd: runtime.cwd,
-        kindOf: (p) => stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => undefined),
+        kindOf: (p) =>
+          stat(p).then(
+            (s) => (s.isDirectory() ? 'dir' : 'file'),
+            () => undefined,
+          ),
       },
     }),
   );
@@ -121,7 +134,9 @@ export async function guided(ctx: Context): Promise<void> {
     const run: Context = { ...ctx, options };
     if (dryRun) {
       await plan(run);
-      ask.say(`\n${t('Dry run: nothing was changed.')} ${savePath ? '' : t('Run `x2nestos guided` again without --dry-run to convert.')}`.trimEnd());
+      ask.say(
+        `\n${t('Dry run: nothing was changed.')} ${savePath ? '' : t('Run `x2nestos guided` again without --dry-run to convert.')}`.trimEnd(),
+      );
       return;
     }
     await convert({ ...run, options: { ...options, reboot: false } });
@@ -129,7 +144,12 @@ export async function guided(ctx: Context): Promise<void> {
     ask.say(
       '\n' +
         renderNextSteps(
-          { plan: ctx.doc.plan as Plan, network: facts.network, passwordSet: ignition.kind === 'build' && ignition.password, logPath: ctx.log.path },
+          {
+            plan: ctx.doc.plan as Plan,
+            network: facts.network,
+            passwordSet: ignition.kind === 'build' && ignition.password,
+            logPath: ctx.log.path,
+          },
           tr,
         ),
     );
@@ -144,7 +164,10 @@ async function questions<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (isPromptInterrupt(e)) throw new X2Error('interrupted', 'interrupted at a question; nothing was changed', { remedy: 'run `x2nestos guided` again when ready' });
+    if (isPromptInterrupt(e))
+      throw new X2Error('interrupted', 'interrupted at a question; nothing was changed', {
+        remedy: 'run `x2nestos guided` again when ready',
+      });
     throw e;
   }
 }
@@ -204,7 +227,9 @@ function recap(answers: Awaited<ReturnType<typeof interview>>['answers'], ctx: C
     ...(answers.disk.keep?.length ? [`  ${t('Kept on it: partition(s) {numbers}.', { numbers: answers.disk.keep.join(', ') })}`] : []),
     `  ${t('Ignition config: {ignition}.', { ignition })}`,
     `  ${answers.network === 'keep' ? t("Network: this host's configuration is kept.") : t('Network: DHCP.')}`,
-    ...(dryRun ? [] : [`  ${t('Once you type the disk name, the live system is staged and loaded; you are asked once more before the switch.')}`]),
+    ...(dryRun
+      ? []
+      : [`  ${t('Once you type the disk name, the live system is staged and loaded; you are asked once more before the switch.')}`]),
     `  ${t('In detail:')}`,
   ].join('\n');
 }

@@ -32,16 +32,22 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
   if (!report.ok || !report.config) {
     const first = report.errors[0];
     const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
-    throw new X2Error('ignition', `the Ignition config ${source} is invalid: ${first ? `${first.path}: ${first.message}` : 'unknown error'}${more}`, {
-      remedy: 'fix the config (`ignition-validate` reports the same errors) and run again',
-      details: report.errors.map((e) => `${e.path}: ${e.message}`),
-    });
+    throw new X2Error(
+      'ignition',
+      `the Ignition config ${source} is invalid: ${first ? `${first.path}: ${first.message}` : 'unknown error'}${more}`,
+      {
+        remedy: 'fix the config (`ignition-validate` reports the same errors) and run again',
+        details: report.errors.map((e) => `${e.path}: ${e.message}`),
+      },
+    );
   }
   const identity = await gatherIdentity(ctx, facts);
   const { text, additions } = applyIdentity(loaded.text, identity);
   const finalReport = text === loaded.text ? report : validateIgnition(text);
   if (!finalReport.ok || !finalReport.config) {
-    throw new X2Error('internal', 'the Ignition config stopped validating after x2nestos added to it', { details: finalReport.errors.map((e) => `${e.path}: ${e.message}`) });
+    throw new X2Error('internal', 'the Ignition config stopped validating after x2nestos added to it', {
+      details: finalReport.errors.map((e) => `${e.path}: ${e.message}`),
+    });
   }
   const keys = assertNotLockedOut(finalReport.config, { allowNoSshKey: options.allowNoSshKey });
   const bytes = Buffer.from(text);
@@ -52,7 +58,10 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
       source: loaded.source,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       specVersion: finalReport.version,
-      sshKeys: keys.map((k) => ({ ...k, origin: identity.keys.some((i) => i.fingerprint === k.fingerprint) ? ('inherited' as const) : ('config' as const) })),
+      sshKeys: keys.map((k) => ({
+        ...k,
+        origin: identity.keys.some((i) => i.fingerprint === k.fingerprint) ? ('inherited' as const) : ('config' as const),
+      })),
       passwordUsers: passwordUsers(finalReport.config),
       warnings: [...finalReport.warnings.map((w) => `${w.path}: ${w.message}`), ...accessWarnings(finalReport.config)],
       additions,
@@ -65,7 +74,10 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
 function accessWarnings(config: Record<string, unknown>): string[] {
   return [
     ...sshKeyProblemsOf(config).map((p) => `user "${p.user}", sshAuthorizedKeys[${p.index}] is not usable: ${p.reason}`),
-    ...plainTextPasswordUsers(config).map((user) => `user "${user}": passwordHash is not a crypt(3) hash, so no password will open this account on a console (make one with \`openssl passwd -6\`)`),
+    ...plainTextPasswordUsers(config).map(
+      (user) =>
+        `user "${user}": passwordHash is not a crypt(3) hash, so no password will open this account on a console (make one with \`openssl passwd -6\`)`,
+    ),
   ];
 }
 
@@ -76,7 +88,10 @@ async function gatherIdentity(ctx: Context, facts: HostFacts): Promise<Parameter
   const hostKeyFiles = ctx.options.keepHostKeys ? await hostKeys(host) : { files: [], notes: [] };
   const wanted = ctx.options.keepHostname && facts.hostname !== '' && facts.hostname !== 'localhost';
   const valid = isValidHostname(facts.hostname);
-  const nameNotes = wanted && !valid ? [`the hostname ${JSON.stringify(facts.hostname)} is not a valid hostname, so it is not carried (set /etc/hostname in your config)`] : [];
+  const nameNotes =
+    wanted && !valid
+      ? [`the hostname ${JSON.stringify(facts.hostname)} is not a valid hostname, so it is not carried (set /etc/hostname in your config)`]
+      : [];
   return {
     keys: inherited.keys,
     hostKeyFiles: hostKeyFiles.files,

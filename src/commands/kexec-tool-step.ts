@@ -21,19 +21,32 @@ export interface KexecToolDeps {
   runtimeDir: string | undefined;
 }
 
-export async function findKexecTools(deps: KexecToolDeps, facts: HostFacts, adapter: DistroAdapter | undefined, options: Options): Promise<KexecToolFacts> {
+export async function findKexecTools(
+  deps: KexecToolDeps,
+  facts: HostFacts,
+  adapter: DistroAdapter | undefined,
+  options: Options,
+): Promise<KexecToolFacts> {
   const installed = adapter ? await adapter.kexecToolsInstalled(deps.runner) : facts.kexec.tool !== undefined;
   const hostPath = facts.kexec.tool ?? (installed ? 'kexec' : undefined);
   const carried = await readCarriedRuntime(deps.ownFs, deps.runtimeDir);
   return {
     host: installed && hostPath ? { path: hostPath, version: await versionOf(deps.runner, ['kexec']) } : undefined,
     carried: carried && { argv: carriedKexecArgv(carried), path: carried.kexec.path, version: carried.kexec.version },
-    user: options.kexec === undefined ? undefined : { path: options.kexec, exists: await deps.fs.exists(options.kexec), version: await versionOf(deps.runner, [options.kexec]) },
+    user:
+      options.kexec === undefined
+        ? undefined
+        : { path: options.kexec, exists: await deps.fs.exists(options.kexec), version: await versionOf(deps.runner, [options.kexec]) },
     packages: adapter && { tool: adapter.packageTool, installArgv: adapter.installCommands() },
   };
 }
 
-export async function pickKexecTool(deps: KexecToolDeps, facts: HostFacts, adapter: DistroAdapter | undefined, options: Options): Promise<{ tool: KexecTool | undefined; blockers: Blocker[] }> {
+export async function pickKexecTool(
+  deps: KexecToolDeps,
+  facts: HostFacts,
+  adapter: DistroAdapter | undefined,
+  options: Options,
+): Promise<{ tool: KexecTool | undefined; blockers: Blocker[] }> {
   const found = await findKexecTools(deps, facts, adapter, options);
   return chooseKexecTool(found, { kexecFromPackages: options.kexecFromPackages, skipPackageInstall: options.skipPackageInstall });
 }

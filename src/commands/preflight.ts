@@ -27,10 +27,14 @@ export async function preflight(ctx: Pick<Context, 'options' | 'effects'>): Prom
 export async function checkSigningKey(keyFile: string, ctx: Pick<Context, 'effects'>): Promise<void> {
   const keyring = await keyringFrom(keyFile);
   if (!isPublicKeyPacket(keyring)) {
-    throw new X2Error('usage', `--signing-key ${keyFile} is not an OpenPGP public key`, { remedy: 'export the key with `gpg --export --armor KEYID` and pass that file' });
+    throw new X2Error('usage', `--signing-key ${keyFile} is not an OpenPGP public key`, {
+      remedy: 'export the key with `gpg --export --armor KEYID` and pass that file',
+    });
   }
   if ((await ctx.effects.runner.which('gpgv')) === undefined) {
-    throw new X2Error('precondition', 'gpgv is not installed, so --signing-key cannot be checked', { remedy: 'install gnupg (gpgv), or drop --signing-key' });
+    throw new X2Error('precondition', 'gpgv is not installed, so --signing-key cannot be checked', {
+      remedy: 'install gnupg (gpgv), or drop --signing-key',
+    });
   }
 }
 

@@ -43,13 +43,20 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
   const { effects, options, reporter } = ctx;
   await preflight(ctx);
   const host = { runner: effects.runner, fs: effects.fs };
-  const facts = await reporter.step('Inspecting this host', () => gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }));
+  const facts = await reporter.step('Inspecting this host', () =>
+    gatherFacts(host, { workDir: ctx.workDir, uid: ctx.runtime.uid, gatherNetwork }),
+  );
   // No adapter means an unsupported distro: the planner refuses it with the reason facts recorded.
   const adapter = adapterFor(facts.family, facts.packageTool);
   const kexecTool = await pickKexecTool({ ...host, ownFs: effects.ownFs, runtimeDir: ctx.runtime.runtimeDir }, facts, adapter, options);
 
   const release = await reporter.step('Resolving the NestOS release', async () => {
-    const r = await resolveRelease(options, { http: effects.http, arch: options.arch ?? facts.arch, signal: ctx.signal, cwd: ctx.runtime.cwd });
+    const r = await resolveRelease(options, {
+      http: effects.http,
+      arch: options.arch ?? facts.arch,
+      signal: ctx.signal,
+      cwd: ctx.runtime.cwd,
+    });
     return probeSizes(r, effects.http, ctx.signal);
   });
   ctx.doc.release = release;

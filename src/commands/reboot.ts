@@ -10,7 +10,9 @@ export async function reboot(ctx: Context): Promise<void> {
   const state = await readState(ctx.workDir);
   if (!state) throw new X2Error('precondition', `nothing is staged in ${ctx.workDir}`, { remedy: 'run `x2nestos --no-reboot ...` first' });
   if (!(await kexecLoaded(effects.fs)) || state.bootId !== (await bootId(effects.fs))) {
-    throw new X2Error('precondition', 'the staged live kernel is no longer loaded (the host rebooted or it was unloaded)', { remedy: 'run the conversion again' });
+    throw new X2Error('precondition', 'the staged live kernel is no longer loaded (the host rebooted or it was unloaded)', {
+      remedy: 'run the conversion again',
+    });
   }
   if (!options.yes) {
     if (!ctx.runtime.stdinIsTTY) throw new X2Error('usage', 'no terminal to ask for confirmation on', { remedy: 'pass --yes' });
@@ -26,7 +28,10 @@ export async function reboot(ctx: Context): Promise<void> {
   } catch (e) {
     // Staged on purpose with --no-reboot: a refused switch leaves it loaded for another try.
     if (isX2Error(e) && e.kind === 'kexec') {
-      throw new X2Error('kexec', e.message, { remedy: `${e.remedy ?? ''} (the live kernel stays loaded; \`x2nestos abort\` unloads it)`, details: e.details });
+      throw new X2Error('kexec', e.message, {
+        remedy: `${e.remedy ?? ''} (the live kernel stays loaded; \`x2nestos abort\` unloads it)`,
+        details: e.details,
+      });
     }
     throw e;
   }

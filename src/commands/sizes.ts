@@ -20,7 +20,8 @@ async function sizeOf(ref: ArtifactRef, http: Http, signal: AbortSignal): Promis
     if (!isRemote(ref.location)) return { ...ref, sizeBytes: (await stat(ref.location)).size };
     const res = await http.get(ref.location, { headers: { Range: 'bytes=0-0' }, signal });
     await res.cancel();
-    const total = /\/(\d+)$/.exec(res.header('content-range') ?? '')?.[1] ?? (res.status === 200 ? res.header('content-length') : undefined);
+    const total =
+      /\/(\d+)$/.exec(res.header('content-range') ?? '')?.[1] ?? (res.status === 200 ? res.header('content-length') : undefined);
     return total ? { ...ref, sizeBytes: Number(total) } : ref;
   } catch {
     return ref; // unknown sizes only postpone the memory check until after the download

@@ -14,7 +14,9 @@ import { lastAttemptStatus } from './last-attempt.js';
 export async function status(ctx: Context): Promise<void> {
   const inspection = await inspectWorkDir(ctx.workDir);
   if (inspection.unusable) {
-    throw new X2Error('usage', `the work directory ${ctx.workDir} ${inspection.unusable}`, { remedy: 'pass the --work-dir the conversion used' });
+    throw new X2Error('usage', `the work directory ${ctx.workDir} ${inspection.unusable}`, {
+      remedy: 'pass the --work-dir the conversion used',
+    });
   }
   const state = inspection.state;
   const loaded = await kexecLoaded(ctx.effects.fs);
@@ -31,7 +33,10 @@ export async function status(ctx: Context): Promise<void> {
     partialDownloads: inspection.partialDownloads,
   };
   await lastAttemptStatus(ctx);
-  const parts = [state ? describeStaged(state, loaded, sameBoot) : describeNothingStaged(ctx.workDir, loaded), ...describeLeftovers(ctx.workDir, inspection)];
+  const parts = [
+    state ? describeStaged(state, loaded, sameBoot) : describeNothingStaged(ctx.workDir, loaded),
+    ...describeLeftovers(ctx.workDir, inspection),
+  ];
   ctx.reporter.show(parts.join('\n'));
 }
 
@@ -45,7 +50,9 @@ function describeStaged(state: StagedState, loaded: boolean, sameBoot: boolean):
     `Kernel      ${state.kernel}`,
     `Initrd      ${state.initrd} (sha256 ${state.initrdSha256})`,
     `Loaded      ${loaded ? (sameBoot ? `yes (${state.method === 'file' ? 'kexec_file_load' : 'kexec_load'})` : 'a kernel is loaded, but not staged in this boot') : 'no'}`,
-    loaded && sameBoot ? 'Next        `x2nestos reboot` switches, `x2nestos abort` undoes' : 'Next        run the conversion again, or `x2nestos abort` to clean up',
+    loaded && sameBoot
+      ? 'Next        `x2nestos reboot` switches, `x2nestos abort` undoes'
+      : 'Next        run the conversion again, or `x2nestos abort` to clean up',
   ].join('\n');
 }
 
@@ -58,12 +65,16 @@ function leftoverFiles(inspection: WorkDirInspection): { path: string; bytes: nu
 function describeLeftovers(workDir: string, inspection: WorkDirInspection): string[] {
   const lines: string[] = [];
   if (inspection.stateCorrupt) {
-    lines.push(`Corrupt     ${path.join(workDir, 'state.json')} ${inspection.stateCorrupt}; \`x2nestos abort\` removes it and anything staged`);
+    lines.push(
+      `Corrupt     ${path.join(workDir, 'state.json')} ${inspection.stateCorrupt}; \`x2nestos abort\` removes it and anything staged`,
+    );
   }
   const leftovers = leftoverFiles(inspection);
   if (leftovers.length > 0) {
     const list = leftovers.map((f) => `${path.basename(f.path)} (${formatBytes(f.bytes)})`).join(', ');
-    lines.push(`Leftovers   ${list} in ${path.dirname(leftovers[0]!.path)}, from a run that did not finish; \`x2nestos abort\` removes them (the initrd holds your Ignition config)`);
+    lines.push(
+      `Leftovers   ${list} in ${path.dirname(leftovers[0]!.path)}, from a run that did not finish; \`x2nestos abort\` removes them (the initrd holds your Ignition config)`,
+    );
   }
   if (inspection.partialDownloads.length > 0) {
     lines.push(`Partial     ${inspection.partialDownloads.length} download(s) in the cache; the next run resumes them`);

@@ -9,7 +9,8 @@ import path from 'node:path';
 export async function ensurePrivateDir(dir: string): Promise<void> {
   for (const d of ancestry(dir)) await mkdir(d, { mode: 0o700 }).catch(ignoreExisting);
   // Never chmod what is not a directory (--work-dir /etc/passwd must not touch /etc/passwd).
-  if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'EEXIST', path: dir });
+  if (!(await stat(dir)).isDirectory())
+    throw Object.assign(new Error(`${dir} exists and is not a directory`), { code: 'EEXIST', path: dir });
   await chmod(dir, 0o700);
 }
 

@@ -80,7 +80,14 @@ const UNTRUSTED = new Set([
   'CERT_SIGNATURE_FAILURE',
   'INVALID_CA',
 ]);
-const INVALID = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH', 'CERT_REVOKED', 'INVALID_PURPOSE']);
+const INVALID = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'CERT_REVOKED',
+  'INVALID_PURPOSE',
+]);
 
 /**
  * A certificate the host cannot trust becomes one clear refusal naming the server, the CA files
@@ -99,7 +106,8 @@ function certificateRefusal(error: unknown, url: URL, trust: TrustStore | undefi
     });
   }
   return new X2Error('verification', `the https certificate of ${server} is not signed by a trusted CA (${code}; tried ${tried})`, {
-    remedy: "pass the CA that signed it with --ca-file PATH (PEM), or add it to this machine's trust store (update-ca-certificates or update-ca-trust)",
+    remedy:
+      "pass the CA that signed it with --ca-file PATH (PEM), or add it to this machine's trust store (update-ca-certificates or update-ca-trust)",
     cause: error,
   });
 }

@@ -43,18 +43,20 @@ export function sandboxRunner(dir: string): Runner {
     spec = JSON.parse(readFileSync(specPath, 'utf8')) as SandboxSpec;
   } catch (e) {
     // A sandbox that cannot say what its host answers must not pass for a host with no programs.
-    throw new X2Error('precondition', `the sandbox host ${dir} has no readable commands.json (${e instanceof Error ? e.message : String(e)})`, {
-      remedy: 'point X2NESTOS_SANDBOX at a copy of a directory from test/fixtures/hosts',
-    });
+    throw new X2Error(
+      'precondition',
+      `the sandbox host ${dir} has no readable commands.json (${e instanceof Error ? e.message : String(e)})`,
+      {
+        remedy: 'point X2NESTOS_SANDBOX at a copy of a directory from test/fixtures/hosts',
+      },
+    );
   }
   const log = (kind: string, argv: readonly string[]) =>
     appendFileSync(path.join(dir, 'invocations.jsonl'), JSON.stringify({ kind, argv }) + '\n');
 
   const match = (argv: readonly string[]): CannedCommand | undefined =>
     (spec.commands ?? []).find((c) =>
-      c.prefix
-        ? c.argv.every((a, i) => argv[i] === a)
-        : c.argv.length === argv.length && c.argv.every((a, i) => argv[i] === a),
+      c.prefix ? c.argv.every((a, i) => argv[i] === a) : c.argv.length === argv.length && c.argv.every((a, i) => argv[i] === a),
     );
 
   const answer = (argv: readonly string[], options: RunOptions | undefined, fallbackOk: boolean): RunResult => {

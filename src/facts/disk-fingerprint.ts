@@ -47,7 +47,8 @@ export function unownedRegions(disk: Pick<Disk, 'sizeBytes' | 'partitions'>): Di
 export async function fingerprintDisk(fs: HostFs, disk: Pick<Disk, 'path' | 'sizeBytes' | 'partitions'>): Promise<FingerprintResult> {
   // The head (partition table, boot area) is what every install attempt rewrites: without it the
   // check could call a written disk untouched, so a disk whose head cannot be told apart is refused.
-  if (disk.partitions.some((p) => p.startBytes < SECTOR)) return { ok: false, device: disk.path, reason: 'lsblk did not report where its partitions start' };
+  if (disk.partitions.some((p) => p.startBytes < SECTOR))
+    return { ok: false, device: disk.path, reason: 'lsblk did not report where its partitions start' };
   const regions = unownedRegions(disk);
   if (regions[0]?.startSector !== 0) return { ok: false, device: disk.path, reason: 'partitions cover the whole first MiB' };
   const hashed: DiskFingerprint['regions'] = [];

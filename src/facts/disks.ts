@@ -57,7 +57,14 @@ export function toLabels(devices: BlockDevice[]): FilesystemLabel[] {
     const p = device.type === 'part' ? [...partitions, own] : partitions;
     if (device.label !== undefined && !isContainerFormat(device.fsType)) {
       const known = found.get(device.path);
-      if (known === undefined) found.set(device.path, { device: device.path, label: device.label, ...(device.fsType ? { fsType: device.fsType } : {}), disks: d, partitions: p });
+      if (known === undefined)
+        found.set(device.path, {
+          device: device.path,
+          label: device.label,
+          ...(device.fsType ? { fsType: device.fsType } : {}),
+          disks: d,
+          partitions: p,
+        });
       else {
         known.disks = [...new Set([...known.disks, ...d])];
         known.partitions = [...new Set([...known.partitions, ...p])];
@@ -71,5 +78,11 @@ export function toLabels(devices: BlockDevice[]): FilesystemLabel[] {
 
 /** Labels of these formats name an array or a volume group member, never a mountable filesystem. */
 function isContainerFormat(fsType: string | undefined): boolean {
-  return fsType === 'linux_raid_member' || fsType === 'LVM2_member' || fsType === 'crypto_LUKS' || fsType === 'ddf_raid_member' || fsType === 'isw_raid_member';
+  return (
+    fsType === 'linux_raid_member' ||
+    fsType === 'LVM2_member' ||
+    fsType === 'crypto_LUKS' ||
+    fsType === 'ddf_raid_member' ||
+    fsType === 'isw_raid_member'
+  );
 }

@@ -62,7 +62,11 @@ export async function readBlockTree(host: Host): Promise<BlockDevicesReading> {
 /** The disk facts of one reading of the block device tree: the same whichever reading it was. */
 export async function diskFacts(fs: HostFs, blocks: BlockDevicesReading): Promise<Pick<HostFacts, 'disks' | 'rootDisk' | 'labels'>> {
   if (!blocks.ok) {
-    return { disks: [], rootDisk: { ok: false, reason: `cannot list block devices (${blocks.reason}): name the disk to install to with --disk` }, labels: [] };
+    return {
+      disks: [],
+      rootDisk: { ok: false, reason: `cannot list block devices (${blocks.reason}): name the disk to install to with --disk` },
+      labels: [],
+    };
   }
   const disks = toDisks(blocks.devices, await readStableNames(fs));
   const rootDisk: RootDisk = findRootDisk(blocks.devices, disks, await readRootMount(fs));

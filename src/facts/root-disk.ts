@@ -20,8 +20,7 @@ const NETWORK_FS = /^(nfs\d?|cifs|smb3|ceph|glusterfs|9p|virtiofs|fuse\..*)$/;
 const VIRTUAL_DISK = /^(zram|ram|loop|nbd)\d*/;
 const NETWORK_TRANSPORT = new Set(['iscsi', 'nvme-tcp', 'nvme-rdma']);
 
-const remedy = (candidates: string) =>
-  `choose the disk to install NestOS on with --disk /dev/disk/by-id/<name>${candidates}`;
+const remedy = (candidates: string) => `choose the disk to install NestOS on with --disk /dev/disk/by-id/<name>${candidates}`;
 
 function describe(disk: BlockDevice, disks: Disk[]): string {
   const stable = disks.find((d) => d.path === `/dev/${disk.kname}`)?.stableNames[0];
@@ -47,8 +46,18 @@ export function findRootDisk(devices: BlockDevice[], disks: Disk[], rootMount: M
   if (chains.length === 0) return { ok: false, reason: `${notOnDisk(rootMount)}: ${remedy('')}` };
 
   const tops = [...new Map(chains.map((c) => [c[0]!.kname, c[0]!])).values()];
-  const layers = [...new Map(chains.flatMap((c) => c.slice(1)).filter((d) => d.type !== 'part').map((d) => [d.kname, d])).values()];
-  const stack = [...layers].reverse().map((d) => `${layerName(d.type)} ${d.path}`).join(' on ');
+  const layers = [
+    ...new Map(
+      chains
+        .flatMap((c) => c.slice(1))
+        .filter((d) => d.type !== 'part')
+        .map((d) => [d.kname, d]),
+    ).values(),
+  ];
+  const stack = [...layers]
+    .reverse()
+    .map((d) => `${layerName(d.type)} ${d.path}`)
+    .join(' on ');
   const candidates = ` (${tops.map((t) => describe(t, disks)).join(', ')})`;
 
   const virtual = tops.find((t) => VIRTUAL_DISK.test(t.kname));
@@ -81,7 +90,10 @@ export function findRootDisk(devices: BlockDevice[], disks: Disk[], rootMount: M
   const chain = chains[0]!;
   const disk = disks.find((d) => d.path === `/dev/${top.kname}`);
   if (disk === undefined) {
-    return { ok: false, reason: `/ is on /dev/${top.kname}, which is not a disk NestOS can be installed on (type ${top.type}): ${remedy('')}` };
+    return {
+      ok: false,
+      reason: `/ is on /dev/${top.kname}, which is not a disk NestOS can be installed on (type ${top.type}): ${remedy('')}`,
+    };
   }
   return {
     ok: true,

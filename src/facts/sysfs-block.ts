@@ -68,7 +68,13 @@ const wwnFromWwid = (wwid: string | undefined) => {
   return w.startsWith('naa.') ? `0x${w.slice(4)}` : w;
 };
 
-async function readNode(fs: HostFs, kname: string, props: PropertySource, mounts: MountEntry[], swaps: string[]): Promise<Node | undefined> {
+async function readNode(
+  fs: HostFs,
+  kname: string,
+  props: PropertySource,
+  mounts: MountEntry[],
+  swaps: string[],
+): Promise<Node | undefined> {
   const sys = `${CLASS}/${kname}`;
   const majMin = (await fs.read(`${sys}/dev`))?.trim();
   if (majMin === undefined || majMin.split(':')[0] === RAM_MAJOR) return undefined;
@@ -119,7 +125,9 @@ async function readNode(fs: HostFs, kname: string, props: PropertySource, mounts
     ptType: property(p, 'ID_PART_TABLE_TYPE', 'ID_PART_ENTRY_SCHEME'),
     model: isPartition ? undefined : (property(p, 'ID_MODEL_ENC', 'ID_MODEL') ?? (await attr('device/model'))),
     serial: isPartition ? undefined : (property(p, 'ID_SCSI_SERIAL', 'ID_SERIAL_SHORT') ?? (await attr('device/serial'))),
-    wwn: isPartition ? undefined : (property(p, 'ID_WWN_WITH_EXTENSION', 'ID_WWN') ?? wwnFromWwid(await attr('device/wwid')) ?? wwnFromWwid(await attr('wwid'))),
+    wwn: isPartition
+      ? undefined
+      : (property(p, 'ID_WWN_WITH_EXTENSION', 'ID_WWN') ?? wwnFromWwid(await attr('device/wwid')) ?? wwnFromWwid(await attr('wwid'))),
     transport: transportOf(devicePath, nvmeTransport),
     removable: (await attr('removable')) === '1',
     hotplug: false,

@@ -55,9 +55,7 @@ export interface FilesystemLabel {
   partitions: string[];
 }
 
-export type RootDisk =
-  | { ok: true; disk: string; stableName: string | undefined; via: string[] }
-  | { ok: false; reason: string };
+export type RootDisk = { ok: true; disk: string; stableName: string | undefined; via: string[] } | { ok: false; reason: string };
 
 export interface KexecFacts {
   /** CONFIG_KEXEC (kexec_load) from /proc/config.gz or /boot/config-$(uname -r); undefined when unknown. */

@@ -36,7 +36,11 @@ export async function fetchDocument(http: Http, url: string, request: DocumentRe
  * The body and the URL it finally came from, after redirects: what vouches for a hash inside it is
  * that final URL's transport (an https link redirected to plain http proves nothing).
  */
-export async function fetchDocumentFrom(http: Http, url: string, request: DocumentRequest): Promise<{ text: string; bytes: Buffer; url: string }> {
+export async function fetchDocumentFrom(
+  http: Http,
+  url: string,
+  request: DocumentRequest,
+): Promise<{ text: string; bytes: Buffer; url: string }> {
   const policy = { ...DOCUMENT_POLICY, ...request.policy };
   const what = `fetching the ${request.what} from ${url}`;
   return withRetries(policy, { what, remedy: request.remedy, signal: request.signal }, async () => {
@@ -50,9 +54,13 @@ export async function fetchDocumentFrom(http: Http, url: string, request: Docume
         if (response.status === 408 || response.status === 429 || response.status >= 500) {
           throw new TransientError(`HTTP ${response.status}`);
         }
-        throw new X2Error('network', `the ${request.what} at ${url} answered HTTP ${response.status}${response.status === 404 ? ' (not found)' : ''}`, {
-          remedy: request.remedy,
-        });
+        throw new X2Error(
+          'network',
+          `the ${request.what} at ${url} answered HTTP ${response.status}${response.status === 404 ? ' (not found)' : ''}`,
+          {
+            remedy: request.remedy,
+          },
+        );
       }
       const chunks: Uint8Array[] = [];
       let size = 0;

@@ -122,7 +122,13 @@ async function fetchWhole(ref: ArtifactRef, target: string, deps: FetchDeps, pro
  * verified first (a remote one is downloaded whole for that) and the artifact is cut out of the
  * verified copy. Its own sha256 is recorded beside it, with the ISO's, so re-runs can reuse it.
  */
-async function fetchFromVerifiedIso(ref: ArtifactRef, extent: Extent, isoSha256: string, target: string, deps: FetchDeps): Promise<LocalArtifact> {
+async function fetchFromVerifiedIso(
+  ref: ArtifactRef,
+  extent: Extent,
+  isoSha256: string,
+  target: string,
+  deps: FetchDeps,
+): Promise<LocalArtifact> {
   const isoRecord = { sha256: isoSha256, offset: extent.offset, length: extent.length };
   const local = (sha256: string, size: number): LocalArtifact => ({ ...ref, path: target, sizeBytes: size, sha256, verified: true });
 
@@ -133,7 +139,13 @@ async function fetchFromVerifiedIso(ref: ArtifactRef, extent: Extent, isoSha256:
   let isoPath: string;
   let recordAt: string;
   if (isRemote(ref.location)) {
-    const isoRef: ArtifactRef = { role: ref.role, location: ref.location, name: isoFileName(ref.location), sha256: isoSha256, sha256Source: 'iso' };
+    const isoRef: ArtifactRef = {
+      role: ref.role,
+      location: ref.location,
+      name: isoFileName(ref.location),
+      sha256: isoSha256,
+      sha256Source: 'iso',
+    };
     const isoTarget = path.join(dir, isoRef.name);
     const lock = await pidLock(`${isoTarget}.lock`, isoTarget, WRITER_REMEDY);
     try {

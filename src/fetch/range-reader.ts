@@ -29,13 +29,22 @@ export async function httpRangeReader(http: Http, url: string, signal?: AbortSig
         const response = await http.get(url, { signal: guard.signal, headers: { range: `bytes=${from}-${from + BLOCK - 1}` } });
         if (response.status !== 206) {
           await response.cancel();
-          if (response.status >= 500 || response.status === 429 || response.status === 408) throw new TransientError(`HTTP ${response.status}`);
-          throw new X2Error('network', `${url} answered HTTP ${response.status} to a Range request${response.status === 200 ? ' (the server does not support them)' : ''}`, { remedy });
+          if (response.status >= 500 || response.status === 429 || response.status === 408)
+            throw new TransientError(`HTTP ${response.status}`);
+          throw new X2Error(
+            'network',
+            `${url} answered HTTP ${response.status} to a Range request${response.status === 200 ? ' (the server does not support them)' : ''}`,
+            { remedy },
+          );
         }
         const range = parseContentRange(response.header('content-range'));
         if (range?.start !== from || range.total === undefined) {
           await response.cancel();
-          throw new X2Error('network', `${url} answered a Range request with Content-Range ${response.header('content-range') ?? '(none)'}`, { remedy });
+          throw new X2Error(
+            'network',
+            `${url} answered a Range request with Content-Range ${response.header('content-range') ?? '(none)'}`,
+            { remedy },
+          );
         }
         const chunks: Uint8Array[] = [];
         for await (const chunk of response.body) chunks.push(chunk);

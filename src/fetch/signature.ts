@@ -34,7 +34,10 @@ export async function verifySignatures(
       const sigPath = path.join(scratch, `${a.name}.sig`);
       await writeFile(sigPath, await signatureBytes(a.signature, deps), { mode: 0o600 });
       const r = await deps.runner.probe(['gpgv', '--keyring', keyringPath, sigPath, a.path], { allowFailure: true, timeoutMs: 600_000 });
-      if (r.notFound) throw new X2Error('precondition', 'gpgv is not installed, so --signing-key cannot be checked', { remedy: 'install gnupg (gpgv), or drop --signing-key' });
+      if (r.notFound)
+        throw new X2Error('precondition', 'gpgv is not installed, so --signing-key cannot be checked', {
+          remedy: 'install gnupg (gpgv), or drop --signing-key',
+        });
       if (r.exitCode !== 0) {
         throw new X2Error('verification', `the ${a.role} (${a.name}) is not signed by the key in ${keyFile}`, {
           remedy: 'check --signing-key and the mirror; do not convert from this release',
@@ -58,7 +61,8 @@ async function signatureBytes(location: string, deps: { http: Http; signal?: Abo
   let size = 0;
   for await (const chunk of res.body) {
     size += chunk.byteLength;
-    if (size > MAX_SIGNATURE_BYTES) throw new X2Error('verification', `the signature ${location} is larger than any detached signature`, { remedy: 'check the mirror' });
+    if (size > MAX_SIGNATURE_BYTES)
+      throw new X2Error('verification', `the signature ${location} is larger than any detached signature`, { remedy: 'check the mirror' });
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
@@ -75,10 +79,15 @@ export async function keyringFrom(keyFile: string): Promise<Buffer> {
   const text = bytes.toString('latin1');
   if (!text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) return bytes;
   const body = /-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n([\s\S]*?)-----END PGP PUBLIC KEY BLOCK-----/.exec(text)?.[1];
-  if (!body) throw new X2Error('usage', `--signing-key ${keyFile} is not a complete armored public key`, { remedy: 'export it with `gpg --export --armor KEYID`' });
+  if (!body)
+    throw new X2Error('usage', `--signing-key ${keyFile} is not a complete armored public key`, {
+      remedy: 'export it with `gpg --export --armor KEYID`',
+    });
   // Armor: optional headers, a blank line, base64 lines, then an optional "=XXXX" CRC line.
   const lines = body.split(/\r?\n/);
   const blank = lines.findIndex((l) => l.trim() === '');
-  const data = (lines.some((l) => l.includes(':')) && blank >= 0 ? lines.slice(blank + 1) : lines).filter((l) => l.trim() !== '' && !l.startsWith('='));
+  const data = (lines.some((l) => l.includes(':')) && blank >= 0 ? lines.slice(blank + 1) : lines).filter(
+    (l) => l.trim() !== '' && !l.startsWith('='),
+  );
   return Buffer.from(data.join(''), 'base64');
 }

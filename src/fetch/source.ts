@@ -8,7 +8,6 @@ import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
 import { TransientError } from './retry.js';
 
-
 export interface OpenedSource {
   /** Offset the bytes start at: the one asked for, or 0 when the source cannot resume. */
   start: number;
@@ -31,7 +30,6 @@ export interface Extent {
 
 const READ_CHUNK = 1024 * 1024;
 
-
 /** A whole file over HTTP, or one extent of it (which needs a server that honours Range). */
 export function httpSource(http: Http, url: string, extent?: Extent): ByteSource {
   const open = async (offset: number, signal: AbortSignal): Promise<OpenedSource> => {
@@ -51,7 +49,9 @@ export function httpSource(http: Http, url: string, extent?: Extent): ByteSource
       const range = parseContentRange(response.header('content-range'));
       if (!range || range.start !== from) {
         await response.cancel();
-        throw new TransientError(`${url} answered a different byte range (${response.header('content-range') ?? 'none'}) than asked (${from}-)`);
+        throw new TransientError(
+          `${url} answered a different byte range (${response.header('content-range') ?? 'none'}) than asked (${from}-)`,
+        );
       }
       const total = extent ? extent.length : range.total;
       return { start: offset, total, chunks: response.body, close: () => response.cancel() };

@@ -55,10 +55,14 @@ export async function checkBuildIds(initramfsPath: string, rootfsPath: string): 
     });
   }
   if (initramfs !== rootfs) {
-    throw new X2Error('verification', `initramfs is build ${initramfs} but rootfs is build ${rootfs}: they must come from the same NestOS build`, {
-      remedy: 'fetch the initramfs and rootfs of one release (e.g. both from the same stream, ISO or release directory)',
-      details: [`initramfs ${initramfsPath}: ${initramfs}`, `rootfs    ${rootfsPath}: ${rootfs}`],
-    });
+    throw new X2Error(
+      'verification',
+      `initramfs is build ${initramfs} but rootfs is build ${rootfs}: they must come from the same NestOS build`,
+      {
+        remedy: 'fetch the initramfs and rootfs of one release (e.g. both from the same stream, ISO or release directory)',
+        details: [`initramfs ${initramfsPath}: ${initramfs}`, `rootfs    ${rootfsPath}: ${rootfs}`],
+      },
+    );
   }
   return { buildId: initramfs };
 }

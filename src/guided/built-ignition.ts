@@ -25,13 +25,17 @@ export function buildIgnition(c: BuiltConfig): string {
   const config: Record<string, unknown> = { ignition: { version: BUILT_SPEC_VERSION }, passwd: { users: [user] } };
   if (c.hostname) {
     config.storage = {
-      files: [{ path: '/etc/hostname', mode: 0o644, overwrite: true, contents: { source: `data:,${encodeURIComponent(`${c.hostname}\n`)}` } }],
+      files: [
+        { path: '/etc/hostname', mode: 0o644, overwrite: true, contents: { source: `data:,${encodeURIComponent(`${c.hostname}\n`)}` } },
+      ],
     };
   }
   const text = JSON.stringify(config, null, 2) + '\n';
   const report = validateIgnition(text);
   if (!report.ok) {
-    throw new X2Error('internal', 'the Ignition config built by guided mode does not validate', { details: report.errors.map((e) => `${e.path}: ${e.message}`) });
+    throw new X2Error('internal', 'the Ignition config built by guided mode does not validate', {
+      details: report.errors.map((e) => `${e.path}: ${e.message}`),
+    });
   }
   return text;
 }

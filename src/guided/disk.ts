@@ -30,9 +30,18 @@ export interface DiskOffer {
   refusal?: string;
 }
 
-export function diskOffers(facts: HostFacts, options: Pick<Options, 'savePartlabel' | 'savePartindex' | 'allowRemovableDisk'>, { msg }: Translator): DiskOffer[] {
+export function diskOffers(
+  facts: HostFacts,
+  options: Pick<Options, 'savePartlabel' | 'savePartindex' | 'allowRemovableDisk'>,
+  { msg }: Translator,
+): DiskOffer[] {
   return facts.disks.map((disk) => {
-    const { target, blockers } = chooseTarget(facts, { disk: disk.path, savePartlabel: options.savePartlabel, savePartindex: options.savePartindex, allowRemovableDisk: options.allowRemovableDisk });
+    const { target, blockers } = chooseTarget(facts, {
+      disk: disk.path,
+      savePartlabel: options.savePartlabel,
+      savePartindex: options.savePartindex,
+      allowRemovableDisk: options.allowRemovableDisk,
+    });
     const first = blockers[0];
     return {
       disk,
@@ -47,7 +56,10 @@ function currentUse(disk: Disk, { t }: Translator): string {
   if (disk.mountpoints.length > 0) return t('mounted at {mountpoints}', { mountpoints: disk.mountpoints.join(', ') });
   const filesystems = [...new Set(disk.partitions.map((p) => p.fsType).filter((f): f is string => f !== undefined))];
   if (disk.partitions.length > 0) {
-    return t('{count} partition(s), not mounted{filesystems}', { count: disk.partitions.length, filesystems: filesystems.length ? ` (${filesystems.join(', ')})` : '' });
+    return t('{count} partition(s), not mounted{filesystems}', {
+      count: disk.partitions.length,
+      filesystems: filesystems.length ? ` (${filesystems.join(', ')})` : '',
+    });
   }
   return t('no partitions');
 }
@@ -57,7 +69,12 @@ export function describeDisk(offer: DiskOffer, tr: Translator): string {
   const d = offer.disk;
   // A refused disk shows the reason instead (beside it, in the list), which names its use.
   const use = offer.refusal === undefined ? currentUse(d, tr) : '';
-  const facts = [formatBytes(d.sizeBytes).padStart(9), d.model ?? '', d.serial ? t('serial {serial}', { serial: d.serial }) : '', use].filter(Boolean);
+  const facts = [
+    formatBytes(d.sizeBytes).padStart(9),
+    d.model ?? '',
+    d.serial ? t('serial {serial}', { serial: d.serial }) : '',
+    use,
+  ].filter(Boolean);
   return `${d.path.padEnd(12)} ${facts.join('  ')}${offer.isRootDisk ? t('  ← the disk behind /') : ''}`;
 }
 
@@ -71,7 +88,9 @@ export async function askDisk(ask: Prompter, tr: Translator, facts: HostFacts, o
       remedy: 'free or attach a disk of at least 8 GiB, or pass --allow-removable-disk for a removable one',
     });
   }
-  const preferred = options.disk ? offers.find((o) => o.disk.path === options.disk || o.disk.stableNames.includes(options.disk!)) : undefined;
+  const preferred = options.disk
+    ? offers.find((o) => o.disk.path === options.disk || o.disk.stableNames.includes(options.disk!))
+    : undefined;
   const fallback = open.find((o) => o.isRootDisk) ?? open[0]!;
   const chosen = await ask.select<string>({
     message: t('Disk to install NestOS on (everything on it is erased)'),
@@ -107,7 +126,12 @@ export async function askKeep(ask: Prompter, tr: Translator, facts: HostFacts, o
   });
   const keepable = offers.filter((o) => o.refusal === undefined).map((o) => o.p.number);
   if (keepable.length === 0) {
-    ask.say(t('Partitions of {disk}: none can be kept, NestOS takes partitions 1-4 and the first {size} of the disk.', { disk: d.path, size: formatBytes(IMAGE_FOOTPRINT_BYTES) }));
+    ask.say(
+      t('Partitions of {disk}: none can be kept, NestOS takes partitions 1-4 and the first {size} of the disk.', {
+        disk: d.path,
+        size: formatBytes(IMAGE_FOOTPRINT_BYTES),
+      }),
+    );
     return [];
   }
   const chosen = await ask.select<string>({
@@ -128,5 +152,7 @@ export async function askKeep(ask: Prompter, tr: Translator, facts: HostFacts, o
 }
 
 function describePartition(p: Disk['partitions'][number]): string {
-  return [p.path, formatBytes(p.sizeBytes), p.label, p.fsType, p.mountpoints.length ? p.mountpoints.join(', ') : undefined].filter(Boolean).join('  ');
+  return [p.path, formatBytes(p.sizeBytes), p.label, p.fsType, p.mountpoints.length ? p.mountpoints.join(', ') : undefined]
+    .filter(Boolean)
+    .join('  ');
 }

@@ -48,7 +48,11 @@ export async function askIgnition(ask: Prompter, tr: Translator, host: IgnitionH
     message: t('Ignition config for NestOS (users, SSH keys, files)'),
     default: 'build',
     choices: [
-      { value: 'build', name: t('Build one for me'), description: t('user nest with SSH keys, an optional console password, the hostname') },
+      {
+        value: 'build',
+        name: t('Build one for me'),
+        description: t('user nest with SSH keys, an optional console password, the hostname'),
+      },
       { value: 'url', name: t('From a URL') },
       { value: 'file', name: t('From a file on this host') },
     ],
@@ -63,11 +67,15 @@ async function askUrl(ask: Prompter, tr: Translator): Promise<IgnitionAnswer> {
   const url = (
     await ask.input({
       message: t('URL of the Ignition config'),
-      validate: (value) => (/^https?:\/\/\S+$/i.test(value.trim()) && URL.canParse(value.trim()) ? true : t('give an http:// or https:// URL')),
+      validate: (value) =>
+        /^https?:\/\/\S+$/i.test(value.trim()) && URL.canParse(value.trim()) ? true : t('give an http:// or https:// URL'),
     })
   ).trim();
   if (!/^http:/i.test(url)) return { kind: 'url', url, allowHttp: false };
-  const allowHttp = await ask.confirm({ message: t('This URL is plain http: anyone on the path could change the config. Use it anyway?'), default: false });
+  const allowHttp = await ask.confirm({
+    message: t('This URL is plain http: anyone on the path could change the config. Use it anyway?'),
+    default: false,
+  });
   return allowHttp ? { kind: 'url', url, allowHttp } : askUrl(ask, tr);
 }
 
@@ -154,7 +162,10 @@ async function askBuild(ask: Prompter, tr: Translator, host: IgnitionHost): Prom
       message: t('Console password for nest'),
       validate: (value) => (value.length >= MIN_PASSWORD ? true : t('use at least {count} characters', { count: MIN_PASSWORD })),
     });
-    await ask.password({ message: t('The same password again'), validate: (value) => (value === password ? true : t('the two passwords differ')) });
+    await ask.password({
+      message: t('The same password again'),
+      validate: (value) => (value === password ? true : t('the two passwords differ')),
+    });
     passwordHash = host.hashPassword(password);
   }
 
@@ -171,5 +182,12 @@ async function askBuild(ask: Prompter, tr: Translator, host: IgnitionHost): Prom
   ).trim();
 
   const text = buildIgnition({ sshKeys: keys, ...(passwordHash ? { passwordHash } : {}), hostname });
-  return { kind: 'build', text, inheritKeys: source === 'inherit', keyCount: source === 'inherit' ? inherited.keys.length : keys.length, password: passwordHash !== undefined, hostname };
+  return {
+    kind: 'build',
+    text,
+    inheritKeys: source === 'inherit',
+    keyCount: source === 'inherit' ? inherited.keys.length : keys.length,
+    password: passwordHash !== undefined,
+    hostname,
+  };
 }

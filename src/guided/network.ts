@@ -5,7 +5,8 @@ import type { Prompter } from './prompter.js';
 
 export type NetworkAnswer = 'keep' | 'dhcp';
 
-const usable = (a: Interface['addresses'][number]) => a.method !== 'link-local' && !a.address.startsWith('fe80:') && !a.address.startsWith('127.') && a.address !== '::1';
+const usable = (a: Interface['addresses'][number]) =>
+  a.method !== 'link-local' && !a.address.startsWith('fe80:') && !a.address.startsWith('127.') && a.address !== '::1';
 
 /** Interfaces that carry addresses, the one with the default route first. */
 function carried(model: NetworkModel): Interface[] {
@@ -15,14 +16,22 @@ function carried(model: NetworkModel): Interface[] {
 
 /** Addresses people can reach the host at, best first (primary interface, IPv4 before IPv6). */
 export function reachableAddresses(model: NetworkModel): string[] {
-  return carried(model).flatMap((i) => i.addresses.filter(usable).sort((a, b) => a.family - b.family).map((a) => a.address));
+  return carried(model).flatMap((i) =>
+    i.addresses
+      .filter(usable)
+      .sort((a, b) => a.family - b.family)
+      .map((a) => a.address),
+  );
 }
 
 export function describeInterface(i: Interface, { t }: Translator): string {
   const methods = { static: t('static'), dhcp: t('DHCP'), auto: t('SLAAC'), 'link-local': t('link-local'), unknown: '?' };
   const addresses = i.addresses.filter(usable).map((a) => `${a.address}/${a.prefix} ${methods[a.method]}`);
   const gateways = i.routes.filter((r) => r.destination === 'default' && r.gateway).map((r) => r.gateway!);
-  const parts = [`${i.name} ${addresses.join(t(', '))}`, ...(gateways.length ? [t('gateway {gateways}', { gateways: gateways.join(', ') })] : [])];
+  const parts = [
+    `${i.name} ${addresses.join(t(', '))}`,
+    ...(gateways.length ? [t('gateway {gateways}', { gateways: gateways.join(', ') })] : []),
+  ];
   return parts.join(t(', '));
 }
 

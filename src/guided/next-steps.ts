@@ -23,7 +23,9 @@ export function renderNextSteps({ plan, network, passwordSet, logPath }: NextSte
     `  2. ${t('The installer writes NestOS {release} to {disk} and reboots into it.', { release: plan.release.release ?? '', disk: target })}`,
     `  3. ${t('NestOS starts for the first time and applies the Ignition config.')}`,
     `  ${t('This usually takes 5 to 15 minutes, most of it writing the image.')}`,
-    ...(consoles.length ? [`  ${t("The installer's progress shows on the console ({consoles}).", { consoles: consoles.join(', ') })}`] : []),
+    ...(consoles.length
+      ? [`  ${t("The installer's progress shows on the console ({consoles}).", { consoles: consoles.join(', ') })}`]
+      : []),
     '',
     t('How to reach NestOS'),
   ];
@@ -33,7 +35,10 @@ export function renderNextSteps({ plan, network, passwordSet, logPath }: NextSte
     lines.push(`  ${t("(the same addresses as now: this host's network configuration is carried)")}`);
   } else if (plan.network.mode === 'dhcp') {
     lines.push(`  ssh nest@${t('<the address DHCP gives it>')}`);
-    if (addresses.length) lines.push(`  ${t('(by DHCP: today this host has {addresses}; NestOS may get another address)', { addresses: addresses.join(', ') })}`);
+    if (addresses.length)
+      lines.push(
+        `  ${t('(by DHCP: today this host has {addresses}; NestOS may get another address)', { addresses: addresses.join(', ') })}`,
+      );
   } else {
     lines.push(`  ${t('find its address on the console or in your DHCP server, then: ssh nest@ADDRESS')}`);
   }

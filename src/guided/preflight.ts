@@ -28,7 +28,12 @@ function openArtifact(role: ArtifactRef['role']): ArtifactRef {
 export function preflight(
   facts: HostFacts,
   options: Options,
-  run: { kexecTool: { tool: KexecTool | undefined; blockers: Blocker[] }; workDir: string; toolVersion: string; purpose: 'plan' | 'convert' },
+  run: {
+    kexecTool: { tool: KexecTool | undefined; blockers: Blocker[] };
+    workDir: string;
+    toolVersion: string;
+    purpose: 'plan' | 'convert';
+  },
 ): Preflight {
   const release: ResolvedRelease = {
     source: 'stream',
@@ -36,7 +41,16 @@ export function preflight(
     arch: facts.arch,
     artifacts: { kernel: openArtifact('kernel'), initramfs: openArtifact('initramfs'), rootfs: openArtifact('rootfs') },
   };
-  const ignition: IgnitionSummary = { source: OPEN, sha256: '', specVersion: undefined, sshKeys: [], passwordUsers: [], warnings: [], additions: [], identityNotes: [] };
+  const ignition: IgnitionSummary = {
+    source: OPEN,
+    sha256: '',
+    specVersion: undefined,
+    sshKeys: [],
+    passwordUsers: [],
+    warnings: [],
+    additions: [],
+    identityNotes: [],
+  };
   const { plan } = planConversion({
     facts,
     options,
@@ -52,7 +66,12 @@ export function preflight(
   });
   const later = new Set([
     ...chooseTarget(facts, options).blockers.map((b) => b.message),
-    ...checkMemory(facts.memory, undefined, { requested: options.rootfsMode, rootfsUrl: OPEN, loadMethod: 'file', skip: options.skipMemoryCheck }).warnings,
+    ...checkMemory(facts.memory, undefined, {
+      requested: options.rootfsMode,
+      rootfsUrl: OPEN,
+      loadMethod: 'file',
+      skip: options.skipMemoryCheck,
+    }).warnings,
   ]);
   return {
     blockers: plan.blockers.filter((b) => !later.has(b.message)),

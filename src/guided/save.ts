@@ -13,7 +13,10 @@ export const DEFAULT_ANSWERS_FILE = 'x2nestos-answers.yaml';
 
 export async function askSave(ask: Prompter, tr: Translator, checks: SaveChecks): Promise<string | undefined> {
   const { t } = tr;
-  const save = await ask.confirm({ message: t('Save these answers to a file, to replay this conversion later without questions?'), default: false });
+  const save = await ask.confirm({
+    message: t('Save these answers to a file, to replay this conversion later without questions?'),
+    default: false,
+  });
   if (!save) return undefined;
   let chosen = '';
   await ask.input({

@@ -11,9 +11,27 @@ const SALT_MAX = 16;
 
 // The order in which the 64 digest bytes are spread over the 86 output characters, three at a time.
 const SPREAD: [number, number, number][] = [
-  [0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48],
-  [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10], [53, 11, 32], [12, 33, 54], [34, 55, 13],
-  [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
+  [0, 21, 42],
+  [22, 43, 1],
+  [44, 2, 23],
+  [3, 24, 45],
+  [25, 46, 4],
+  [47, 5, 26],
+  [6, 27, 48],
+  [28, 49, 7],
+  [50, 8, 29],
+  [9, 30, 51],
+  [31, 52, 10],
+  [53, 11, 32],
+  [12, 33, 54],
+  [34, 55, 13],
+  [56, 14, 35],
+  [15, 36, 57],
+  [37, 58, 16],
+  [59, 17, 38],
+  [18, 39, 60],
+  [40, 61, 19],
+  [62, 20, 41],
 ];
 
 const sha512 = (...parts: Buffer[]) => {
@@ -23,7 +41,8 @@ const sha512 = (...parts: Buffer[]) => {
 };
 
 /** `length` bytes of `block` repeated. */
-const stretch = (block: Buffer, length: number) => Buffer.concat(Array.from({ length: Math.ceil(length / block.length) || 0 }, () => block)).subarray(0, length);
+const stretch = (block: Buffer, length: number) =>
+  Buffer.concat(Array.from({ length: Math.ceil(length / block.length) || 0 }, () => block)).subarray(0, length);
 
 function encode(b2: number, b1: number, b0: number, chars: number): string {
   let w = (b2 << 16) | (b1 << 8) | b0;

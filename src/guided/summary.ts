@@ -13,7 +13,11 @@ import { describeNetwork } from './network.js';
 const LABEL_COLUMNS = 10;
 
 export function kexecMethodText(method: Preflight['kexecMethod'], { t }: Translator): string {
-  return { file: t('kexec_file_load (kexec -s)'), syscall: t('kexec_load (kexec -l)'), 'file-then-syscall': t('kexec_file_load, falling back to kexec_load') }[method];
+  return {
+    file: t('kexec_file_load (kexec -s)'),
+    syscall: t('kexec_load (kexec -l)'),
+    'file-then-syscall': t('kexec_file_load, falling back to kexec_load'),
+  }[method];
 }
 
 function kexecToolText(tool: KexecTool, facts: HostFacts, { t }: Translator): string {
@@ -56,7 +60,13 @@ export function renderSummary(facts: HostFacts, pre: Preflight, kexecTool: Kexec
       virtualization: facts.virtualization ? t(', ') + facts.virtualization : '',
     }),
   );
-  row(t('Memory'), t('{total}, {available} available', { total: formatBytes(facts.memory.totalBytes), available: formatBytes(facts.memory.availableBytes) }));
+  row(
+    t('Memory'),
+    t('{total}, {available} available', {
+      total: formatBytes(facts.memory.totalBytes),
+      available: formatBytes(facts.memory.availableBytes),
+    }),
+  );
   const rootDisk = facts.rootDisk.ok ? facts.rootDisk.disk : undefined;
   const disks = facts.disks.map((d) => `${d.path} ${formatBytes(d.sizeBytes)}${d.path === rootDisk ? t(' (the disk behind /)') : ''}`);
   row(t('Disks'), disks.join(t('; ')) || msg(facts.unknown?.disks ?? t('none found')));

@@ -17,7 +17,10 @@ export function examples({ t }: Translator): Record<string, [string, string][]> 
     convert: [
       ['sudo x2nestos --ignition https://example.com/node.ign', t('convert with this Ignition config, everything else from this host')],
       ['sudo x2nestos --ignition ./node.ign --disk /dev/disk/by-id/wwn-0x5000c500a1b2c3d4 --yes', t('a given disk, without asking')],
-      ['sudo x2nestos --ignition ./node.ign --inherit-ssh-keys --no-reboot', t("give user nest this host's SSH keys; stage now, switch later")],
+      [
+        'sudo x2nestos --ignition ./node.ign --inherit-ssh-keys --no-reboot',
+        t("give user nest this host's SSH keys; stage now, switch later"),
+      ],
       ['sudo x2nestos --config answers.yaml --yes', t('replay answers saved by guided mode')],
     ],
     guided: [
@@ -59,7 +62,8 @@ export function localizeProgram(program: Command, tr: Translator): void {
   };
   const plain = new Help();
   // commander appends ` (choices: "a", "b")` to a description.
-  const choices = (text: string) => text.replace(/ \(choices: ([^)]*)\)$/, (_, list: string) => t(' (choices: {choices})', { choices: list }));
+  const choices = (text: string) =>
+    text.replace(/ \(choices: ([^)]*)\)$/, (_, list: string) => t(' (choices: {choices})', { choices: list }));
   const all = examples(tr);
   const visit = (cmd: Command) => {
     cmd.description(t(cmd.description()));

@@ -39,7 +39,14 @@ export function parseGroup(text: string): Group[] {
     if (f.length < 4 || f[0] === '' || line.startsWith('#') || line.startsWith('+') || line.startsWith('-')) continue;
     const gid = Number(f[2]);
     if (!Number.isInteger(gid)) continue;
-    out.push({ name: f[0]!, gid, members: f[3]!.split(',').map((m) => m.trim()).filter((m) => m !== '') });
+    out.push({
+      name: f[0]!,
+      gid,
+      members: f[3]!
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== ''),
+    });
   }
   return out;
 }
@@ -98,6 +105,9 @@ export class AccountDb {
   async groupsOf(user: string): Promise<string[] | undefined> {
     const r = await this.runner.probe(['id', '-Gn', '--', user], { allowFailure: true });
     if (r.exitCode !== 0) return undefined;
-    return r.stdout.trim().split(/\s+/).filter((g) => g !== '');
+    return r.stdout
+      .trim()
+      .split(/\s+/)
+      .filter((g) => g !== '');
   }
 }

@@ -20,7 +20,13 @@ export interface IdentityOptions {
 
 function nestFingerprints(text: string): Set<string> {
   const config = validateIgnition(text).config;
-  return new Set(config === undefined ? [] : sshKeysOf(config).filter((k) => k.user === NEST_USER).map((k) => k.fingerprint));
+  return new Set(
+    config === undefined
+      ? []
+      : sshKeysOf(config)
+          .filter((k) => k.user === NEST_USER)
+          .map((k) => k.fingerprint),
+  );
 }
 
 /** Does the config already define something at this path (a file, directory or link of its own)? */
@@ -37,7 +43,11 @@ export function applyIdentity(destText: string, opts: IdentityOptions): { text: 
   const present = nestFingerprints(text);
   const fresh = opts.keys.filter((k) => !present.has(k.fingerprint));
   if (fresh.length > 0) {
-    text = withSshKeys(text, NEST_USER, fresh.map((k) => k.key));
+    text = withSshKeys(
+      text,
+      NEST_USER,
+      fresh.map((k) => k.key),
+    );
     for (const k of fresh) additions.push(`ssh key for ${NEST_USER}: ${k.fingerprint} (${k.type}, from ${k.user}'s ${k.source})`);
   }
 

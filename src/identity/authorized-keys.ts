@@ -104,7 +104,9 @@ async function readAsUser(host: HostAccess, out: Collector, account: Account, fi
   if (r.exitCode !== 0) {
     // A missing file is the common case (authorized_keys2, users without keys): nothing to say.
     if (/No such file or directory/i.test(r.stderr)) return;
-    const why = /Permission denied/i.test(r.stderr) ? `${account.name} may not read it` : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`);
+    const why = /Permission denied/i.test(r.stderr)
+      ? `${account.name} may not read it`
+      : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`);
     out.notes.push(`${account.name}: ${file} not read: ${why}`);
     return;
   }

@@ -90,7 +90,9 @@ export async function hostKeys(host: HostAccess): Promise<{ files: HostKeyFile[]
     const type = pub?.type ?? info?.type;
     const short = type === undefined ? undefined : NESTOS_TYPES[type];
     if (short === undefined) {
-      notes.push(`host key ${source} not carried: ${type === undefined ? 'unknown key type' : `NestOS's sshd does not use ${type} host keys`}`);
+      notes.push(
+        `host key ${source} not carried: ${type === undefined ? 'unknown key type' : `NestOS's sshd does not use ${type} host keys`}`,
+      );
       continue;
     }
     if (taken.has(short)) {
@@ -104,7 +106,9 @@ export async function hostKeys(host: HostAccess): Promise<{ files: HostKeyFile[]
       files.push({ path: `${dest}.pub`, mode: PUBLIC_MODE, contents: pub.text });
       notes.push(`host key ${short} ${fingerprint(new Uint8Array(pub.blob))} from ${source}${source === dest ? '' : ` (as ${dest})`}`);
     } else {
-      notes.push(`host key ${short} from ${source}: no ${path.basename(source)}.pub beside it; sshd reads the public half from the private key`);
+      notes.push(
+        `host key ${short} from ${source}: no ${path.basename(source)}.pub beside it; sshd reads the public half from the private key`,
+      );
     }
   }
   return { files, notes };

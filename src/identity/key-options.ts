@@ -24,7 +24,15 @@ export type SplitLine = { options: KeyOption[]; keyText: string } | { problem: s
  * without it), `environment` (dropping variables grants nothing) and `no-touch-required` (dropping
  * it makes a FIDO key stricter, not looser).
  */
-const HARMLESS_TO_DROP = new Set(['agent-forwarding', 'port-forwarding', 'pty', 'user-rc', 'x11-forwarding', 'environment', 'no-touch-required']);
+const HARMLESS_TO_DROP = new Set([
+  'agent-forwarding',
+  'port-forwarding',
+  'pty',
+  'user-rc',
+  'x11-forwarding',
+  'environment',
+  'no-touch-required',
+]);
 
 /** Key types appear first when a line has no options (sshd tries the line as a bare key first). */
 const KEY_TYPE_START = /^(ssh-|ecdsa-sha2-|sk-)/;

@@ -67,7 +67,9 @@ export function parseSshdT(text: string): SshdView {
       case 'denyusers':
       case 'allowgroups':
       case 'denygroups': {
-        const list = { allowusers: view.allowUsers, denyusers: view.denyUsers, allowgroups: view.allowGroups, denygroups: view.denyGroups }[key];
+        const list = { allowusers: view.allowUsers, denyusers: view.denyUsers, allowgroups: view.allowGroups, denygroups: view.denyGroups }[
+          key
+        ];
         list.push(...value.split(/\s+/));
         break;
       }
@@ -94,7 +96,10 @@ export async function sshdViewFor(runner: Runner, user: string, hostname: string
 
 /** OpenSSH's match_pattern: `*` and `?` wildcards over the whole string. */
 export function matchPattern(s: string, pattern: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(s);
 }
 
@@ -144,7 +149,8 @@ export function sshdRefusal(view: SshdView, user: string, groups: readonly strin
       });
     const denied = inAny(view.denyGroups);
     if (denied !== undefined) return `sshd denies this user's group (DenyGroups ${denied})`;
-    if (view.allowGroups.length > 0 && inAny(view.allowGroups) === undefined) return 'sshd does not allow any of this user\'s groups (AllowGroups)';
+    if (view.allowGroups.length > 0 && inAny(view.allowGroups) === undefined)
+      return "sshd does not allow any of this user's groups (AllowGroups)";
   }
   return undefined;
 }
@@ -201,7 +207,13 @@ export function splitCommand(s: string): string[] | undefined {
 }
 
 /** Tokens sshd knows in AuthorizedKeysCommand that only exist during a connection or for one offered key. */
-const CONNECTION_TOKENS: Record<string, string> = { C: 'the connection', D: 'the routing domain', t: 'an offered key', f: 'an offered key', k: 'an offered key' };
+const CONNECTION_TOKENS: Record<string, string> = {
+  C: 'the connection',
+  D: 'the routing domain',
+  t: 'an offered key',
+  f: 'an offered key',
+  k: 'an offered key',
+};
 
 /**
  * The argv sshd would run for this user, or why it cannot be run ahead of a login. Tokens are only
@@ -215,7 +227,10 @@ export function keysCommandArgv(command: string, account: Account): { argv: stri
   const out = [argv[0]!];
   for (const arg of argv.slice(1)) {
     const needs = Object.keys(CONNECTION_TOKENS).find((t) => arg.replace(/%%/g, '').includes(`%${t}`));
-    if (needs !== undefined) return { problem: `AuthorizedKeysCommand needs %${needs} (${CONNECTION_TOKENS[needs]}), so its keys cannot be listed ahead of a login` };
+    if (needs !== undefined)
+      return {
+        problem: `AuthorizedKeysCommand needs %${needs} (${CONNECTION_TOKENS[needs]}), so its keys cannot be listed ahead of a login`,
+      };
     const expanded = expandTokens(arg, { u: account.name, U: String(account.uid), h: account.home });
     if ('unknown' in expanded) return { problem: `AuthorizedKeysCommand uses ${expanded.unknown}, which sshd does not know` };
     out.push(expanded.value);

@@ -63,7 +63,8 @@ export async function readSudoers(fs: HostFs, file = '/etc/sudoers'): Promise<Su
         await visit(target, depth + 1);
       } else {
         // sudo skips names with a dot or ending in ~ (editor backups, package leftovers).
-        for (const name of await fs.list(target)) if (!name.includes('.') && !name.endsWith('~')) await visit(path.join(target, name), depth + 1);
+        for (const name of await fs.list(target))
+          if (!name.includes('.') && !name.endsWith('~')) await visit(path.join(target, name), depth + 1);
       }
     }
   };
@@ -98,7 +99,10 @@ function grantsAllAsRoot(specs: string): boolean {
   for (let spec of splitList(specs)) {
     const runas = /^\(([^)]*)\)\s*/.exec(spec);
     if (runas !== null) {
-      const users = runas[1]!.split(':')[0]!.split(',').map((u) => u.trim());
+      const users = runas[1]!
+        .split(':')[0]!
+        .split(',')
+        .map((u) => u.trim());
       // `(:wheel)` runs as the invoking user with another group: not root.
       runasRoot = users.some((u) => u === 'ALL' || u === 'root' || u === '#0');
       spec = spec.slice(runas[0].length);
@@ -122,7 +126,8 @@ export function sudoGrants(files: readonly SudoersFile[], hostname: string): Sud
       const line = stripComment(raw);
       if (line === '' || /^Defaults([\s:@>!]|$)/.test(line)) continue;
       if (ALIAS_KINDS.test(line)) {
-        if (line.startsWith('User_Alias')) notes.push(`${file.path}: User_Alias not evaluated; members of aliases are not looked at for SSH keys`);
+        if (line.startsWith('User_Alias'))
+          notes.push(`${file.path}: User_Alias not evaluated; members of aliases are not looked at for SSH keys`);
         continue;
       }
       const rule = /^((?:(?:\\.|[^\s,\\])+\s*,\s*)*(?:\\.|[^\s,\\])+)\s+(.+)$/.exec(line);

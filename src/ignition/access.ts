@@ -99,18 +99,30 @@ export function assertNotLockedOut(config: Record<string, unknown>, opts: { allo
   if (keys.length > 0 || (opts.extraKeys ?? 0) > 0 || opts.allowNoSshKey) return keys;
   const details = problems.map((p) => `user "${p.user}", sshAuthorizedKeys[${p.index}]: ${p.reason}`);
   if (hidden.length > 0) {
-    throw new X2Error('ignition', `the Ignition config gives no user an SSH key that can be checked; keys may come from ${hidden.join(', ')}, which is only read at first boot`, {
-      remedy: 'put the key for user "nest" in the config itself, use --inherit-ssh-keys, or pass --allow-no-ssh-key if that config does provide one',
-      details: [...details, ...hidden.map((h) => `not checked: ${h}`)],
-    });
+    throw new X2Error(
+      'ignition',
+      `the Ignition config gives no user an SSH key that can be checked; keys may come from ${hidden.join(', ')}, which is only read at first boot`,
+      {
+        remedy:
+          'put the key for user "nest" in the config itself, use --inherit-ssh-keys, or pass --allow-no-ssh-key if that config does provide one',
+        details: [...details, ...hidden.map((h) => `not checked: ${h}`)],
+      },
+    );
   }
   // The reason a key was refused belongs on the terminal, not only in the log.
   const first = problems[0];
   const remedy = 'add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key';
   if (first) {
-    throw new X2Error('ignition', `the Ignition config gives no user a usable SSH key (user "${first.user}", sshAuthorizedKeys[${first.index}]: ${first.reason})`, { remedy, details });
+    throw new X2Error(
+      'ignition',
+      `the Ignition config gives no user a usable SSH key (user "${first.user}", sshAuthorizedKeys[${first.index}]: ${first.reason})`,
+      { remedy, details },
+    );
   }
-  throw new X2Error('ignition', 'the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH', { remedy, details });
+  throw new X2Error('ignition', 'the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH', {
+    remedy,
+    details,
+  });
 }
 
 /**

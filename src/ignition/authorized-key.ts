@@ -46,7 +46,8 @@ export function parseAuthorizedKeyLine(line: string): ParsedLine {
     rest = rest.slice(options).trimStart();
   }
   const type = firstToken(rest);
-  if (type.endsWith('-cert-v01@openssh.com')) return { problem: 'a certificate does not authorize a login here (use cert-authority with the CA key)' };
+  if (type.endsWith('-cert-v01@openssh.com'))
+    return { problem: 'a certificate does not authorize a login here (use cert-authority with the CA key)' };
   const refused = REFUSED_TYPES[type];
   if (refused !== undefined) return { problem: refused };
   if (!KEY_TYPES.includes(type)) return { problem: 'not an OpenSSH public key (unknown key type)' };

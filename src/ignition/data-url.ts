@@ -49,7 +49,6 @@ function isTokenChar(c: string): boolean {
   return code > 0x20 && code < 0x7f && !TSPECIALS.includes(c);
 }
 
-
 const DISCRETE = ['text', 'image', 'audio', 'video', 'application', 'message', 'multipart'];
 
 /** The library's lexer, state by state, with its error messages. */
@@ -211,7 +210,7 @@ function rfc2396Unescape(s: string): Uint8Array {
 /** Go's strconv.Unquote on a double-quoted string: only Go escapes are valid. */
 function unquoteGo(body: string): void {
   const re = /\\(?:[abfnrtv\\'"]|[0-7]{3}|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/y;
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const c = body[i]!;
     if (c === '"' || c === '\n') throw new DataUrlError('invalid syntax');
     if (c !== '\\') {

@@ -120,7 +120,7 @@ const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-
 export function unescape(s: string, mode: Encoding): Uint8Array {
   const out: number[] = [];
   const bytes = new TextEncoder().encode(s);
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b === 0x25) {
       const h1 = String.fromCharCode(bytes[i + 1] ?? 0);
@@ -143,7 +143,7 @@ export function unescape(s: string, mode: Encoding): Uint8Array {
 function shouldEscapeInHost(c: number): boolean {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z0-9]/.test(ch)) return false;
-  if ("!$&'()*+,;=:[]<>\"".includes(ch)) return false;
+  if ('!$&\'()*+,;=:[]<>"'.includes(ch)) return false;
   if ('-_.~'.includes(ch)) return false;
   return true;
 }

@@ -53,7 +53,10 @@ export function liveConfig(files: LiveFile[], units: LiveUnit[] = []): string {
   };
   const text = JSON.stringify(config);
   const report = validateIgnition(text);
-  if (!report.ok) throw new X2Error('internal', 'the live Ignition config came out invalid', { details: report.errors.map((e) => `${e.path}: ${e.message}`) });
+  if (!report.ok)
+    throw new X2Error('internal', 'the live Ignition config came out invalid', {
+      details: report.errors.map((e) => `${e.path}: ${e.message}`),
+    });
   return text;
 }
 

@@ -50,7 +50,15 @@ export async function readFileBounded(path: string, maxBytes: number): Promise<U
     const st = await handle.stat();
     if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
     if (!st.isFile() && !st.isFIFO()) {
-      throw new NotAFileError(st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isSocket() ? 'a socket' : 'a special file');
+      throw new NotAFileError(
+        st.isCharacterDevice()
+          ? 'a character device'
+          : st.isBlockDevice()
+            ? 'a block device'
+            : st.isSocket()
+              ? 'a socket'
+              : 'a special file',
+      );
     }
     if (st.isFile() && st.size > maxBytes) return new Uint8Array(st.size);
     const chunks: Buffer[] = [];
@@ -110,11 +118,23 @@ async function readLocal(path: string, deps: IgnitionSourceDeps): Promise<Uint8A
     bytes = await deps.readFile(path, MAX_IGNITION_BYTES);
   } catch (e) {
     if (e instanceof NotAFileError) {
-      throw new X2Error('usage', `the Ignition config ${path} is ${e.what}, not a file`, { remedy: 'pass the path of an Ignition config file (or a pipe) to --ignition' });
+      throw new X2Error('usage', `the Ignition config ${path} is ${e.what}, not a file`, {
+        remedy: 'pass the path of an Ignition config file (or a pipe) to --ignition',
+      });
     }
     const code = (e as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'is not readable' : 'cannot be read';
-    throw new X2Error('usage', `the Ignition config file ${path} ${why}`, { remedy: 'pass the path of a readable Ignition config file to --ignition', cause: e });
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'is not readable'
+            : 'cannot be read';
+    throw new X2Error('usage', `the Ignition config file ${path} ${why}`, {
+      remedy: 'pass the path of a readable Ignition config file to --ignition',
+      cause: e,
+    });
   }
   if (bytes.length > MAX_IGNITION_BYTES) throw tooLarge(path);
   return bytes;
@@ -140,10 +160,20 @@ async function fetchRemote(url: string, source: string, deps: IgnitionSourceDeps
   return fetchBody(url, source, deps.http, signal, networkError, opts);
 }
 
-async function fetchBody(url: string, source: string, http: Http, signal: AbortSignal, networkError: (why: string, cause?: unknown) => X2Error, opts: { allowHttp: boolean }): Promise<Uint8Array> {
+async function fetchBody(
+  url: string,
+  source: string,
+  http: Http,
+  signal: AbortSignal,
+  networkError: (why: string, cause?: unknown) => X2Error,
+  opts: { allowHttp: boolean },
+): Promise<Uint8Array> {
   let response: HttpResponse;
   try {
-    response = await http.get(url, { signal, headers: { accept: 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1' } });
+    response = await http.get(url, {
+      signal,
+      headers: { accept: 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1' },
+    });
   } catch (e) {
     // Already says what to do: an untrusted certificate, a malformed proxy variable (not the network's fault).
     if (e instanceof X2Error) throw e;

@@ -68,9 +68,7 @@ export function configType(version: SpecVersion): GoType {
     }),
     kernelArguments: since(m, 3, struct({ shouldExist: sliceOf(str), shouldNotExist: sliceOf(str) })),
     passwd: struct({
-      groups: sliceOf(
-        struct({ gid: optInt, name: str, passwordHash: optStr, shouldExist: since(m, 2, optBool), system: optBool }),
-      ),
+      groups: sliceOf(struct({ gid: optInt, name: str, passwordHash: optStr, shouldExist: since(m, 2, optBool), system: optBool })),
       users: sliceOf(
         struct({
           gecos: optStr,

@@ -3,19 +3,7 @@
  * directory.go, mode.go, path.go, disk.go, partition.go, filesystem.go, raid.go, luks.go,
  * clevis.go, tang.go. Messages are Ignition's.
  */
-import {
-  type GoStruct,
-  int,
-  list,
-  nilOrEmpty,
-  optBool,
-  optInt,
-  optStr,
-  str,
-  strings,
-  struct,
-  structs,
-} from './go-decode.js';
+import { type GoStruct, int, list, nilOrEmpty, optBool, optInt, optStr, str, strings, struct, structs } from './go-decode.js';
 import type { IssuePath, Issues } from './issues.js';
 import { reportDuplicates, urlErrorNilOk, validateResource } from './validate-resource.js';
 import { parseGoUrl } from './go-url.js';
@@ -84,7 +72,9 @@ export function validateStorage(storage: GoStruct, path: IssuePath, minor: numbe
   // storage.go: nothing may be written through a link the same config creates.
   const linkPrefixes = links.map((l) => `${str(l, 'path')}/`);
   const underLink = (p: string): number => linkPrefixes.filter((prefix) => p.startsWith(prefix)).length;
-  directories.forEach((d, i) => repeat(underLink(str(d, 'path')), () => issues.error(at('directories', i), 'directory path includes link in config')));
+  directories.forEach((d, i) =>
+    repeat(underLink(str(d, 'path')), () => issues.error(at('directories', i), 'directory path includes link in config')),
+  );
   files.forEach((f, i) => repeat(underLink(str(f, 'path')), () => issues.error(at('files', i), 'file path includes link in config')));
   links.forEach((l, i) => {
     repeat(underLink(str(l, 'path')), () => issues.error(at('links', i), 'link path includes link in config'));
@@ -111,20 +101,36 @@ export function validateStorage(storage: GoStruct, path: IssuePath, minor: numbe
   // Disk.Key, Filesystem.Key: the device; Raid.Key, Luks.Key: the name.
   const disks = structs(storage, 'disks');
   disks.forEach((disk, i) => validateDisk(disk, at('disks', i), issues));
-  reportDuplicates(disks.map((d) => str(d, 'device')), (i) => at('disks', i), issues);
+  reportDuplicates(
+    disks.map((d) => str(d, 'device')),
+    (i) => at('disks', i),
+    issues,
+  );
 
   const filesystems = structs(storage, 'filesystems');
   filesystems.forEach((fs, i) => validateFilesystem(fs, at('filesystems', i), minor, issues));
-  reportDuplicates(filesystems.map((f) => str(f, 'device')), (i) => at('filesystems', i), issues);
+  reportDuplicates(
+    filesystems.map((f) => str(f, 'device')),
+    (i) => at('filesystems', i),
+    issues,
+  );
 
   const raids = structs(storage, 'raid');
   raids.forEach((raid, i) => validateRaid(raid, at('raid', i), minor, issues));
-  reportDuplicates(raids.map((r) => str(r, 'name')), (i) => at('raid', i), issues);
+  reportDuplicates(
+    raids.map((r) => str(r, 'name')),
+    (i) => at('raid', i),
+    issues,
+  );
 
   if (minor >= 2) {
     const luks = structs(storage, 'luks');
     luks.forEach((l, i) => validateLuks(l, at('luks', i), minor, issues));
-    reportDuplicates(luks.map((l) => str(l, 'name')), (i) => at('luks', i), issues);
+    reportDuplicates(
+      luks.map((l) => str(l, 'name')),
+      (i) => at('luks', i),
+      issues,
+    );
   }
 }
 
@@ -146,7 +152,7 @@ function validateMode(node: GoStruct, path: IssuePath, minor: number, issues: Is
   const mode = optInt(node, 'mode');
   if (mode === undefined) return;
   if (mode < 0 || mode > 0o7777) issues.error(path, 'illegal file mode');
-  if (minor < 4 && (Number(BigInt.asIntN(64, BigInt(mode)) & 0o7000n) !== 0)) {
+  if (minor < 4 && Number(BigInt.asIntN(64, BigInt(mode)) & 0o7000n) !== 0) {
     issues.warn(path, 'setuid/setgid/sticky bits are not supported in spec versions older than 3.4.0');
   }
 }
@@ -171,11 +177,13 @@ function validateDisk(disk: GoStruct, path: IssuePath, issues: Issues): void {
     // validateShouldExist: a partition to delete takes no other settings.
     if (shouldNotExist && others) issues.error(at('partitions', i), 'shouldExist specified false with other options also specified');
     // Number 0 means "next free", so such a partition is found again by its label.
-    if (int(p, 'number') === 0 && label === undefined) issues.error(at('partitions', i), 'a partition number >= 1 or a label must be specified');
+    if (int(p, 'number') === 0 && label === undefined)
+      issues.error(at('partitions', i), 'a partition number >= 1 or a label must be specified');
     if (label !== undefined) {
       // GPT names hold 36 UTF-16 units; Ignition counts bytes. sgdisk cannot escape colons.
       if (utf8Length(label) > 36) issues.error(at('partitions', i, 'label'), 'partition labels may not exceed 36 characters');
-      else if (label.includes(':')) issues.error(at('partitions', i, 'label'), 'partition label will be truncated to text before the colon');
+      else if (label.includes(':'))
+        issues.error(at('partitions', i, 'label'), 'partition label will be truncated to text before the colon');
     }
     // validateGUID: GUIDs are given literally, no aliases such as "linux".
     for (const field of ['guid', 'typeGuid']) {
@@ -277,7 +285,10 @@ function validateFilesystem(fs: GoStruct, path: IssuePath, minor: number, issues
       list(fs, 'mountOptions').length > 0 ||
       list(fs, 'options').length > 0;
     if (others) {
-      issues.error([...path, 'format'], 'format cannot be empty when path, label, uuid, wipeFilesystem, options, or mountOptions is specified');
+      issues.error(
+        [...path, 'format'],
+        'format cannot be empty when path, label, uuid, wipeFilesystem, options, or mountOptions is specified',
+      );
     }
   } else {
     // "none" (keep whatever is there, just mount it) arrived in 3.3.0.
@@ -364,7 +375,11 @@ function validateLuks(luks: GoStruct, path: IssuePath, minor: number, issues: Is
     issues.errorIf(at('clevis', 'tang', i, 'url'), tangUrlError(str(t, 'url')));
     if (nilOrEmpty(optStr(t, 'thumbprint'))) issues.error(at('clevis', 'tang', i, 'thumbprint'), 'thumbprint is required');
   });
-  reportDuplicates(tang.map((t) => str(t, 'url')), (i) => at('clevis', 'tang', i), issues);
+  reportDuplicates(
+    tang.map((t) => str(t, 'url')),
+    (i) => at('clevis', 'tang', i),
+    issues,
+  );
 }
 
 function tangUrlError(url: string): string | undefined {

@@ -8,7 +8,20 @@ import type { IssuePath, Issues } from './issues.js';
 import { UnitContentError, parseUnitContents, type UnitOption } from './unit-file.js';
 import { reportDuplicates } from './validate-resource.js';
 
-const UNIT_TYPES = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
+const UNIT_TYPES = [
+  '.service',
+  '.socket',
+  '.device',
+  '.mount',
+  '.automount',
+  '.swap',
+  '.target',
+  '.path',
+  '.timer',
+  '.snapshot',
+  '.slice',
+  '.scope',
+];
 
 /** Go's path.Ext. */
 function extension(name: string): string {
@@ -47,7 +60,15 @@ export function validateSystemd(systemd: GoStruct, path: IssuePath, issues: Issu
       parseContents(optStr(d, 'contents'), at('dropins', j, 'contents'), issues);
       if (extension(str(d, 'name')) !== '.conf') issues.error(at('dropins', j, 'name'), 'invalid systemd drop-in extension');
     });
-    reportDuplicates(dropins.map((d) => str(d, 'name')), (j) => at('dropins', j), issues);
+    reportDuplicates(
+      dropins.map((d) => str(d, 'name')),
+      (j) => at('dropins', j),
+      issues,
+    );
   });
-  reportDuplicates(units.map((u) => str(u, 'name')), (i) => [...path, 'units', i], issues);
+  reportDuplicates(
+    units.map((u) => str(u, 'name')),
+    (i) => [...path, 'units', i],
+    issues,
+  );
 }

@@ -59,7 +59,7 @@ export function validateIgnition(text: string | Uint8Array): IgnitionReport {
   const written = isStruct(stub) ? str(struct(stub, 'ignition'), 'version') : '';
   const version = supportedVersion(written);
   if (version === 'unparsable') {
-    issues.error(['ignition', 'version'], 'invalid config version (couldn\'t parse)');
+    issues.error(['ignition', 'version'], "invalid config version (couldn't parse)");
     return fail();
   }
   if (version === 'unsupported') {
@@ -122,13 +122,21 @@ function validateConfig(config: GoStruct, minor: number, issues: Issues): void {
   // passwd: Ignition checks only that names (and each user's keys and groups) are unique.
   const passwd = struct(config, 'passwd');
   const users = structs(passwd, 'users');
-  reportDuplicates(users.map((u) => str(u, 'name')), (i) => ['passwd', 'users', i], issues);
+  reportDuplicates(
+    users.map((u) => str(u, 'name')),
+    (i) => ['passwd', 'users', i],
+    issues,
+  );
   users.forEach((u, i) => {
     reportDuplicates(strings(u, 'sshAuthorizedKeys'), (j) => ['passwd', 'users', i, 'sshAuthorizedKeys', j], issues);
     reportDuplicates(strings(u, 'groups'), (j) => ['passwd', 'users', i, 'groups', j], issues);
   });
   const groups = structs(passwd, 'groups');
-  reportDuplicates(groups.map((g) => str(g, 'name')), (i) => ['passwd', 'groups', i], issues);
+  reportDuplicates(
+    groups.map((g) => str(g, 'name')),
+    (i) => ['passwd', 'groups', i],
+    issues,
+  );
 
   validateStorage(struct(config, 'storage'), ['storage'], minor, issues);
   validateSystemd(struct(config, 'systemd'), ['systemd'], issues);
@@ -142,7 +150,11 @@ function validateIgnitionSection(ignition: GoStruct, minor: number, issues: Issu
     if (minor >= 1) issues.errorIf(['ignition', 'config', 'merge', i], requiredSourceError(res, minor));
     validateResource(res, ['ignition', 'config', 'merge', i], 'config', minor, issues);
   });
-  reportDuplicates(merge.map((r) => optStr(r, 'source') ?? ''), (i) => ['ignition', 'config', 'merge', i], issues);
+  reportDuplicates(
+    merge.map((r) => optStr(r, 'source') ?? ''),
+    (i) => ['ignition', 'config', 'merge', i],
+    issues,
+  );
   validateResource(struct(cfg, 'replace'), ['ignition', 'config', 'replace'], 'config', minor, issues);
 
   const cas = structs(struct(struct(ignition, 'security'), 'tls'), 'certificateAuthorities');
@@ -151,7 +163,11 @@ function validateIgnitionSection(ignition: GoStruct, minor: number, issues: Issu
     if (minor >= 1) issues.errorIf(caPath(i), requiredSourceError(res, minor));
     validateResource(res, caPath(i), 'ca', minor, issues);
   });
-  reportDuplicates(cas.map((r) => optStr(r, 'source') ?? ''), caPath, issues);
+  reportDuplicates(
+    cas.map((r) => optStr(r, 'source') ?? ''),
+    caPath,
+    issues,
+  );
 
   if (minor >= 1) {
     const proxy = struct(ignition, 'proxy');

@@ -67,7 +67,9 @@ export function isEui64From(address: string, mac: string): boolean {
   if (bytes.length !== 6 || bytes.some((b) => Number.isNaN(b))) return false;
   const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0] = bytes;
   const iid = [((m0 ^ 0x02) << 8) | m1, (m2 << 8) | 0xff, (0xfe << 8) | m3, (m4 << 8) | m5];
-  return ipv6Groups(address).slice(4).every((g, i) => g === iid[i]);
+  return ipv6Groups(address)
+    .slice(4)
+    .every((g, i) => g === iid[i]);
 }
 
 /** 'default' stays; a bare host address gets its full-length prefix, as iproute2 omits it. */

@@ -7,16 +7,7 @@ import type { HostFs } from '../effects/hostfs.js';
 import type { Runner } from '../effects/runner.js';
 import { inSubnet, isEui64From, isIPv6LinkLocal, normaliseDestination } from './address.js';
 import { declarationFor, readDeclarations, type Declaration } from './declared/index.js';
-import {
-  familyOfInfo,
-  isGlobal,
-  isRaProtocol,
-  kindOf,
-  parseIpJson,
-  type IpAddrInfo,
-  type IpLink,
-  type IpRoute,
-} from './iproute.js';
+import { familyOfInfo, isGlobal, isRaProtocol, kindOf, parseIpJson, type IpAddrInfo, type IpLink, type IpRoute } from './iproute.js';
 import type { Address, Interface, NetworkModel, Route } from './model.js';
 import { ADDR_TEXT_ARGV, LINK_TEXT_ARGV, linksFromText, parseRouteText, ROUTE4_TEXT_ARGV, ROUTE6_TEXT_ARGV } from './ip-text.js';
 import { readResolver } from './resolver.js';
@@ -41,7 +32,8 @@ function exclusion(link: IpLink, wireless: boolean): { why: string; silent?: boo
   if (kind === 'wireguard') {
     return { why: 'WireGuard keys and peers are not read; recreate the tunnel on NestOS with --network-keyfile or an Ignition config' };
   }
-  if (kind === 'tun') return { why: 'a tun/tap device belongs to the program that opened it (a VPN, a VM), not to the network configuration' };
+  if (kind === 'tun')
+    return { why: 'a tun/tap device belongs to the program that opened it (a VPN, a VM), not to the network configuration' };
   if (kind === 'team') return { why: 'teamd configuration is not read; describe it as a bond with --network-keyfile' };
   if (wireless) return { why: 'Wi-Fi networks and their secrets are not carried' };
   if (kind !== undefined && !['bond', 'vlan', 'bridge'].includes(kind)) {
@@ -160,7 +152,10 @@ export async function readRuntimeText(runner: Runner, fs: HostFs): Promise<Runti
   const [linkOut, addrOut, route4Out, route6Out] = await Promise.all(
     [LINK_TEXT_ARGV, ADDR_TEXT_ARGV, ROUTE4_TEXT_ARGV, ROUTE6_TEXT_ARGV].map((argv) => runner.probe(argv, { allowFailure: true })),
   );
-  for (const [out, argv] of [[linkOut, LINK_TEXT_ARGV], [addrOut, ADDR_TEXT_ARGV]] as const) {
+  for (const [out, argv] of [
+    [linkOut, LINK_TEXT_ARGV],
+    [addrOut, ADDR_TEXT_ARGV],
+  ] as const) {
     if (out?.notFound) return { why: 'iproute2 (`ip`) is not installed' };
     if (out === undefined || out.exitCode !== 0) return { why: `\`${argv.join(' ')}\` failed: ${out?.stderr.trim() || 'no output'}` };
   }
@@ -184,7 +179,11 @@ export async function readRuntimeJson(runner: Runner): Promise<RuntimeReading> {
         : `\`${ADDR_ARGV.join(' ')}\` gave no JSON (iproute2 older than 4.14?): ${addrOut?.stderr.trim() || 'no output'}`,
     };
   }
-  return { links, routes4: parseIpJson<IpRoute>(route4Out?.stdout ?? '') ?? [], routes6: parseIpJson<IpRoute>(route6Out?.stdout ?? '') ?? [] };
+  return {
+    links,
+    routes4: parseIpJson<IpRoute>(route4Out?.stdout ?? '') ?? [],
+    routes6: parseIpJson<IpRoute>(route6Out?.stdout ?? '') ?? [],
+  };
 }
 
 export async function gatherNetwork(
@@ -199,7 +198,10 @@ export async function gatherNetwork(
     return {
       interfaces: [],
       dns: resolver.dns,
-      notCarried: [{ what: 'the network configuration', why: `${runtime.why}; pass --network dhcp or --network-keyfile` }, ...resolver.notCarried],
+      notCarried: [
+        { what: 'the network configuration', why: `${runtime.why}; pass --network dhcp or --network-keyfile` },
+        ...resolver.notCarried,
+      ],
     };
   }
   const { links } = runtime;
@@ -207,7 +209,8 @@ export async function gatherNetwork(
   const byName = new Map(links.map((l) => [l.ifname, l]));
   const excluded = new Map<string, string>();
   for (const link of links) {
-    const wireless = (await fs.exists(`/sys/class/net/${link.ifname}/wireless`)) || (await fs.exists(`/sys/class/net/${link.ifname}/phy80211`));
+    const wireless =
+      (await fs.exists(`/sys/class/net/${link.ifname}/wireless`)) || (await fs.exists(`/sys/class/net/${link.ifname}/phy80211`));
     const ex = exclusion(link, wireless);
     if (!ex) continue;
     excluded.set(link.ifname, ex.why);
@@ -218,11 +221,12 @@ export async function gatherNetwork(
   // Keep every interface that carries an address, then what it stands on: VLAN parents and the
   // ports of bonds and bridges, until nothing changes.
   const kept = new Set(links.filter((l) => !excluded.has(l.ifname) && (l.addr_info ?? []).some(isGlobal)).map((l) => l.ifname));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const link of links) {
       if (kept.has(link.ifname) || excluded.has(link.ifname)) continue;
-      const isPort = link.master !== undefined && kept.has(link.master) && ['bond', 'bridge'].includes(kindOf(byName.get(link.master)!) ?? '');
+      const isPort =
+        link.master !== undefined && kept.has(link.master) && ['bond', 'bridge'].includes(kindOf(byName.get(link.master)!) ?? '');
       const isParent = links.some((l) => kept.has(l.ifname) && kindOf(l) === 'vlan' && l.link === link.ifname);
       if (isPort || isParent) {
         kept.add(link.ifname);
@@ -239,15 +243,15 @@ export async function gatherNetwork(
   }
 
   const raSeen = new Set<string>();
-  const routes = [
-    ...readRoutes(runtime.routes4, 4, kept, notCarried, raSeen),
-    ...readRoutes(runtime.routes6, 6, kept, notCarried, raSeen),
-  ];
+  const routes = [...readRoutes(runtime.routes4, 4, kept, notCarried, raSeen), ...readRoutes(runtime.routes6, 6, kept, notCarried, raSeen)];
   let declarations: Declaration[] = [];
   try {
     declarations = await readDeclarations(fs);
   } catch (e) {
-    notCarried.push({ what: 'the declared network configuration', why: `it could not be read (${(e as Error).message}); runtime state decides DHCP or static` });
+    notCarried.push({
+      what: 'the declared network configuration',
+      why: `it could not be read (${(e as Error).message}); runtime state decides DHCP or static`,
+    });
   }
 
   const interfaces: Interface[] = [];
@@ -283,10 +287,14 @@ async function buildInterface(
   const kind = kindOf(link);
   const sys = `/sys/class/net/${name}`;
   const slaveData = link.linkinfo?.info_slave_data ?? {};
-  const isBondPort = link.linkinfo?.info_slave_kind === 'bond' || (link.master !== undefined && kindOf(links.find((l) => l.ifname === link.master) ?? { ifname: '' }) === 'bond');
+  const isBondPort =
+    link.linkinfo?.info_slave_kind === 'bond' ||
+    (link.master !== undefined && kindOf(links.find((l) => l.ifname === link.master) ?? { ifname: '' }) === 'bond');
   // A bond lends its MAC to every port; NetworkManager matches ports by their permanent address.
   const mac = lower(
-    (isBondPort ? (slaveData.perm_hwaddr as string | undefined) ?? (await fs.read(`${sys}/bonding_slave/perm_hwaddr`))?.trim() : undefined) ??
+    (isBondPort
+      ? ((slaveData.perm_hwaddr as string | undefined) ?? (await fs.read(`${sys}/bonding_slave/perm_hwaddr`))?.trim())
+      : undefined) ??
       link.permaddr ??
       link.address ??
       (await fs.read(`${sys}/address`))?.trim(),
@@ -314,9 +322,15 @@ async function buildInterface(
     iface.bondOptions = link.linkinfo?.info_data ? bondOptions(data, mode) : { ...declared?.bondOptions };
   }
   if (kind === 'bond' || kind === 'bridge') {
-    iface.members = links.filter((l) => l.master === name && kept.has(l.ifname)).map((l) => l.ifname).sort();
+    iface.members = links
+      .filter((l) => l.master === name && kept.has(l.ifname))
+      .map((l) => l.ifname)
+      .sort();
     if (iface.members.length === 0 && kind === 'bond') {
-      iface.members = ((await fs.read(`${sys}/bonding/slaves`)) ?? '').split(/\s+/).filter((s) => kept.has(s)).sort();
+      iface.members = ((await fs.read(`${sys}/bonding/slaves`)) ?? '')
+        .split(/\s+/)
+        .filter((s) => kept.has(s))
+        .sort();
     }
   }
   if (kind === 'bridge') iface.stp = Number(link.linkinfo?.info_data?.stp_state ?? 0) !== 0;
@@ -351,7 +365,8 @@ async function buildInterface(
   iface.ipv6Method = decideIpv6(declared, iface.addresses, raSeen.has(name));
 
   // Routes learnt from DHCP come back by themselves; so does the default route of a DHCP family.
-  const dynamicFamily = (family: 4 | 6) => (family === 4 ? iface.ipv4Method === 'auto' : iface.ipv6Method === 'auto' || iface.ipv6Method === 'dhcp');
+  const dynamicFamily = (family: 4 | 6) =>
+    family === 4 ? iface.ipv4Method === 'auto' : iface.ipv6Method === 'auto' || iface.ipv6Method === 'dhcp';
   for (const r of allRoutes.filter((r) => r.dev === name)) {
     if (r.protocol === 'dhcp' || (dynamicFamily(r.family) && r.destination === 'default')) continue;
     const route: Route = { family: r.family, destination: r.destination };
@@ -382,6 +397,7 @@ async function buildInterface(
       }
     }
   }
-  if (declared && (declared.dns.length > 0 || declared.search.length > 0)) iface.dns = { servers: [...declared.dns], search: [...declared.search] };
+  if (declared && (declared.dns.length > 0 || declared.search.length > 0))
+    iface.dns = { servers: [...declared.dns], search: [...declared.search] };
   return iface;
 }

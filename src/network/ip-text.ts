@@ -23,8 +23,20 @@ export const ROUTE4_TEXT_ARGV = ['ip', '-4', 'route', 'show', 'table', 'main'] a
 export const ROUTE6_TEXT_ARGV = ['ip', '-6', 'route', 'show', 'table', 'main'] as const;
 
 const ADDRESS_FLAGS = new Set([
-  'secondary', 'temporary', 'dynamic', 'mngtmpaddr', 'noprefixroute', 'nodad', 'optimistic',
-  'deprecated', 'tentative', 'dadfailed', 'permanent', 'home', 'autojoin', 'stable-privacy',
+  'secondary',
+  'temporary',
+  'dynamic',
+  'mngtmpaddr',
+  'noprefixroute',
+  'nodad',
+  'optimistic',
+  'deprecated',
+  'tentative',
+  'dadfailed',
+  'permanent',
+  'home',
+  'autojoin',
+  'stable-privacy',
 ]);
 
 /** `3: eth0.100@eth0: <…> mtu 1500 … master br0 …` → name, lower device, the header's key/values. */
@@ -46,7 +58,10 @@ export function parseLinkText(text: string): IpLink[] {
     const segments = line.split('\\').map((s) => s.trim());
     const head = header(segments[0] ?? '');
     if (head === undefined) continue;
-    const flags = /<([^>]*)>/.exec(segments[0]!)?.[1]?.split(',').filter((f) => f !== '');
+    const flags = /<([^>]*)>/
+      .exec(segments[0]!)?.[1]
+      ?.split(',')
+      .filter((f) => f !== '');
     const link: IpLink = { ifindex: head.ifindex, ifname: head.ifname };
     if (flags) link.flags = flags;
     const mtu = Number(after(head.words, 'mtu'));
@@ -109,7 +124,18 @@ export function parseAddrText(text: string): Map<string, IpAddrInfo[]> {
   return byName;
 }
 
-const ROUTE_TYPES = new Set(['unicast', 'blackhole', 'unreachable', 'prohibit', 'local', 'broadcast', 'multicast', 'throw', 'nat', 'anycast']);
+const ROUTE_TYPES = new Set([
+  'unicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'local',
+  'broadcast',
+  'multicast',
+  'throw',
+  'nat',
+  'anycast',
+]);
 
 export function parseRouteText(text: string): IpRoute[] {
   // A multipath route continues on indented `nexthop` lines.
@@ -139,7 +165,12 @@ export function parseRouteText(text: string): IpRoute[] {
       else if (w === 'proto') route.protocol = words[++i]!;
       else if (w === 'scope') route.scope = words[++i]!;
       else if (w === 'metric') route.metric = Number(words[++i]);
-      else if (['src', 'pref', 'expires', 'mtu', 'advmss', 'hoplimit', 'table', 'realm', 'weight', 'from', 'tos', 'initcwnd', 'initrwnd'].includes(w)) i++;
+      else if (
+        ['src', 'pref', 'expires', 'mtu', 'advmss', 'hoplimit', 'table', 'realm', 'weight', 'from', 'tos', 'initcwnd', 'initrwnd'].includes(
+          w,
+        )
+      )
+        i++;
     }
     if (hops.length > 0) route.nexthops = hops;
     return route;
@@ -167,7 +198,13 @@ async function bondData(fs: HostFs, name: string): Promise<Record<string, unknow
   }
   const targets = (await read('arp_ip_target'))?.split(/\s+/).filter((t) => t !== '') ?? [];
   if (targets.length > 0) data.arp_ip_target = targets;
-  const words: [string, string][] = [['lacp_rate', 'ad_lacp_rate'], ['ad_select', 'ad_select'], ['xmit_hash_policy', 'xmit_hash_policy'], ['fail_over_mac', 'fail_over_mac'], ['primary', 'primary']];
+  const words: [string, string][] = [
+    ['lacp_rate', 'ad_lacp_rate'],
+    ['ad_select', 'ad_select'],
+    ['xmit_hash_policy', 'xmit_hash_policy'],
+    ['fail_over_mac', 'fail_over_mac'],
+    ['primary', 'primary'],
+  ];
   for (const [file, key] of words) {
     const v = firstWord(await read(file));
     if (v) data[key] = v;

@@ -69,7 +69,12 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
   for (const i of stack) {
     const ports = (i.members ?? []).map((m) => live.get(m) ?? m).join(',');
     if (i.kind === 'bond') {
-      const options = [`mode=${i.bondMode ?? 'balance-rr'}`, ...Object.entries(i.bondOptions ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`)];
+      const options = [
+        `mode=${i.bondMode ?? 'balance-rr'}`,
+        ...Object.entries(i.bondOptions ?? {})
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => `${k}=${v}`),
+      ];
       out.push(`bond=${name(i)}:${ports}:${options.join(',')}${i.mtu && i.mtu !== 1500 ? `:${i.mtu}` : ''}`);
     }
     if (i.kind === 'bridge') out.push(`bridge=${name(i)}:${ports}`);
@@ -81,7 +86,11 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
   const statics = (family: 4 | 6) => top.addresses.filter((a) => a.family === family && a.method === 'static');
   const ipArgs: string[] = [];
   if (opts.mode === 'dhcp') {
-    ipArgs.push(top.ipv4Method === 'disabled' && top.ipv6Method !== 'disabled' && top.ipv6Method !== 'ignore' ? `ip=${dev}:auto6${mtu}` : `ip=${dev}:dhcp${mtu}`);
+    ipArgs.push(
+      top.ipv4Method === 'disabled' && top.ipv6Method !== 'disabled' && top.ipv6Method !== 'ignore'
+        ? `ip=${dev}:auto6${mtu}`
+        : `ip=${dev}:dhcp${mtu}`,
+    );
   } else {
     // Measured with nm-initrd-generator (NM 1.42): a later `ip=<if>:<method>` resets the other
     // family to disabled, while a static ip= after it keeps it. So: static forms first, then one
@@ -110,7 +119,9 @@ export function liveNetworkKargs(model: NetworkModel, opts: { iface?: string; mo
     // gateway is reachable before anything is routed through it.
     const routes = top.routes.filter((r) => r.destination !== 'default');
     const hostPrefix = (r: Route) => (r.family === 4 ? 32 : 128);
-    const onLink = top.routes.filter((r) => r.onLink && r.gateway && !routes.some((o) => o.destination === `${r.gateway}/${hostPrefix(r)}`));
+    const onLink = top.routes.filter(
+      (r) => r.onLink && r.gateway && !routes.some((o) => o.destination === `${r.gateway}/${hostPrefix(r)}`),
+    );
     for (const r of onLink) out.push(routeArg({ family: r.family, destination: `${r.gateway}/${hostPrefix(r)}` }, dev));
     for (const r of routes) out.push(routeArg(r, dev));
     const usesStatic = top.ipv4Method === 'manual' || top.ipv6Method === 'manual';

@@ -176,7 +176,8 @@ export function renderKeyfiles(model: NetworkModel, mode: 'keep' | 'dhcp'): Keyf
     if (i.ipv6Method === 'auto' || i.ipv6Method === 'dhcp' || mode === 'dhcp') return 6;
     return undefined;
   };
-  const defaultsPerFamily = (family: 4 | 6) => interfaces.filter((i) => i.routes.some((r) => r.family === family && r.destination === 'default')).length;
+  const defaultsPerFamily = (family: 4 | 6) =>
+    interfaces.filter((i) => i.routes.some((r) => r.family === family && r.destination === 'default')).length;
 
   const out: Keyfile[] = [];
   for (const iface of [...interfaces].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -212,7 +213,13 @@ export function renderKeyfiles(model: NetworkModel, mode: 'keep' | 'dhcp'): Keyf
     if (iface.kind === 'vlan') {
       // The parent by connection UUID: its name may change under the new kernel, its profile not.
       const parent = iface.parent && names.has(iface.parent) ? connectionUuid(iface.parent) : iface.parent;
-      sections.push(['vlan', [['id', iface.vlanId], ['parent', parent]]]);
+      sections.push([
+        'vlan',
+        [
+          ['id', iface.vlanId],
+          ['parent', parent],
+        ],
+      ]);
     }
     if (!controller) {
       const primary = {

@@ -57,17 +57,17 @@ export async function loadUserKeyfiles(paths: string[], read: (path: string) => 
   return out;
 }
 
-export function networkPayload(
-  model: NetworkModel,
-  opts: { mode: 'keep' | 'dhcp' | 'none'; userKeyfiles: Keyfile[] },
-): NetworkPayload {
+export function networkPayload(model: NetworkModel, opts: { mode: 'keep' | 'dhcp' | 'none'; userKeyfiles: Keyfile[] }): NetworkPayload {
   if (opts.mode === 'none') {
     if (opts.userKeyfiles.length > 0) {
       throw new X2Error('usage', '--network none and --network-keyfile contradict each other', {
         remedy: 'drop --network none to embed your keyfiles, or drop --network-keyfile',
       });
     }
-    return { keyfiles: [], notes: ['--network none: no network configuration is carried; NestOS starts with NetworkManager defaults (DHCP on every NIC)'] };
+    return {
+      keyfiles: [],
+      notes: ['--network none: no network configuration is carried; NestOS starts with NetworkManager defaults (DHCP on every NIC)'],
+    };
   }
 
   if (opts.userKeyfiles.length > 0) {
@@ -99,7 +99,8 @@ export function networkPayload(
     notes.push(`--network dhcp: DHCP on ${model.primary} only (pinned by MAC); addresses, routes and DNS of this host are not kept`);
   }
   if (opts.mode === 'keep') {
-    for (const s of placeDns(model).unplaced) notes.push(`not carried: DNS server ${s} — no carried interface has its address family enabled`);
+    for (const s of placeDns(model).unplaced)
+      notes.push(`not carried: DNS server ${s} — no carried interface has its address family enabled`);
     for (const n of model.notCarried) notes.push(`not carried: ${n.what} — ${n.why}`);
   }
   return { keyfiles, notes };

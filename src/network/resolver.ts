@@ -10,7 +10,10 @@ export function parseResolvConf(text: string): { servers: string[]; search: stri
   const servers: string[] = [];
   let search: string[] = [];
   for (const raw of text.split('\n')) {
-    const [word, ...rest] = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    const [word, ...rest] = raw
+      .replace(/[#;].*$/, '')
+      .trim()
+      .split(/\s+/);
     if (word === 'nameserver' && rest[0] && !servers.includes(rest[0])) servers.push(rest[0]);
     // The last search or domain line wins (resolv.conf(5)).
     if (word === 'search') search = rest.filter((d) => d !== '.');

@@ -18,7 +18,9 @@ export async function loadOptions(
     try {
       text = await readFile(configFile);
     } catch (e) {
-      throw new X2Error('usage', `cannot read the config file ${configFile}: ${(e as Error).message}`, { remedy: 'check the path given to --config' });
+      throw new X2Error('usage', `cannot read the config file ${configFile}: ${(e as Error).message}`, {
+        remedy: 'check the path given to --config',
+      });
     }
     fromFile = configFileOptions(text, configFile);
   }
@@ -31,16 +33,22 @@ export function configFileOptions(text: string, file: string): Record<string, un
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new X2Error('usage', `the config file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { remedy: 'fix the file' });
+    throw new X2Error('usage', `the config file ${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, {
+      remedy: 'fix the file',
+    });
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new X2Error('usage', `the config file ${file} must be a mapping of option names to values`, { remedy: 'write it as `stream: 2403-LTS` lines' });
+    throw new X2Error('usage', `the config file ${file} must be a mapping of option names to values`, {
+      remedy: 'write it as `stream: 2403-LTS` lines',
+    });
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(key)) {
-      throw new X2Error('usage', `config file ${file}: key "${key}" is not an option name`, { remedy: 'use the long flag names without dashes in front, e.g. `stream-base-url`' });
+      throw new X2Error('usage', `config file ${file}: key "${key}" is not an option name`, {
+        remedy: 'use the long flag names without dashes in front, e.g. `stream-base-url`',
+      });
     }
     out[camelKey(key)] = value;
   }

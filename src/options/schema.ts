@@ -5,13 +5,19 @@
  */
 import { z } from 'zod';
 
-const sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').transform((s) => s.toLowerCase());
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+  .transform((s) => s.toLowerCase());
 const location = z.string().min(1);
 
 export const optionsSchema = z
   .object({
     // --- release -----------------------------------------------------------------------------
-    stream: z.string().regex(/^[A-Za-z0-9._-]+$/, 'stream names are letters, digits, . _ -').default('2403-LTS'),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'stream names are letters, digits, . _ -')
+      .default('2403-LTS'),
     streamBaseUrl: z.string().url().default('https://nestos.org.cn/NestOS-release/streams/'),
     iso: location.optional(),
     isoSha256: sha256.optional(),
@@ -43,9 +49,7 @@ export const optionsSchema = z
     allowNoSshKey: z.boolean().default(false),
     disk: z.string().startsWith('/dev/', 'must be a device path under /dev/').optional(),
     savePartlabel: z.array(z.string().min(1)).default([]),
-    savePartindex: z
-      .array(z.string().regex(/^(\d+|\d*-\d*)$/, 'is N, M-N, M- or -N'))
-      .default([]),
+    savePartindex: z.array(z.string().regex(/^(\d+|\d*-\d*)$/, 'is N, M-N, M- or -N')).default([]),
     allowRemovableDisk: z.boolean().default(false),
 
     // --- live system kernel ----------------------------------------------------------------------

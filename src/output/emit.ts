@@ -5,7 +5,12 @@ import { JSON_SCHEMA_VERSION, errorJson, type JsonDocument } from './json.js';
 
 /** The document of a finished run (also the `document` of the --events jsonl `result` event). */
 export function jsonDocument(command: string, exitCode: number, failure: unknown, fields: Record<string, unknown>): JsonDocument {
-  const error = failure === undefined ? undefined : isX2Error(failure) ? failure : new X2Error('internal', failure instanceof Error ? failure.message : String(failure));
+  const error =
+    failure === undefined
+      ? undefined
+      : isX2Error(failure)
+        ? failure
+        : new X2Error('internal', failure instanceof Error ? failure.message : String(failure));
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: 'x2nestos', version: VERSION },

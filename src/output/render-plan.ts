@@ -32,40 +32,90 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
     }),
   );
   const r = plan.release;
-  row(t('Release'), t('{release} ({source}: {origin})', { release: r.release ?? t('unknown build'), source: sourceName(r.source, tr), origin: r.origin }));
+  row(
+    t('Release'),
+    t('{release} ({source}: {origin})', { release: r.release ?? t('unknown build'), source: sourceName(r.source, tr), origin: r.origin }),
+  );
   for (const role of ['kernel', 'initramfs', 'rootfs'] as const) {
     const a = r.artifacts[role];
     sub(roleName(role, tr), `${a.location}${a.sizeBytes !== undefined ? ` (${formatBytes(a.sizeBytes)})` : ''}`);
-    continued(a.sha256 ? t('sha256 {sha256} ({source})', { sha256: a.sha256, source: hashSourceName(a.sha256Source, tr) }) : t('no sha256 known'));
+    continued(
+      a.sha256 ? t('sha256 {sha256} ({source})', { sha256: a.sha256, source: hashSourceName(a.sha256Source, tr) }) : t('no sha256 known'),
+    );
     if (a.verifiedBy !== undefined) continued(trustName(a.verifiedBy, tr));
   }
   if (plan.target) {
     const tg = plan.target;
-    const facts = [formatBytes(tg.sizeBytes), ...(tg.model ? [tg.model] : []), ...(tg.serial ? [t('serial {serial}', { serial: tg.serial })] : [])];
-    row(t('Target'), t('{device} = {name} ({facts}){root}', { device: tg.device, name: tg.installerName, facts: facts.join(t(', ')), root: tg.isRootDisk ? t(', the disk behind /') : '' }));
+    const facts = [
+      formatBytes(tg.sizeBytes),
+      ...(tg.model ? [tg.model] : []),
+      ...(tg.serial ? [t('serial {serial}', { serial: tg.serial })] : []),
+    ];
+    row(
+      t('Target'),
+      t('{device} = {name} ({facts}){root}', {
+        device: tg.device,
+        name: tg.installerName,
+        facts: facts.join(t(', ')),
+        root: tg.isRootDisk ? t(', the disk behind /') : '',
+      }),
+    );
     const kept = tg.kept.map((k) => `${k.number}${k.label ? ` (${k.label})` : ''}`).join(', ');
     row('', kept ? t('EVERYTHING ON IT WILL BE ERASED except partitions {kept}', { kept }) : t('EVERYTHING ON IT WILL BE ERASED'));
   }
   const fw = plan.firmware;
   if (fw.bootMode === 'uefi') {
     const sb = fw.secureBoot === undefined ? t('unknown') : fw.secureBoot ? t('on') : t('off');
-    row(t('Firmware'), t('UEFI, Secure Boot {sb}, lockdown {lockdown}; BootCurrent {current}, BootOrder {order}', { sb, lockdown: h.lockdown ?? t('unknown'), current: fw.bootCurrent ?? '?', order: fw.bootOrder.join(',') || '?' }));
+    row(
+      t('Firmware'),
+      t('UEFI, Secure Boot {sb}, lockdown {lockdown}; BootCurrent {current}, BootOrder {order}', {
+        sb,
+        lockdown: h.lockdown ?? t('unknown'),
+        current: fw.bootCurrent ?? '?',
+        order: fw.bootOrder.join(',') || '?',
+      }),
+    );
     for (const e of fw.entries) {
-      sub(`Boot${e.number}`, `${e.label} ${e.devicePath}${e.active ? '' : t(' (inactive)')}${e.onTarget ? t(' (on the target disk)') : ''}`);
+      sub(
+        `Boot${e.number}`,
+        `${e.label} ${e.devicePath}${e.active ? '' : t(' (inactive)')}${e.onTarget ? t(' (on the target disk)') : ''}`,
+      );
     }
   }
   if (plan.ignition) {
     const i = plan.ignition;
-    row(t('Ignition'), t('{source} (spec {version}, sha256 {sha256}...)', { source: i.source, version: i.specVersion ?? '?', sha256: i.sha256.slice(0, 16) }));
+    row(
+      t('Ignition'),
+      t('{source} (spec {version}, sha256 {sha256}...)', {
+        source: i.source,
+        version: i.specVersion ?? '?',
+        sha256: i.sha256.slice(0, 16),
+      }),
+    );
     for (const k of i.sshKeys) {
       const origin = k.origin === 'inherited' ? t('inherited') : t('config');
-      sub(t('ssh key'), t('{user}: {type} {fingerprint}{comment} ({origin})', { user: k.user, type: k.type, fingerprint: k.fingerprint, comment: k.comment ? ` ${k.comment}` : '', origin }));
+      sub(
+        t('ssh key'),
+        t('{user}: {type} {fingerprint}{comment} ({origin})', {
+          user: k.user,
+          type: k.type,
+          fingerprint: k.fingerprint,
+          comment: k.comment ? ` ${k.comment}` : '',
+          origin,
+        }),
+      );
     }
     for (const a of i.additions) sub(t('added'), msg(a));
     for (const n of i.identityNotes) sub(t('note'), msg(n));
     for (const w of i.warnings) sub(t('Warning'), msg(w));
   }
-  row(t('Network'), t('{mode}: {keyfiles}', { mode: networkMode(plan.network.mode, tr), keyfiles: plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles') }));
+  row(
+    t('Network'),
+    t('{mode}: {keyfiles}', {
+      mode: networkMode(plan.network.mode, tr),
+      keyfiles: plan.network.keyfiles.map((k) => k.name).join(', ') || t('no keyfiles'),
+    }),
+  );
   for (const n of plan.network.notes) sub(t('note'), msg(n));
   const m = plan.memory;
   row(
@@ -82,17 +132,26 @@ export function renderPlan(plan: Plan, tr: Translator = activeTranslator()): str
   if (fs) {
     row(
       t('Failsafe'),
-      t('if the installer fails or runs {minutes} min: reboot into this system when {disk} was not written, else retry once and stay up for SSH as nest', {
-        minutes: String(Math.round(fs.timeoutSeconds / 60)),
-        disk: plan.target?.installerName ?? t('the target disk'),
-      }),
+      t(
+        'if the installer fails or runs {minutes} min: reboot into this system when {disk} was not written, else retry once and stay up for SSH as nest',
+        {
+          minutes: String(Math.round(fs.timeoutSeconds / 60)),
+          disk: plan.target?.installerName ?? t('the target disk'),
+        },
+      ),
     );
   }
-  row(t('Installer'), Object.entries(plan.installer.config).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join('; '));
+  row(
+    t('Installer'),
+    Object.entries(plan.installer.config)
+      .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
+      .join('; '),
+  );
   lines.push(t('Steps'));
   plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${msg(s)}`));
   for (const w of plan.warnings) row(t('Warning'), msg(w));
-  for (const b of plan.blockers) row(t('BLOCKED'), b.remedy ? t('{problem}: {remedy}', { problem: msg(b.message), remedy: msg(b.remedy) }) : msg(b.message));
+  for (const b of plan.blockers)
+    row(t('BLOCKED'), b.remedy ? t('{problem}: {remedy}', { problem: msg(b.message), remedy: msg(b.remedy) }) : msg(b.message));
   return lines.join('\n');
 }
 

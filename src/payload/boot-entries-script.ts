@@ -157,4 +157,3 @@ StandardError=journal+console
 [Install]
 RequiredBy=nestos-installer.target
 `;
-

@@ -6,10 +6,15 @@
  */
 import type { LiveFile, LiveUnit } from '../ignition/live-config.js';
 import type { BootEntriesPlan } from '../plan/types.js';
-import { BOOT_ENTRIES_ENV_PATH, BOOT_ENTRIES_SCRIPT, BOOT_ENTRIES_SCRIPT_PATH, BOOT_ENTRIES_UNIT, BOOT_ENTRIES_UNIT_TEXT } from './boot-entries-script.js';
+import {
+  BOOT_ENTRIES_ENV_PATH,
+  BOOT_ENTRIES_SCRIPT,
+  BOOT_ENTRIES_SCRIPT_PATH,
+  BOOT_ENTRIES_UNIT,
+  BOOT_ENTRIES_UNIT_TEXT,
+} from './boot-entries-script.js';
 
 export { BOOT_ENTRIES_ENV_PATH, BOOT_ENTRIES_SCRIPT_PATH, BOOT_ENTRIES_UNIT };
-
 
 /** Single-quoted for sh; the values are device names, GUIDs and fixed words, but never trust that. */
 function shellWord(value: string): string {

@@ -41,7 +41,11 @@ export function buildPayload(input: PayloadInputs): { archive: Buffer; files: Pa
     { path: INSTALLER_CONFIG_PATH, mode: 0o600, bytes: Buffer.byteLength(input.installerYaml), preview: input.installerYaml },
     { path: DEST_IGNITION_PATH, mode: 0o600, bytes: input.destIgnition.byteLength },
     ...input.keyfiles.map((k) => ({ path: `/${KEYFILE_DIR}/${k.name}`, mode: 0o600, bytes: Buffer.byteLength(k.contents) })),
-    ...extraFiles.map((f) => ({ path: f.path, mode: f.mode, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength })),
+    ...extraFiles.map((f) => ({
+      path: f.path,
+      mode: f.mode,
+      bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength,
+    })),
     ...extraUnits.flatMap(unitFiles),
   ];
   return { archive, files };
@@ -51,7 +55,9 @@ export function buildPayload(input: PayloadInputs): { archive: Buffer; files: Pa
 function unitFiles(u: LiveUnit): PayloadFile[] {
   const dir = '/etc/systemd/system';
   const out: PayloadFile[] = [];
-  if (u.contents !== undefined) out.push({ path: `${dir}/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents });
-  for (const d of u.dropins ?? []) out.push({ path: `${dir}/${u.name}.d/${d.name}`, mode: 0o644, bytes: Buffer.byteLength(d.contents), preview: d.contents });
+  if (u.contents !== undefined)
+    out.push({ path: `${dir}/${u.name}`, mode: 0o644, bytes: Buffer.byteLength(u.contents), preview: u.contents });
+  for (const d of u.dropins ?? [])
+    out.push({ path: `${dir}/${u.name}.d/${d.name}`, mode: 0o644, bytes: Buffer.byteLength(d.contents), preview: d.contents });
   return out;
 }

@@ -68,7 +68,7 @@ export function failsafeUnits(timeoutSeconds: number): LiveUnit[] {
         {
           name: FAILSAFE_DROPIN,
           contents: [
-            '# Written by x2nestos: the installer\'s own OnFailure=emergency.target would leave a remote',
+            "# Written by x2nestos: the installer's own OnFailure=emergency.target would leave a remote",
             '# server at a console nobody reaches. The empty assignment resets that list first.',
             '[Unit]',
             'OnFailure=',
@@ -126,14 +126,19 @@ export function failsafeFiles(input: FailsafeInputs): LiveFile[] {
  * configs fetched from elsewhere are not known here.
  */
 export function nestKeysOf(destIgnition: Uint8Array, depth = 0): string[] {
-  type Config = { ignition?: { config?: { merge?: { source?: unknown }[]; replace?: { source?: unknown } } }; passwd?: { users?: { name?: unknown; sshAuthorizedKeys?: unknown }[] } };
+  type Config = {
+    ignition?: { config?: { merge?: { source?: unknown }[]; replace?: { source?: unknown } } };
+    passwd?: { users?: { name?: unknown; sshAuthorizedKeys?: unknown }[] };
+  };
   let config: Config;
   try {
     config = JSON.parse(Buffer.from(destIgnition).toString('utf8')) as Config;
   } catch {
     return [];
   }
-  const own = (config.passwd?.users ?? []).filter((u) => u.name === 'nest').flatMap((u) => (Array.isArray(u.sshAuthorizedKeys) ? (u.sshAuthorizedKeys as unknown[]) : []));
+  const own = (config.passwd?.users ?? [])
+    .filter((u) => u.name === 'nest')
+    .flatMap((u) => (Array.isArray(u.sshAuthorizedKeys) ? (u.sshAuthorizedKeys as unknown[]) : []));
   const children = depth < 3 ? [...(config.ignition?.config?.merge ?? []), config.ignition?.config?.replace].map((r) => r?.source) : [];
   const inner = children.flatMap((source) => {
     if (typeof source !== 'string' || !source.startsWith('data:')) return [];
@@ -144,6 +149,8 @@ export function nestKeysOf(destIgnition: Uint8Array, depth = 0): string[] {
     }
   });
   // One key a line: a key with a line break would smuggle a second line into authorized_keys.
-  const keys = [...own, ...inner].filter((k): k is string => typeof k === 'string' && k.trim() !== '' && !/[\r\n]/.test(k)).map((k) => k.trim());
+  const keys = [...own, ...inner]
+    .filter((k): k is string => typeof k === 'string' && k.trim() !== '' && !/[\r\n]/.test(k))
+    .map((k) => k.trim());
   return [...new Set(keys)];
 }

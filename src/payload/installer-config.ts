@@ -7,10 +7,28 @@ import { stringify } from 'yaml';
 
 /** Keys valid in nestos-installer 0.16 and 0.20 alike (contract §3). `secure-ipl` is 0.20-only. */
 export const INSTALLER_KEYS = [
-  'dest-device', 'ignition-file', 'ignition-url', 'ignition-hash', 'image-url', 'image-file', 'stream',
-  'architecture', 'platform', 'console', 'append-karg', 'delete-karg', 'copy-network', 'network-dir',
-  'save-partlabel', 'save-partindex', 'offline', 'insecure', 'insecure-ignition', 'stream-base-url',
-  'preserve-on-error', 'fetch-retries',
+  'dest-device',
+  'ignition-file',
+  'ignition-url',
+  'ignition-hash',
+  'image-url',
+  'image-file',
+  'stream',
+  'architecture',
+  'platform',
+  'console',
+  'append-karg',
+  'delete-karg',
+  'copy-network',
+  'network-dir',
+  'save-partlabel',
+  'save-partindex',
+  'offline',
+  'insecure',
+  'insecure-ignition',
+  'stream-base-url',
+  'preserve-on-error',
+  'fetch-retries',
 ] as const;
 
 export type InstallerKey = (typeof INSTALLER_KEYS)[number];
@@ -46,7 +64,8 @@ export function installerConfig(inputs: InstallerInputs): InstallerConfig {
 
 export function renderInstallerConfig(config: InstallerConfig, header: string): string {
   for (const key of Object.keys(config)) {
-    if (!(INSTALLER_KEYS as readonly string[]).includes(key)) throw new Error(`installer key ${key} is not accepted by every installer version`);
+    if (!(INSTALLER_KEYS as readonly string[]).includes(key))
+      throw new Error(`installer key ${key} is not accepted by every installer version`);
   }
   return `# ${header}\n${stringify(config)}`;
 }

@@ -19,7 +19,8 @@ export interface LiveKargInputs {
 export function liveKernelArgs(inputs: LiveKargInputs): string[] {
   const args = [...BASE_LIVE_KARGS];
   // The network kargs bring rd.neednet=1 themselves; without any, dracut's default (DHCP) applies.
-  if (inputs.rootfsUrl) args.push(`nestos.live.rootfs_url=${inputs.rootfsUrl}`, ...(inputs.networkKargs.length > 0 ? inputs.networkKargs : ['rd.neednet=1']));
+  if (inputs.rootfsUrl)
+    args.push(`nestos.live.rootfs_url=${inputs.rootfsUrl}`, ...(inputs.networkKargs.length > 0 ? inputs.networkKargs : ['rd.neednet=1']));
   // The last console= becomes /dev/console, where the installer's progress shows: keep the host's order.
   for (const c of inputs.consoles) args.push(`console=${c}`);
   args.push(...inputs.extra);
@@ -39,7 +40,11 @@ export function consoleProblems(consoles: string[]): Blocker[] {
     if (/\s/.test(c) || c === '') {
       problems.push({ kind: 'usage', message: `--console "${c}" is not a single console`, remedy: 'repeat --console once per console' });
     } else if (!CONSOLE_SPEC.test(c)) {
-      problems.push({ kind: 'usage', message: `--console ${c} is not a console: expected name[,options] like ttyS0,115200n8`, remedy: 'pass the device name and options only, as after console= on a kernel command line' });
+      problems.push({
+        kind: 'usage',
+        message: `--console ${c} is not a console: expected name[,options] like ttyS0,115200n8`,
+        remedy: 'pass the device name and options only, as after console= on a kernel command line',
+      });
     }
   }
   return problems;
@@ -71,9 +76,17 @@ export function userKargProblems(kargs: string[], flag: string): Blocker[] {
   for (const k of kargs) {
     const key = k.split('=', 1)[0] ?? '';
     if (FORBIDDEN.includes(key)) {
-      problems.push({ kind: 'usage', message: `${flag} ${k} would make the live system boot another way`, remedy: `drop ${key}= from ${flag}` });
+      problems.push({
+        kind: 'usage',
+        message: `${flag} ${k} would make the live system boot another way`,
+        remedy: `drop ${key}= from ${flag}`,
+      });
     } else if (/\s/.test(k) || k === '') {
-      problems.push({ kind: 'usage', message: `${flag} "${k}" is not a single kernel argument`, remedy: `repeat ${flag} once per argument` });
+      problems.push({
+        kind: 'usage',
+        message: `${flag} "${k}" is not a single kernel argument`,
+        remedy: `repeat ${flag} once per argument`,
+      });
     }
   }
   return problems;

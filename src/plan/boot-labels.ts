@@ -49,9 +49,7 @@ function erasedByInstall(fs: FilesystemLabel, target: TargetDisk, keptPaths: Set
 export function bootLabelBlockers(facts: HostFacts, target: TargetDisk | undefined): Blocker[] {
   if (target === undefined) return [];
   const disk = facts.disks.find((d) => d.path === target.device);
-  const keptPaths = new Set(
-    (disk?.partitions ?? []).filter((p) => target.kept.some((k) => k.number === p.number)).map((p) => p.path),
-  );
+  const keptPaths = new Set((disk?.partitions ?? []).filter((p) => target.kept.some((k) => k.number === p.number)).map((p) => p.path));
   const blockers: Blocker[] = [];
   for (const fs of facts.labels) {
     if (!(LABELS_NESTOS_BOOTS_BY as readonly string[]).includes(fs.label)) continue;

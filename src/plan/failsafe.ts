@@ -33,13 +33,19 @@ export function planFailsafe(input: FailsafeInputs): PlannedFailsafe {
   const dest = input.target?.installerName ?? '(none)';
 
   if (disk && !disk.ok) {
-    warnings.push(`the failsafe cannot tell later whether the installer wrote to ${dest} (${disk.reason}): if the install fails, the live system stays up instead of rebooting into this system`);
+    warnings.push(
+      `the failsafe cannot tell later whether the installer wrote to ${dest} (${disk.reason}): if the install fails, the live system stays up instead of rebooting into this system`,
+    );
   }
   if (outcome && !outcome.ok) {
-    warnings.push(`the failsafe cannot leave its outcome where this system reads it (${outcome.reason}): after a failed attempt, \`x2nestos status\` cannot explain it`);
+    warnings.push(
+      `the failsafe cannot leave its outcome where this system reads it (${outcome.reason}): after a failed attempt, \`x2nestos status\` cannot explain it`,
+    );
   }
   if (input.destIgnition && nestKeys.length === 0) {
-    warnings.push('the Ignition config gives nest no SSH key: if the install fails after writing, nobody can log in to the live system to look');
+    warnings.push(
+      'the Ignition config gives nest no SSH key: if the install fails after writing, nobody can log in to the live system to look',
+    );
   }
 
   const summary: LiveFailsafe = {
@@ -47,9 +53,18 @@ export function planFailsafe(input: FailsafeInputs): PlannedFailsafe {
     installerUnit: LIVE_UNIT_NAMES.installer,
     units: [LIVE_UNIT_NAMES.failsafe, LIVE_UNIT_NAMES.timer],
     diskCheck: fingerprint ? { device: fingerprint.device, regions: fingerprint.regions } : null,
-    outcomeFile: outcomeFs ? { uuid: outcomeFs.uuid, fsType: outcomeFs.fsType, path: `${input.workDir.replace(/\/+$/, '')}/${OUTCOME_FILE}` } : null,
+    outcomeFile: outcomeFs
+      ? { uuid: outcomeFs.uuid, fsType: outcomeFs.fsType, path: `${input.workDir.replace(/\/+$/, '')}/${OUTCOME_FILE}` }
+      : null,
     nestKeys: nestKeys.length,
   };
-  const files = failsafeFiles({ destDevice: dest, fingerprint, outcomeFs, timeoutSeconds: input.timeoutSeconds, nestKeys, toolVersion: input.toolVersion });
+  const files = failsafeFiles({
+    destDevice: dest,
+    fingerprint,
+    outcomeFs,
+    timeoutSeconds: input.timeoutSeconds,
+    nestKeys,
+    toolVersion: input.toolVersion,
+  });
   return { summary, files, units: failsafeUnits(input.timeoutSeconds), warnings };
 }

@@ -48,13 +48,20 @@ export function planFirmware(
     action = opts.keepBootEntries ? 'demote' : 'replace';
     const loader = `\\EFI\\openEuler\\shim${suffix}.efi`;
     const names = affected.map((n) => `Boot${n}`).join(', ');
-    if (affected.length === 0) reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder; no entry points at the destination disk now`;
-    else if (action === 'demote') reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder and moves ${names}, which point at the destination disk, last (--keep-boot-entries)`;
-    else reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder and removes ${names}, which point at the destination disk`;
+    if (affected.length === 0)
+      reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder; no entry points at the destination disk now`;
+    else if (action === 'demote')
+      reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder and moves ${names}, which point at the destination disk, last (--keep-boot-entries)`;
+    else
+      reason = `after the install, the live system adds "${NESTOS_ENTRY_LABEL}" (${loader} on the new ESP) first in BootOrder and removes ${names}, which point at the destination disk`;
     if (efi === undefined) {
-      warnings.push('the EFI boot variables are not readable here (efivarfs not mounted?): the plan cannot list the boot entries; the live system still adds NestOS first in BootOrder');
+      warnings.push(
+        'the EFI boot variables are not readable here (efivarfs not mounted?): the plan cannot list the boot entries; the live system still adds NestOS first in BootOrder',
+      );
     } else if (oldPartitionGuids.length === 0 && disk !== undefined && disk.partitions.length > 0) {
-      warnings.push(`the partition GUIDs of ${disk.path} are unknown (no /dev/disk/by-partuuid links): old boot entries on it cannot be recognised and stay in the boot menu, after NestOS`);
+      warnings.push(
+        `the partition GUIDs of ${disk.path} are unknown (no /dev/disk/by-partuuid links): old boot entries on it cannot be recognised and stay in the boot menu, after NestOS`,
+      );
     }
   }
 

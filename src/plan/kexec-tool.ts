@@ -34,14 +34,27 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
   const none = (blocker: Blocker) => ({ tool: undefined, blockers: [blocker] });
   if (found.user) {
     const u = found.user;
-    if (!u.exists) return none({ kind: 'precondition', message: `--kexec ${u.path}: no such file`, remedy: 'name an installed kexec binary, or drop --kexec' });
+    if (!u.exists)
+      return none({
+        kind: 'precondition',
+        message: `--kexec ${u.path}: no such file`,
+        remedy: 'name an installed kexec binary, or drop --kexec',
+      });
     if (u.version === undefined) {
-      return none({ kind: 'precondition', message: `--kexec ${u.path} does not run as kexec (\`${u.path} --version\` failed or did not name kexec-tools)`, remedy: 'name an executable kexec from kexec-tools, or drop --kexec' });
+      return none({
+        kind: 'precondition',
+        message: `--kexec ${u.path} does not run as kexec (\`${u.path} --version\` failed or did not name kexec-tools)`,
+        remedy: 'name an executable kexec from kexec-tools, or drop --kexec',
+      });
     }
     return { tool: tool('user', [u.path], u.path, u.version, `named with --kexec; it answers "${u.version}"`), blockers: [] };
   }
   if (options.kexecFromPackages && options.skipPackageInstall) {
-    return none({ kind: 'usage', message: '--kexec-from-packages and --skip-package-install contradict each other', remedy: 'drop one of them' });
+    return none({
+      kind: 'usage',
+      message: '--kexec-from-packages and --skip-package-install contradict each other',
+      remedy: 'drop one of them',
+    });
   }
   if (found.host) {
     // Run by name, as the host's own scripts would, from root's PATH.
@@ -49,17 +62,36 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
   }
   if (options.kexecFromPackages) {
     if (!found.packages) {
-      return none({ kind: 'packages', message: 'kexec-tools is not installed and this host has no package manager x2nestos can use', remedy: 'drop --kexec-from-packages to use the kexec carried in x2nestos, or install kexec-tools yourself' });
+      return none({
+        kind: 'packages',
+        message: 'kexec-tools is not installed and this host has no package manager x2nestos can use',
+        remedy: 'drop --kexec-from-packages to use the kexec carried in x2nestos, or install kexec-tools yourself',
+      });
     }
     return {
-      tool: { ...tool('packages', ['kexec'], undefined, undefined, `--kexec-from-packages: kexec-tools will be installed with ${found.packages.tool}`), installArgv: found.packages.installArgv },
+      tool: {
+        ...tool(
+          'packages',
+          ['kexec'],
+          undefined,
+          undefined,
+          `--kexec-from-packages: kexec-tools will be installed with ${found.packages.tool}`,
+        ),
+        installArgv: found.packages.installArgv,
+      },
       blockers: [],
     };
   }
   if (found.carried) {
     const c = found.carried;
     return {
-      tool: tool('carried', c.argv, c.path, c.version, 'this host has no kexec-tools; the kexec carried in x2nestos needs no package manager (--kexec-from-packages installs the distribution\'s instead)'),
+      tool: tool(
+        'carried',
+        c.argv,
+        c.path,
+        c.version,
+        "this host has no kexec-tools; the kexec carried in x2nestos needs no package manager (--kexec-from-packages installs the distribution's instead)",
+      ),
       blockers: [],
     };
   }
@@ -72,7 +104,16 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
     });
   }
   return {
-    tool: { ...tool('packages', ['kexec'], undefined, undefined, `this x2nestos runs from the bundle and carries no kexec: kexec-tools will be installed with ${found.packages.tool}`), installArgv: found.packages.installArgv },
+    tool: {
+      ...tool(
+        'packages',
+        ['kexec'],
+        undefined,
+        undefined,
+        `this x2nestos runs from the bundle and carries no kexec: kexec-tools will be installed with ${found.packages.tool}`,
+      ),
+      installArgv: found.packages.installArgv,
+    },
     blockers: [],
   };
 }

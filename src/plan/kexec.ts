@@ -23,7 +23,14 @@ export function loadArgv(method: 'file' | 'syscall', workDir: string, cmdline: s
 }
 
 /** What the planner uses when no kexec could be chosen (a blocker says why). */
-const NO_TOOL: KexecTool = { source: 'packages', argv: ['kexec'], path: undefined, version: undefined, reason: 'no usable kexec (see the blockers)', installArgv: [] };
+const NO_TOOL: KexecTool = {
+  source: 'packages',
+  argv: ['kexec'],
+  path: undefined,
+  version: undefined,
+  reason: 'no usable kexec (see the blockers)',
+  installArgv: [],
+};
 
 export function chooseKexec(
   facts: HostFacts,
@@ -42,15 +49,25 @@ export function chooseKexec(
     });
   }
   if (k.kexecLoad === false && k.kexecFileLoad === false) {
-    blockers.push({ kind: 'kexec', message: `this kernel (${facts.kernelRelease}) was built without kexec support`, remedy: 'boot a kernel with CONFIG_KEXEC or CONFIG_KEXEC_FILE (the distribution\'s default kernel has it)' });
+    blockers.push({
+      kind: 'kexec',
+      message: `this kernel (${facts.kernelRelease}) was built without kexec support`,
+      remedy: "boot a kernel with CONFIG_KEXEC or CONFIG_KEXEC_FILE (the distribution's default kernel has it)",
+    });
   }
   let method: KexecPlan['method'];
   if (locked) {
     method = 'file';
     if (k.kexecFileLoad === false) {
-      blockers.push({ kind: 'kexec', message: `kernel lockdown (${k.lockdown}) forbids kexec_load and this kernel has no kexec_file_load`, remedy: 'disable Secure Boot in the firmware setup (or boot with lockdown=none where allowed) and run again' });
+      blockers.push({
+        kind: 'kexec',
+        message: `kernel lockdown (${k.lockdown}) forbids kexec_load and this kernel has no kexec_file_load`,
+        remedy: 'disable Secure Boot in the firmware setup (or boot with lockdown=none where allowed) and run again',
+      });
     } else {
-      warnings.push(`kernel lockdown (${k.lockdown}${k.secureBoot ? ', Secure Boot on' : ''}): only a NestOS kernel signed with a key this kernel trusts can be loaded; if the load is refused, disable Secure Boot`);
+      warnings.push(
+        `kernel lockdown (${k.lockdown}${k.secureBoot ? ', Secure Boot on' : ''}): only a NestOS kernel signed with a key this kernel trusts can be loaded; if the load is refused, disable Secure Boot`,
+      );
     }
   } else if (k.kexecFileLoad === false) method = 'syscall';
   else if (k.kexecLoad === false) method = 'file';

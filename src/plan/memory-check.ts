@@ -21,12 +21,27 @@ export function checkMemory(
   const warnings: string[] = [];
   const base = { totalBytes: memory.totalBytes, availableBytes: memory.availableBytes };
   if (req.requested === 'url' && !req.rootfsUrl) {
-    blockers.push({ kind: 'usage', message: '--rootfs-mode url needs the rootfs at an http(s) URL the live system can fetch', remedy: 'use a stream, --release-url or --rootfs URL, or --rootfs-mode append' });
+    blockers.push({
+      kind: 'usage',
+      message: '--rootfs-mode url needs the rootfs at an http(s) URL the live system can fetch',
+      remedy: 'use a stream, --release-url or --rootfs URL, or --rootfs-mode append',
+    });
   }
   if (!sizes) {
     const mode = req.requested === 'url' ? 'url' : 'append';
     warnings.push('artifact sizes are not known yet: the memory check runs again after the download');
-    return { check: { ...base, appendNeedsBytes: undefined, urlNeedsBytes: undefined, loadNeedsBytes: undefined, rootfsMode: mode, reason: 'sizes unknown before download' }, blockers, warnings };
+    return {
+      check: {
+        ...base,
+        appendNeedsBytes: undefined,
+        urlNeedsBytes: undefined,
+        loadNeedsBytes: undefined,
+        rootfsMode: mode,
+        reason: 'sizes unknown before download',
+      },
+      blockers,
+      warnings,
+    };
   }
   const appendNeeds = liveNeeds(sizes, 'append');
   const urlNeeds = liveNeeds(sizes, 'url');
@@ -49,11 +64,14 @@ export function checkMemory(
   const liveNeed = mode === 'append' ? appendNeeds : urlNeeds;
   const loadNeed = loadNeeds(sizes, mode, req.loadMethod);
   if (!req.skip && !fits(liveNeed)) {
-    const urlHint = req.rootfsUrl ? `even by URL it needs ${formatBytes(urlNeeds)}` : `by URL it would need ${formatBytes(urlNeeds)} but the rootfs is not at an http(s) URL`;
+    const urlHint = req.rootfsUrl
+      ? `even by URL it needs ${formatBytes(urlNeeds)}`
+      : `by URL it would need ${formatBytes(urlNeeds)} but the rootfs is not at an http(s) URL`;
     blockers.push({
       kind: 'precondition',
       message: `not enough memory for the live installer: ${formatBytes(liveNeed)} needed with the rootfs ${mode === 'append' ? 'appended' : 'fetched by URL'}, ${formatBytes(memory.totalBytes)} installed (${urlHint})`,
-      remedy: 'add RAM, or use a stream/--release-url source so the rootfs can be fetched by URL, or pass --skip-memory-check at your own risk',
+      remedy:
+        'add RAM, or use a stream/--release-url source so the rootfs can be fetched by URL, or pass --skip-memory-check at your own risk',
     });
   } else if (!req.skip && loadNeed > memory.availableBytes) {
     blockers.push({

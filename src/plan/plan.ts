@@ -61,13 +61,25 @@ export function planConversion(input: PlanInputs): PlanResult {
 
   blockers.push(...hostBlockers(input, warnings));
   if (!input.ignition) {
-    blockers.push({ kind: 'usage', message: 'no Ignition config given', remedy: 'pass --ignition URL|FILE (the config NestOS will boot with)' });
+    blockers.push({
+      kind: 'usage',
+      message: 'no Ignition config given',
+      remedy: 'pass --ignition URL|FILE (the config NestOS will boot with)',
+    });
   }
   if (release.arch !== facts.arch) {
-    blockers.push({ kind: 'usage', message: `the release is for ${release.arch} but this host is ${facts.arch}`, remedy: `drop --arch or pass --arch ${facts.arch}` });
+    blockers.push({
+      kind: 'usage',
+      message: `the release is for ${release.arch} but this host is ${facts.arch}`,
+      remedy: `drop --arch or pass --arch ${facts.arch}`,
+    });
   }
 
-  blockers.push(...userKargProblems(options.liveKarg, '--live-karg'), ...userKargProblems(options.appendKarg, '--append-karg'), ...consoleProblems(options.console));
+  blockers.push(
+    ...userKargProblems(options.liveKarg, '--live-karg'),
+    ...userKargProblems(options.appendKarg, '--append-karg'),
+    ...consoleProblems(options.console),
+  );
 
   const { target, blockers: diskBlockers } = chooseTarget(facts, options);
   blockers.push(...diskBlockers, ...bootLabelBlockers(facts, target));
@@ -120,7 +132,9 @@ export function planConversion(input: PlanInputs): PlanResult {
 
   const rootfsUrl = memory.check.rootfsMode === 'url' ? release.artifacts.rootfs.location : undefined;
   const liveIface = sourceInterface(facts.network, input.sourceRoute);
-  const liveNet = rootfsUrl ? liveNetworkKargs(facts.network, { mode: options.network === 'none' ? 'dhcp' : options.network, iface: liveIface }) : [];
+  const liveNet = rootfsUrl
+    ? liveNetworkKargs(facts.network, { mode: options.network === 'none' ? 'dhcp' : options.network, iface: liveIface })
+    : [];
   const liveNotes =
     rootfsUrl && input.sourceRoute && liveIface !== undefined && liveIface !== facts.network.primary
       ? [`the live system brings up ${liveIface}: this host reaches ${input.sourceRoute.host} through it, not through the default route`]
@@ -134,7 +148,10 @@ export function planConversion(input: PlanInputs): PlanResult {
   // kexec would pass a longer line on, and the live kernel cut it: refuse it here, before any load.
   blockers.push(...commandLineProblems(kernelArgs, release.arch));
 
-  const kexecPlan = { ...kexec.plan, loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' '), kexec.plan.toolArgv) };
+  const kexecPlan = {
+    ...kexec.plan,
+    loadArgv: loadArgv(kexec.plan.method === 'syscall' ? 'syscall' : 'file', input.workDir, kernelArgs.join(' '), kexec.plan.toolArgv),
+  };
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
@@ -186,7 +203,11 @@ function hostBlockers(input: PlanInputs, warnings: string[]): Blocker[] {
   const { facts } = input;
   const out: Blocker[] = [];
   if (facts.container) {
-    out.push({ kind: 'precondition', message: `running inside a container (${facts.container}); kexec needs the host itself`, remedy: 'run x2nestos on the host, not in a container' });
+    out.push({
+      kind: 'precondition',
+      message: `running inside a container (${facts.container}); kexec needs the host itself`,
+      remedy: 'run x2nestos on the host, not in a container',
+    });
   }
   if (!facts.isRoot) {
     const b: Blocker = { kind: 'precondition', message: 'converting needs root', remedy: 'run it with sudo' };
@@ -196,10 +217,18 @@ function hostBlockers(input: PlanInputs, warnings: string[]): Blocker[] {
   if (!facts.family) {
     // The reason detection recorded says what is missing (a package tool, or the distro itself).
     const message = facts.unknown?.family ?? `unsupported distribution ${facts.os.id} ${facts.os.versionId}`;
-    out.push({ kind: 'precondition', message, remedy: 'x2nestos supports yum/dnf and apt hosts (openEuler, CentOS/RHEL family, Kylin, Debian, Ubuntu, ...)' });
+    out.push({
+      kind: 'precondition',
+      message,
+      remedy: 'x2nestos supports yum/dnf and apt hosts (openEuler, CentOS/RHEL family, Kylin, Debian, Ubuntu, ...)',
+    });
   }
   if (facts.arch !== 'x86_64' && facts.arch !== 'aarch64') {
-    out.push({ kind: 'precondition', message: `NestOS is built for x86_64 and aarch64, not ${facts.arch}`, remedy: 'convert an x86_64 or aarch64 machine' });
+    out.push({
+      kind: 'precondition',
+      message: `NestOS is built for x86_64 and aarch64, not ${facts.arch}`,
+      remedy: 'convert an x86_64 or aarch64 machine',
+    });
   }
   return out;
 }
@@ -235,7 +264,9 @@ function describeSteps(input: PlanInputs, kexec: Plan['kexec'], mode: 'append' |
   if (kexec.source === 'user') steps.push(`use the kexec named with --kexec: ${kexec.path ?? ''}`);
   steps.push(
     'build the payload: live Ignition config, installer config, destination Ignition config, network keyfiles',
-    mode === 'append' ? 'combine initramfs + rootfs + payload into one initrd' : 'combine initramfs + payload; the live system fetches the rootfs by URL',
+    mode === 'append'
+      ? 'combine initramfs + rootfs + payload into one initrd'
+      : 'combine initramfs + payload; the live system fetches the rootfs by URL',
     `load the live kernel with ${method === 'syscall' ? 'kexec_load (kexec -l)' : method === 'file' ? 'kexec_file_load (kexec -s)' : 'kexec_file_load, falling back to kexec_load'}`,
   );
   if (input.options.reboot) steps.push(switchStep(kexec.switch));

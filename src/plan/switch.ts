@@ -47,7 +47,8 @@ export function planSwitch(facts: Pick<HostFacts, 'systemd' | 'init'>, kexec: re
   return {
     method: 'direct',
     argv: ['kexec', '-e'],
-    reason: 'no init system here executes a loaded kernel at reboot: x2nestos syncs, remounts the other filesystems read-only and executes it',
+    reason:
+      'no init system here executes a loaded kernel at reboot: x2nestos syncs, remounts the other filesystems read-only and executes it',
   };
 }
 

@@ -27,7 +27,11 @@ export function chooseTarget(facts: HostFacts, req: TargetRequest): { target?: T
     disk = findDisk(facts.disks, req.disk);
     if (!disk) {
       const known = facts.disks.map((d) => d.path).join(', ') || 'none';
-      return { blockers: [{ kind: 'usage', message: `no disk ${req.disk} on this host (disks: ${known})`, remedy: 'pass --disk with one of those' }] };
+      return {
+        blockers: [
+          { kind: 'usage', message: `no disk ${req.disk} on this host (disks: ${known})`, remedy: 'pass --disk with one of those' },
+        ],
+      };
     }
   } else if (facts.rootDisk.ok) {
     const rootPath = facts.rootDisk.disk;
@@ -36,7 +40,11 @@ export function chooseTarget(facts: HostFacts, req: TargetRequest): { target?: T
     return { blockers: [{ kind: 'precondition', message: facts.rootDisk.reason, remedy: 'name the target with --disk' }] };
   }
   if (!disk) {
-    return { blockers: [{ kind: 'precondition', message: 'the disk behind / is not among the disks lsblk reports', remedy: 'name the target with --disk' }] };
+    return {
+      blockers: [
+        { kind: 'precondition', message: 'the disk behind / is not among the disks lsblk reports', remedy: 'name the target with --disk' },
+      ],
+    };
   }
 
   const isRootDisk = facts.rootDisk.ok && facts.rootDisk.disk === disk.path;
@@ -49,9 +57,14 @@ export function chooseTarget(facts: HostFacts, req: TargetRequest): { target?: T
     });
   }
   if (disk.removable && !req.allowRemovableDisk) {
-    blockers.push({ kind: 'precondition', message: `${disk.path} is removable`, remedy: 'pick a fixed disk with --disk, or pass --allow-removable-disk' });
+    blockers.push({
+      kind: 'precondition',
+      message: `${disk.path} is removable`,
+      remedy: 'pick a fixed disk with --disk, or pass --allow-removable-disk',
+    });
   }
-  if (disk.readOnly) blockers.push({ kind: 'precondition', message: `${disk.path} is read-only`, remedy: 'pick a writable disk with --disk' });
+  if (disk.readOnly)
+    blockers.push({ kind: 'precondition', message: `${disk.path} is read-only`, remedy: 'pick a writable disk with --disk' });
   if (disk.sizeBytes < MIN_DISK_BYTES) {
     blockers.push({
       kind: 'precondition',
@@ -97,19 +110,40 @@ function keptPartitions(disk: Disk, req: TargetRequest, blockers: Blocker[]): Ta
     const re = globToRegExp(glob);
     const hits = disk.partitions.filter((p) => p.label !== undefined && re.test(p.label));
     if (hits.length === 0) {
-      blockers.push({ kind: 'usage', message: `--save-partlabel ${glob} matches no partition on ${disk.path}`, remedy: 'check the labels with `lsblk -o NAME,PARTLABEL`' });
+      blockers.push({
+        kind: 'usage',
+        message: `--save-partlabel ${glob} matches no partition on ${disk.path}`,
+        remedy: 'check the labels with `lsblk -o NAME,PARTLABEL`',
+      });
     }
-    for (const p of hits) kept.push({ number: p.number, ...(p.label ? { label: p.label } : {}), startBytes: p.startBytes, sizeBytes: p.sizeBytes, matchedBy: `partlabel ${glob}` });
+    for (const p of hits)
+      kept.push({
+        number: p.number,
+        ...(p.label ? { label: p.label } : {}),
+        startBytes: p.startBytes,
+        sizeBytes: p.sizeBytes,
+        matchedBy: `partlabel ${glob}`,
+      });
   }
   for (const range of req.savePartindex) {
     const [lo, hi] = parseRange(range);
     const hits = disk.partitions.filter((p) => p.number >= lo && p.number <= hi);
     if (hits.length === 0) {
-      blockers.push({ kind: 'usage', message: `--save-partindex ${range} matches no partition on ${disk.path}`, remedy: 'check the numbers with `lsblk`' });
+      blockers.push({
+        kind: 'usage',
+        message: `--save-partindex ${range} matches no partition on ${disk.path}`,
+        remedy: 'check the numbers with `lsblk`',
+      });
     }
     for (const p of hits) {
       if (!kept.some((k) => k.number === p.number)) {
-        kept.push({ number: p.number, ...(p.label ? { label: p.label } : {}), startBytes: p.startBytes, sizeBytes: p.sizeBytes, matchedBy: `partindex ${range}` });
+        kept.push({
+          number: p.number,
+          ...(p.label ? { label: p.label } : {}),
+          startBytes: p.startBytes,
+          sizeBytes: p.sizeBytes,
+          matchedBy: `partindex ${range}`,
+        });
       }
     }
   }
@@ -176,7 +210,11 @@ export function globProblems(globs: string[]): Blocker[] {
       globToRegExp(glob);
     } catch (e) {
       if (!(e instanceof GlobError)) throw e;
-      problems.push({ kind: 'usage', message: `--save-partlabel ${glob} is not a valid glob: ${e.why}`, remedy: 'use * ? and [...] as in the shell, e.g. --save-partlabel "data*"' });
+      problems.push({
+        kind: 'usage',
+        message: `--save-partlabel ${glob} is not a valid glob: ${e.why}`,
+        remedy: 'use * ? and [...] as in the shell, e.g. --save-partlabel "data*"',
+      });
     }
   }
   return problems;

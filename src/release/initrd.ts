@@ -20,7 +20,11 @@ const BUILD_ID_FILES: Record<'initramfs' | 'rootfs', string[]> = {
  * The contents of the named regular files (first occurrence of each), keyed by the names as given.
  * Reading stops as soon as all are found; names not present are missing from the map.
  */
-export async function findInInitrd(source: AsyncIterable<Uint8Array>, names: string[], what = 'the initramfs'): Promise<Map<string, Buffer>> {
+export async function findInInitrd(
+  source: AsyncIterable<Uint8Array>,
+  names: string[],
+  what = 'the initramfs',
+): Promise<Map<string, Buffer>> {
   return lookUp(iterableSource(source), names, 'all', what);
 }
 
@@ -62,10 +66,12 @@ async function lookUp(source: ByteSource, names: string[], until: 'all' | 'any',
   } finally {
     await source.close();
   }
-  return new Map(names.flatMap((name) => {
-    const data = found.get(memberName(name));
-    return data === undefined ? [] : [[name, data] as const];
-  }));
+  return new Map(
+    names.flatMap((name) => {
+      const data = found.get(memberName(name));
+      return data === undefined ? [] : [[name, data] as const];
+    }),
+  );
 }
 
 /** The kernel's loop: cpio archives as they are, compressed members decoded, zeros skipped. */

@@ -154,7 +154,7 @@ class IsoTree implements IsoImage {
     if (dir.length > MAX_DIRECTORY_BYTES) throw damaged(`directory /${dir.path} claims ${dir.length} bytes`);
     const data = await readExactly(this.reader, dir.offset, dir.length);
     const records: RawRecord[] = [];
-    for (let pos = 0; pos < data.length; ) {
+    for (let pos = 0; pos < data.length;) {
       const size = data[pos]!;
       if (size === 0) {
         // Records never cross a sector boundary; the rest of this sector is padding.
@@ -195,7 +195,7 @@ class IsoTree implements IsoImage {
     for (let hops = 0; pending && hops < 16; hops++) {
       const current: Buffer = pending;
       pending = undefined;
-      for (let pos = 0; pos + 4 <= current.length; ) {
+      for (let pos = 0; pos + 4 <= current.length;) {
         const signature = current.toString('latin1', pos, pos + 2);
         const size = current[pos + 2]!;
         if (size < 4 || pos + size > current.length) break;

@@ -94,7 +94,15 @@ function parseHeader(bytes: Uint8Array): Header {
     if (!/^[0-9a-fA-F]{8}$/.test(hex)) throw new FormatError(`bad cpio header field ${JSON.stringify(hex)}`);
     return parseInt(hex, 16);
   };
-  const header = { ino: field(0), mode: field(1), nlink: field(4), filesize: field(6), devmajor: field(7), devminor: field(8), namesize: field(11) };
+  const header = {
+    ino: field(0),
+    mode: field(1),
+    nlink: field(4),
+    filesize: field(6),
+    devmajor: field(7),
+    devminor: field(8),
+    namesize: field(11),
+  };
   if (header.namesize === 0) throw new FormatError('bad cpio header (empty name)');
   return header;
 }

@@ -139,7 +139,8 @@ export function checkManifestPin(bytes: Uint8Array, pinned: string | undefined, 
   const got = manifestSha256(bytes);
   if (got !== pinned) {
     throw new X2Error('verification', `${where} has sha256 ${got}, but --release-manifest-sha256 says ${pinned}`, {
-      remedy: 'the directory was changed or replaced since `x2nestos fetch` printed that hash: fetch it again and pass the new hash, or check the server',
+      remedy:
+        'the directory was changed or replaced since `x2nestos fetch` printed that hash: fetch it again and pass the new hash, or check the server',
     });
   }
 }
@@ -195,9 +196,13 @@ export function releaseFromManifest(doc: unknown, base: { dir: string } | { url:
   const parsed = manifestSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new X2Error('verification', `${where} is not a release.json x2nestos can read (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`, {
-      remedy: 'recreate the release directory with `x2nestos fetch --to DIR`',
-    });
+    throw new X2Error(
+      'verification',
+      `${where} is not a release.json x2nestos can read (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`,
+      {
+        remedy: 'recreate the release directory with `x2nestos fetch --to DIR`',
+      },
+    );
   }
   const manifest = parsed.data;
   if (manifest.version !== MANIFEST_VERSION) {
@@ -274,9 +279,13 @@ async function plainDirRelease(dir: string, names: string[], arch: string): Prom
   } else if (ROLES.every((r) => names.includes(PXEBOOT_NAMES[r]))) {
     files = PXEBOOT_NAMES;
   } else if (complete.length > 0) {
-    throw new X2Error('precondition', `${dir} holds NestOS artifacts for ${complete.map(([k]) => k.split(' ')[1]).join(', ')}, but this machine is ${arch}`, {
-      remedy: `put the ${arch} artifacts there, or pass --arch if the machine was misdetected`,
-    });
+    throw new X2Error(
+      'precondition',
+      `${dir} holds NestOS artifacts for ${complete.map(([k]) => k.split(' ')[1]).join(', ')}, but this machine is ${arch}`,
+      {
+        remedy: `put the ${arch} artifacts there, or pass --arch if the machine was misdetected`,
+      },
+    );
   } else {
     const missing = ROLES.filter((r) => !names.includes(PXEBOOT_NAMES[r])).map((r) => PXEBOOT_NAMES[r]);
     throw new X2Error('usage', `${dir} has no ${MANIFEST_NAME} and no complete set of live artifacts (missing ${missing.join(', ')})`, {

@@ -18,7 +18,17 @@ import type { Options } from '../options/schema.js';
 import { fetchDocumentFrom } from '../fetch/document.js';
 import { checksumFor, loadChecksums, type Checksums } from './checksums.js';
 import { isRemote } from './location.js';
-import { PXEBOOT_NAMES, ROLES, checkManifestPin, contractArtifactNames, parseJson, readReleaseDir, releaseFromManifest, safeFileName, MANIFEST_NAME } from './release-dir.js';
+import {
+  PXEBOOT_NAMES,
+  ROLES,
+  checkManifestPin,
+  contractArtifactNames,
+  parseJson,
+  readReleaseDir,
+  releaseFromManifest,
+  safeFileName,
+  MANIFEST_NAME,
+} from './release-dir.js';
 import { releaseFromStream } from './stream.js';
 import { refuseUnverified, verifiedBy, withTrust, type HashEvidence, type TrustContext } from './trust.js';
 import type { ArtifactRef, ArtifactRole, ResolvedRelease } from './types.js';
@@ -88,9 +98,13 @@ function chosenSource(options: Options): SourceKind | undefined {
   }
   if (explicit.length > 0 && explicit.length < ROLES.length) {
     const missing = ROLES.filter((r) => options[r] === undefined).map((r) => `--${r}`);
-    throw new X2Error('usage', `--kernel, --initramfs and --rootfs go together: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing`, {
-      remedy: `pass ${missing.join(' and ')} too, or use --release-dir, --iso or the stream instead`,
-    });
+    throw new X2Error(
+      'usage',
+      `--kernel, --initramfs and --rootfs go together: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing`,
+      {
+        remedy: `pass ${missing.join(' and ')} too, or use --release-dir, --iso or the stream instead`,
+      },
+    );
   }
   return chosen[0]?.kind;
 }
@@ -176,7 +190,8 @@ async function fromReleaseUrl(url: string, pinnedManifest: string | undefined, d
   const manifestUrl = new URL(MANIFEST_NAME, base).href;
   const fetched = await fetchDocumentFrom(deps.http, manifestUrl, {
     what: MANIFEST_NAME,
-    remedy: 'check --release-url (a directory written by `x2nestos fetch --to DIR`, served with its release.json), or copy that directory here and use --release-dir',
+    remedy:
+      'check --release-url (a directory written by `x2nestos fetch --to DIR`, served with its release.json), or copy that directory here and use --release-dir',
     signal: deps.signal,
   });
   checkManifestPin(fetched.bytes, pinnedManifest, manifestUrl);
@@ -276,12 +291,18 @@ async function fromStream(options: Options, trust: TrustContext, deps: ResolveDe
 /** The ISO's sha256: from --iso-sha256, or its entry in --checksums (which must agree). */
 function isoHash(options: Options, checksums: Checksums | undefined): string | undefined {
   if (!checksums || options.iso === undefined) return options.isoSha256;
-  const name = isRemote(options.iso) ? decodeURIComponent(new URL(options.iso).pathname.split('/').pop() ?? '') : path.basename(options.iso);
+  const name = isRemote(options.iso)
+    ? decodeURIComponent(new URL(options.iso).pathname.split('/').pop() ?? '')
+    : path.basename(options.iso);
   const listed = checksumFor(checksums, name, 'the ISO');
   if (options.isoSha256 !== undefined && options.isoSha256 !== listed) {
-    throw new X2Error('verification', `--iso-sha256 says ${options.isoSha256} but --checksums ${checksums.origin} says ${listed} for ${name}`, {
-      remedy: 'drop the wrong one',
-    });
+    throw new X2Error(
+      'verification',
+      `--iso-sha256 says ${options.isoSha256} but --checksums ${checksums.origin} says ${listed} for ${name}`,
+      {
+        remedy: 'drop the wrong one',
+      },
+    );
   }
   return listed;
 }
@@ -293,9 +314,13 @@ function pinnedByChecksums(release: ResolvedRelease, checksums: Checksums, trust
     const name = baseName(ref.location) ?? ref.name;
     const listed = checksumFor(checksums, name, `the ${role}`);
     if (ref.sha256 !== undefined && ref.sha256 !== listed) {
-      throw new X2Error('verification', `the ${role} ${name}: ${ref.sha256Source === 'user' ? `the value of --${role}-sha256` : release.origin} says sha256 ${ref.sha256} but --checksums ${checksums.origin} says ${listed}`, {
-        remedy: 'the release and the checksum file disagree: check which one is right before converting',
-      });
+      throw new X2Error(
+        'verification',
+        `the ${role} ${name}: ${ref.sha256Source === 'user' ? `the value of --${role}-sha256` : release.origin} says sha256 ${ref.sha256} but --checksums ${checksums.origin} says ${listed}`,
+        {
+          remedy: 'the release and the checksum file disagree: check which one is right before converting',
+        },
+      );
     }
     const pinned: ArtifactRef = { ...ref, sha256: listed, sha256Source: 'checksums' };
     return { ...pinned, verifiedBy: verifiedBy(pinned, { from: 'user' }, trust) };

@@ -53,9 +53,7 @@ export function releaseFromStream(doc: unknown, opts: StreamOptions): ResolvedRe
   const pxe = metal.formats.pxe;
   if (pxe === undefined) {
     const iso = isoOf(metal.formats.iso, metal.release, opts);
-    const isoHint = iso
-      ? `pass --iso ${iso.location} --iso-sha256 ${iso.sha256}`
-      : 'pass --iso with the live ISO of this release';
+    const isoHint = iso ? `pass --iso ${iso.location} --iso-sha256 ${iso.sha256}` : 'pass --iso with the live ISO of this release';
     throw new X2Error('precondition', `stream ${opts.stream} at ${opts.streamUrl} publishes no live PXE artifacts for ${opts.arch}`, {
       remedy: `${isoHint}, or use --release-dir DIR, or --kernel, --initramfs and --rootfs`,
     });
@@ -84,9 +82,13 @@ function metalOf(doc: unknown, opts: StreamOptions) {
   const arch = top.architectures[opts.arch];
   if (arch === undefined) {
     const published = Object.keys(top.architectures);
-    throw new X2Error('precondition', `stream ${opts.stream} at ${opts.streamUrl} has no ${opts.arch} build (it has ${published.join(', ') || 'none'})`, {
-      remedy: `choose a stream that publishes ${opts.arch} with --stream, or bring the artifacts yourself with --release-dir or --iso`,
-    });
+    throw new X2Error(
+      'precondition',
+      `stream ${opts.stream} at ${opts.streamUrl} has no ${opts.arch} build (it has ${published.join(', ') || 'none'})`,
+      {
+        remedy: `choose a stream that publishes ${opts.arch} with --stream, or bring the artifacts yourself with --release-dir or --iso`,
+      },
+    );
   }
   return parse(metalSchema, arch, `architectures.${opts.arch}`, opts).artifacts.metal;
 }
@@ -135,8 +137,12 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string, opts: Str
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = (i: z.core.$ZodIssue | undefined) => [where, ...(i?.path ?? []).map(String)].filter(Boolean).join('.') || 'the document';
-  throw new X2Error('verification', `stream document at ${opts.streamUrl} is malformed: ${field(issue)} ${issue?.message ?? 'is invalid'}`, {
-    remedy: 'the mirror serves a damaged or unexpected document: check it, or choose another with --stream-base-url',
-    details: result.error.issues.slice(0, 5).map((i) => `${field(i)}: ${i.message}`),
-  });
+  throw new X2Error(
+    'verification',
+    `stream document at ${opts.streamUrl} is malformed: ${field(issue)} ${issue?.message ?? 'is invalid'}`,
+    {
+      remedy: 'the mirror serves a damaged or unexpected document: check it, or choose another with --stream-base-url',
+      details: result.error.issues.slice(0, 5).map((i) => `${field(i)}: ${i.message}`),
+    },
+  );
 }

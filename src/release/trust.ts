@@ -81,21 +81,37 @@ export function refuseUnverified(release: ResolvedRelease, allowed: boolean): vo
         remedy: `pass --iso-sha256 with the hash published beside the ISO (or --checksums FILE), ${accept}`,
       });
     case 'urls':
-      throw new X2Error('verification', `${unchecked.map((a) => `--${a.role}`).join(', ')} ${unchecked.length === 1 ? 'has' : 'have'} no sha256 to check against`, {
-        remedy: `pin ${unchecked.length === 1 ? 'it' : 'them'} with ${unchecked.map((a) => `--${a.role}-sha256`).join(', ')} or --checksums FILE, ${accept}`,
-      });
+      throw new X2Error(
+        'verification',
+        `${unchecked.map((a) => `--${a.role}`).join(', ')} ${unchecked.length === 1 ? 'has' : 'have'} no sha256 to check against`,
+        {
+          remedy: `pin ${unchecked.length === 1 ? 'it' : 'them'} with ${unchecked.map((a) => `--${a.role}-sha256`).join(', ')} or --checksums FILE, ${accept}`,
+        },
+      );
     case 'stream':
-      throw new X2Error('verification', `the sha256 of the ${roles} came over plain HTTP with the files (${release.origin}), so it proves nothing`, {
-        remedy: `use an https mirror with --stream-base-url (--ca-file for a company CA), pin the files with --checksums FILE, or serve a fetched release with --release-url URL --release-manifest-sha256 HEX, ${accept}`,
-      });
+      throw new X2Error(
+        'verification',
+        `the sha256 of the ${roles} came over plain HTTP with the files (${release.origin}), so it proves nothing`,
+        {
+          remedy: `use an https mirror with --stream-base-url (--ca-file for a company CA), pin the files with --checksums FILE, or serve a fetched release with --release-url URL --release-manifest-sha256 HEX, ${accept}`,
+        },
+      );
     default:
       if (overHttp) {
-        throw new X2Error('verification', `the release.json at ${release.origin} came over plain HTTP, so its sha256 of the ${roles} proves nothing`, {
-          remedy: `pass --release-manifest-sha256 with the hash \`x2nestos fetch --to DIR\` printed, or serve the directory over https, ${accept}`,
-        });
+        throw new X2Error(
+          'verification',
+          `the release.json at ${release.origin} came over plain HTTP, so its sha256 of the ${roles} proves nothing`,
+          {
+            remedy: `pass --release-manifest-sha256 with the hash \`x2nestos fetch --to DIR\` printed, or serve the directory over https, ${accept}`,
+          },
+        );
       }
-      throw new X2Error('verification', `${release.origin} holds ${roles} that ${unchecked.length === 1 ? 'was' : 'were'} never verified against a trusted hash`, {
-        remedy: `fetch them again from a verified source (x2nestos fetch --to DIR), ${accept}`,
-      });
+      throw new X2Error(
+        'verification',
+        `${release.origin} holds ${roles} that ${unchecked.length === 1 ? 'was' : 'were'} never verified against a trusted hash`,
+        {
+          remedy: `fetch them again from a verified source (x2nestos fetch --to DIR), ${accept}`,
+        },
+      );
   }
 }

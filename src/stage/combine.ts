@@ -30,7 +30,10 @@ export async function combineInitrd(parts: InitrdPart[], outPath: string, opts: 
   const tempPath = `${outPath}.part`;
   try {
     const sizes = await Promise.all(parts.map(partSize));
-    const sink = new HashingSink(opts, sizes.reduce((sum, size) => sum + size + padding(size), 0));
+    const sink = new HashingSink(
+      opts,
+      sizes.reduce((sum, size) => sum + size + padding(size), 0),
+    );
     await rm(tempPath, { force: true });
     const out = await open(tempPath, 'w', 0o600);
     try {

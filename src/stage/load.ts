@@ -36,7 +36,10 @@ export async function loadKernel(
     }
     // Read again now: what EPERM means depends on the lockdown in force at the moment of failure.
     const lockdownText = await deps.fs.read('/sys/kernel/security/lockdown');
-    const why = explainLoadFailure(result.stderr, result.exitCode, { lockdown: lockdownText === undefined ? undefined : parseLockdown(lockdownText), secureBoot });
+    const why = explainLoadFailure(result.stderr, result.exitCode, {
+      lockdown: lockdownText === undefined ? undefined : parseLockdown(lockdownText),
+      secureBoot,
+    });
     failures.push(`${method}: ${new CommandError(result).message} -> ${why.why}`);
     if (!why.retryOther || method === methods[methods.length - 1]) {
       const dmesg = await kernelLog(deps.runner);

@@ -35,7 +35,8 @@ export async function readLastAttempt(workDir: string): Promise<LastAttemptResul
   try {
     const doc = JSON.parse(text) as Record<string, unknown>;
     const field = (k: string) => (typeof doc[k] === 'string' ? doc[k] : '');
-    if (doc.version !== 1 || !field('message')) return { found: true, unreadable: `${OUTCOME_FILE} is not a failsafe outcome this version reads` };
+    if (doc.version !== 1 || !field('message'))
+      return { found: true, unreadable: `${OUTCOME_FILE} is not a failsafe outcome this version reads` };
     const said = field('installerSaid');
     return {
       found: true,
@@ -56,7 +57,12 @@ export async function readLastAttempt(workDir: string): Promise<LastAttemptResul
 
 /** One line for people: what failed and what became of this system. */
 export function describeLastAttempt(a: LastAttempt): string {
-  const then = a.action === 'rebooted' ? 'your system was rebooted unchanged' : a.action === 'retried' ? 'the install was retried' : 'the live system stayed up for SSH as nest';
+  const then =
+    a.action === 'rebooted'
+      ? 'your system was rebooted unchanged'
+      : a.action === 'retried'
+        ? 'the install was retried'
+        : 'the live system stayed up for SSH as nest';
   const said = a.installerSaid ? ` (installer: ${a.installerSaid})` : '';
   return `${a.at || 'at an unknown time'}: ${a.message}${said}; ${then}`;
 }

@@ -29,7 +29,11 @@ export async function stageFiles(
   await rm(`${paths.kernel}.part`, { force: true });
   await copyFile(artifacts.kernel.path, `${paths.kernel}.part`);
   await commitFile(`${paths.kernel}.part`, paths.kernel);
-  const parts = [{ path: artifacts.initramfs.path }, ...(rootfsMode === 'append' ? [{ path: artifacts.rootfs.path }] : []), { data: payload }];
+  const parts = [
+    { path: artifacts.initramfs.path },
+    ...(rootfsMode === 'append' ? [{ path: artifacts.rootfs.path }] : []),
+    { data: payload },
+  ];
   const combined = await combineInitrd(parts, paths.initrd, opts);
   return { kernel: paths.kernel, initrd: combined.path, initrdBytes: combined.sizeBytes, initrdSha256: combined.sha256 };
 }

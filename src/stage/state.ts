@@ -57,7 +57,8 @@ export async function readStateFile(workDir: string): Promise<StateRead> {
   if (typeof doc !== 'object' || doc === null) return { corrupt: 'is not a JSON object' };
   const state = doc as Partial<StagedState>;
   if (state.version !== STATE_VERSION) return { corrupt: `has version ${JSON.stringify(state.version)}, not ${STATE_VERSION}` };
-  if (typeof state.kernel !== 'string' || typeof state.initrd !== 'string' || !Array.isArray(state.switchArgv)) return { corrupt: 'lacks the staged kernel, initrd or switch command' };
+  if (typeof state.kernel !== 'string' || typeof state.initrd !== 'string' || !Array.isArray(state.switchArgv))
+    return { corrupt: 'lacks the staged kernel, initrd or switch command' };
   return { state: state as StagedState };
 }
 

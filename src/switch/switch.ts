@@ -41,7 +41,8 @@ export type Evidence = 'accepted' | 'kexec-job' | 'stopping' | 'gone-down';
 /** States `systemctl is-system-running` prints when it reached the manager. */
 const MANAGER_STATES = new Set(['initializing', 'starting', 'running', 'degraded', 'maintenance', 'stopping']);
 /** How systemctl says it could not talk to the manager or logind (sd-bus and libdbus wordings, 219 to 25x). */
-const NO_BUS = /Failed to (connect to|get D-Bus connection|open connection to)|(system|D-Bus) bus|dbus|Transport endpoint is not connected|Connection refused|not been booted with systemd/i;
+const NO_BUS =
+  /Failed to (connect to|get D-Bus connection|open connection to)|(system|D-Bus) bus|dbus|Transport endpoint is not connected|Connection refused|not been booted with systemd/i;
 
 const SAY_SYSTEMD = 'systemd is shutting this host down; the NestOS live installer starts right after (follow it on the console)';
 
@@ -76,7 +77,8 @@ async function viaSystemd(deps: SwitchDeps): Promise<SwitchOutcome> {
   }
   if (state.reachable && !NO_BUS.test(asked.stderr)) {
     throw new X2Error('kexec', `systemd refused the switch: \`systemctl kexec\` said "${lastLine(asked)}"`, {
-      remedy: 'resolve what systemd reports (an inhibitor lock: `systemd-inhibit --list`; a job in the way: `systemctl list-jobs`), then run x2nestos again',
+      remedy:
+        'resolve what systemd reports (an inhibitor lock: `systemd-inhibit --list`; a job in the way: `systemctl list-jobs`), then run x2nestos again',
       details: [outcome(asked), describeState(state)],
     });
   }
@@ -96,7 +98,9 @@ async function viaSystemd(deps: SwitchDeps): Promise<SwitchOutcome> {
 async function forced(deps: SwitchDeps, first: RunResult): Promise<SwitchOutcome> {
   const remounted = await remountReadOnly(deps);
   await sync(deps);
-  deps.say('systemd cannot be reached over D-Bus: it is told to execute the NestOS live kernel at once (`systemctl --force kexec`; filesystems synced, other filesystems read-only)');
+  deps.say(
+    'systemd cannot be reached over D-Bus: it is told to execute the NestOS live kernel at once (`systemctl --force kexec`; filesystems synced, other filesystems read-only)',
+  );
   const asked = await deps.runner.change(['systemctl', '--force', 'kexec'], { allowFailure: true, timeoutMs: 90_000 });
   if (asked.exitCode === 0) return { method: 'systemd-forced', evidence: 'accepted' };
   deps.log(`switch: ${outcome(asked)}`);
@@ -152,7 +156,12 @@ async function managerState(deps: SwitchDeps): Promise<ManagerState> {
   const running = await deps.runner.probe(['systemctl', 'is-system-running'], { allowFailure: true, timeoutMs: 15_000 });
   const state = running.stdout.trim().split('\n')[0]?.trim() ?? '';
   const jobs = await deps.runner.probe(['systemctl', 'list-jobs', '--no-legend', '--no-pager'], { allowFailure: true, timeoutMs: 15_000 });
-  const found = { loaded, state, reachable: MANAGER_STATES.has(state), kexecJob: jobs.exitCode === 0 && /(^|\s)kexec\.target\s/m.test(jobs.stdout) };
+  const found = {
+    loaded,
+    state,
+    reachable: MANAGER_STATES.has(state),
+    kexecJob: jobs.exitCode === 0 && /(^|\s)kexec\.target\s/m.test(jobs.stdout),
+  };
   deps.log(`switch: ${describeState(found)}`);
   return found;
 }
@@ -221,9 +230,13 @@ export function sleep(seconds: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, seconds * 1000);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }

@@ -24,17 +24,45 @@ const TARBALL = path.join(ROOT, 'dist', `nestos-x2nestos-${GALAXY.version}.tar.g
  * ci-files.testing.ansible.com, which this project's machines cannot reach.
  */
 const OFFLINE_SANITY = [
-  'action-plugin-docs', 'changelog', 'compile', 'empty-init', 'future-import-boilerplate', 'ignores', 'line-endings',
-  'metaclass-boilerplate', 'no-assert', 'no-basestring', 'no-dict-iteritems', 'no-dict-iterkeys', 'no-dict-itervalues',
-  'no-get-exception', 'no-illegal-filenames', 'no-main-display', 'no-smart-quotes', 'no-unicode-literals', 'pslint',
-  'replace-urlopen', 'shebang', 'shellcheck', 'symlinks', 'use-argspec-type-path', 'use-compat-six',
+  'action-plugin-docs',
+  'changelog',
+  'compile',
+  'empty-init',
+  'future-import-boilerplate',
+  'ignores',
+  'line-endings',
+  'metaclass-boilerplate',
+  'no-assert',
+  'no-basestring',
+  'no-dict-iteritems',
+  'no-dict-iterkeys',
+  'no-dict-itervalues',
+  'no-get-exception',
+  'no-illegal-filenames',
+  'no-main-display',
+  'no-smart-quotes',
+  'no-unicode-literals',
+  'pslint',
+  'replace-urlopen',
+  'shebang',
+  'shellcheck',
+  'symlinks',
+  'use-argspec-type-path',
+  'use-compat-six',
 ];
 
 describe('Ansible collection nestos.x2nestos (dist/ tarball, installed)', () => {
   let scratch = '';
   let collections = '';
   let installed = '';
-  const env = () => ({ ...process.env, LC_ALL: 'C.UTF-8', ANSIBLE_COLLECTIONS_PATH: collections, ANSIBLE_NOCOLOR: '1', NO_COLOR: '1', ANSIBLE_LOCAL_TEMP: path.join(scratch, 'tmp') });
+  const env = () => ({
+    ...process.env,
+    LC_ALL: 'C.UTF-8',
+    ANSIBLE_COLLECTIONS_PATH: collections,
+    ANSIBLE_NOCOLOR: '1',
+    NO_COLOR: '1',
+    ANSIBLE_LOCAL_TEMP: path.join(scratch, 'tmp'),
+  });
   const run = (cmd: string, args: string[], cwd: string, timeout = 300_000): SpawnSyncReturns<string> => {
     const result = spawnSync(cmd, args, { cwd, env: env(), encoding: 'utf8', timeout });
     if (result.error) throw new Error(`${cmd} could not run: ${result.error.message}`);
@@ -63,7 +91,12 @@ describe('Ansible collection nestos.x2nestos (dist/ tarball, installed)', () => 
   }, 600_000);
 
   it('passes the offline ansible-test sanity tests', () => {
-    const sanity = run('ansible-test', ['sanity', '--python', '3.11', '--color', 'no', ...OFFLINE_SANITY.flatMap((t) => ['--test', t])], installed, 600_000);
+    const sanity = run(
+      'ansible-test',
+      ['sanity', '--python', '3.11', '--color', 'no', ...OFFLINE_SANITY.flatMap((t) => ['--test', t])],
+      installed,
+      600_000,
+    );
     expect(sanity.status, sanity.stdout + sanity.stderr).toBe(0);
     for (const test of OFFLINE_SANITY) expect(sanity.stdout).toContain(`Running sanity test "${test}"`);
   }, 600_000);
@@ -76,8 +109,16 @@ describe('Ansible collection nestos.x2nestos (dist/ tarball, installed)', () => 
       const playbook = path.join(scratch, `play-${param.split(':')[0]}.yml`);
       writeFileSync(
         playbook,
-        ['- name: Argument validation', '  hosts: localhost', '  connection: local', '  gather_facts: false', '  roles:',
-          '    - role: nestos.x2nestos.convert', `      ${param}`, ''].join('\n'),
+        [
+          '- name: Argument validation',
+          '  hosts: localhost',
+          '  connection: local',
+          '  gather_facts: false',
+          '  roles:',
+          '    - role: nestos.x2nestos.convert',
+          `      ${param}`,
+          '',
+        ].join('\n'),
       );
       const play = run('ansible-playbook', ['-i', 'localhost,', '--check', playbook], scratch);
       expect(play.status, play.stdout).toBe(2);

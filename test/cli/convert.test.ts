@@ -9,7 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Plan } from '../../src/plan/types.js';
 import {
-  changes, start, waitFor, extractCpio, fakeRelease, ignitionWithKey, mirror, NEST_KEY_FINGERPRINT, run, sandboxHost, scratch,
+  changes,
+  start,
+  waitFor,
+  extractCpio,
+  fakeRelease,
+  ignitionWithKey,
+  mirror,
+  NEST_KEY_FINGERPRINT,
+  run,
+  sandboxHost,
+  scratch,
 } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
@@ -49,7 +59,11 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
     expect(r.json).toMatchObject({ schemaVersion: 1, command: 'plan', ok: true, exitCode: 0, result: 'planned' });
     expect(plan.target!.installerName).toMatch(/^\/dev\/disk\/by-(id|path)\//);
     expect(plan.live.kernelArgs.slice(0, 3)).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt']);
-    expect(plan.installer.config).toMatchObject({ 'dest-device': plan.target!.installerName, 'ignition-file': '/etc/nestos/dest.ign', offline: true });
+    expect(plan.installer.config).toMatchObject({
+      'dest-device': plan.target!.installerName,
+      'ignition-file': '/etc/nestos/dest.ign',
+      offline: true,
+    });
     expect(plan.ignition!.sshKeys.map((k) => k.fingerprint)).toContain(NEST_KEY_FINGERPRINT);
     expect(plan.release.artifacts.rootfs.sha256).toHaveLength(64);
     expect(changes(sandbox)).toEqual([]);
@@ -77,7 +91,10 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
     const payloadAt = rootfsAt + release.rootfs.length + pad(release.rootfs.length);
     const out = path.join(tmp.dir, 'payload-' + path.basename(sandbox));
     extractCpio(Buffer.from(spawnSync('gzip', ['-dc'], { input: initrd.subarray(payloadAt) }).stdout), out);
-    const live = JSON.parse(readFileSync(path.join(out, 'config.ign'), 'utf8')) as { ignition: { version: string }; storage: { files: { path: string; mode: number; contents: { source: string } }[] } };
+    const live = JSON.parse(readFileSync(path.join(out, 'config.ign'), 'utf8')) as {
+      ignition: { version: string };
+      storage: { files: { path: string; mode: number; contents: { source: string } }[] };
+    };
     expect(live.ignition.version).toBe('3.2.0');
     const byPath = Object.fromEntries(live.storage.files.map((f) => [f.path, f]));
     const decode = (src: string) => Buffer.from(src.slice(src.indexOf(',') + 1), src.includes(';base64,') ? 'base64' : 'utf8').toString();
@@ -128,11 +145,20 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
   });
 
   describe('refusals leave the host as it was', () => {
-    const refused = async (args: string[], code: number, message: RegExp, hostOpts: Parameters<typeof sandboxHost>[1] = {}, fixture = HOST) => {
+    const refused = async (
+      args: string[],
+      code: number,
+      message: RegExp,
+      hostOpts: Parameters<typeof sandboxHost>[1] = {},
+      fixture = HOST,
+    ) => {
       const sandbox = sandboxHost(fixture, hostOpts);
       const r = await run([...args, '--json'], { sandbox });
       expect(r.stderr).not.toMatch(/internal error/);
-      expect({ code: r.code, line: r.stderr.split('\n').filter((l) => l.startsWith('x2nestos: error:')) }).toMatchObject({ code, line: [expect.stringMatching(message)] });
+      expect({ code: r.code, line: r.stderr.split('\n').filter((l) => l.startsWith('x2nestos: error:')) }).toMatchObject({
+        code,
+        line: [expect.stringMatching(message)],
+      });
       expect(r.json).toMatchObject({ ok: false, exitCode: code });
       expect(changes(sandbox)).toEqual([]);
       const work = path.join(sandbox, 'work');
@@ -141,7 +167,8 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       return { sandbox, r };
     };
 
-    it('without an Ignition config (2)', () => refused(['plan', '--stream-base-url', server.streamBase], 2, /no Ignition config given: pass --ignition/));
+    it('without an Ignition config (2)', () =>
+      refused(['plan', '--stream-base-url', server.streamBase], 2, /no Ignition config given: pass --ignition/));
     it('without a terminal and without --yes (2)', () => refused([...base()], 2, /no terminal to ask for confirmation on: pass --yes/));
     it('on an unknown flag (2)', () => refused(['--frobnicate'], 2, /unknown option '--frobnicate'/));
     it('on an invalid Ignition config (4)', async () => {
@@ -155,12 +182,18 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       await refused(['--stream-base-url', server.streamBase, '--ignition', lock, '--yes'], 4, /SSH/);
     });
     it('on a checksum mismatch from a tampered mirror (5)', async () => {
-      const { sandbox } = await refused(['--stream-base-url', server.streamBase, '--stream', 'tampered', '--ignition', ign, '--yes'], 5, /sha256|checksum/i);
+      const { sandbox } = await refused(
+        ['--stream-base-url', server.streamBase, '--stream', 'tampered', '--ignition', ign, '--yes'],
+        5,
+        /sha256|checksum/i,
+      );
       const cache = path.join(sandbox, 'work/cache');
       expect(existsSync(cache) ? readdirSync(cache).filter((f) => f.includes('rootfs') && !f.endsWith('.part')) : []).toEqual([]);
     });
-    it('on initramfs and rootfs from different builds (5)', () => refused(['--stream-base-url', server.streamBase, '--stream', 'mixed', '--ignition', ign, '--yes'], 5, /same NestOS build|build/));
-    it('when the mirror is unreachable (6)', () => refused(['--stream-base-url', 'http://127.0.0.1:9/streams/', '--ignition', ign, '--yes'], 6, /stream|mirror|connect/i));
+    it('on initramfs and rootfs from different builds (5)', () =>
+      refused(['--stream-base-url', server.streamBase, '--stream', 'mixed', '--ignition', ign, '--yes'], 5, /same NestOS build|build/));
+    it('when the mirror is unreachable (6)', () =>
+      refused(['--stream-base-url', 'http://127.0.0.1:9/streams/', '--ignition', ign, '--yes'], 6, /stream|mirror|connect/i));
     it('when the kernel refuses the load, explaining why (7)', async () => {
       const sandbox = sandboxHost(HOST, { kexecStderr: 'kexec_file_load failed: Operation not permitted\n' });
       const r = await run([...base(), '--yes', '--json'], { sandbox });
@@ -169,7 +202,7 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       expect(changes(sandbox).some((a) => a[0] === 'systemctl')).toBe(false);
       expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
     });
-    describe('when Secure Boot lockdown refuses the live kernel\'s signature (7), before anything irreversible', () => {
+    describe("when Secure Boot lockdown refuses the live kernel's signature (7), before anything irreversible", () => {
       for (const stderr of ['Key was rejected by service', 'Operation not permitted', 'Bad message']) {
         it(stderr, async () => {
           const sandbox = sandboxHost(HOST, { kexecStderr: `kexec_file_load failed: ${stderr}\n` });
@@ -209,7 +242,9 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       expect(cache).not.toContain(slow.names.rootfs);
       // The next run carries on: the stale per-file lock of the killed run is taken over.
       server.behave(`/slow/${slow.names.rootfs}`, {});
-      const again = await run(['--stream-base-url', server.streamBase, '--stream', 'slow', '--ignition', ign, '--yes', '--no-reboot'], { sandbox });
+      const again = await run(['--stream-base-url', server.streamBase, '--stream', 'slow', '--ignition', ign, '--yes', '--no-reboot'], {
+        sandbox,
+      });
       expect(again.stderr).not.toMatch(/error/);
       expect(again.code).toBe(0);
       expect(readdirSync(path.join(sandbox, 'work/cache'))).toContain(slow.names.rootfs);
@@ -232,7 +267,9 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       writeFileSync(specPath, JSON.stringify(spec));
       const r = await run([...base(), '--yes'], { sandbox });
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/error: openEuler 22.03 \(LTS-SP3\) \(ID=openeuler\) is a yum-family system but neither dnf nor yum is installed/);
+      expect(r.stderr).toMatch(
+        /error: openEuler 22.03 \(LTS-SP3\) \(ID=openeuler\) is a yum-family system but neither dnf nor yum is installed/,
+      );
       expect(changes(sandbox)).toEqual([]);
     });
   });

@@ -108,13 +108,32 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     const vdb = doc.blockdevices.find((d) => d.name === 'vdb')!;
     doc.blockdevices.push({
       ...vdb,
-      name: 'sdc', kname: 'sdc', path: '/dev/sdc', 'maj:min': '8:32', fstype: null, fsavail: null, fssize: null, fsused: null, 'fsuse%': null,
-      mountpoint: null, mountpoints: [null], uuid: null, rm: true, hotplug: true, model: 'DataTraveler 3.0', serial: 'E0D55EA5741B', size: 16 * 1024 ** 3,
-      tran: 'usb', subsystems: 'block:scsi:usb:pci', vendor: 'Kingston',
+      name: 'sdc',
+      kname: 'sdc',
+      path: '/dev/sdc',
+      'maj:min': '8:32',
+      fstype: null,
+      fsavail: null,
+      fssize: null,
+      fsused: null,
+      'fsuse%': null,
+      mountpoint: null,
+      mountpoints: [null],
+      uuid: null,
+      rm: true,
+      hotplug: true,
+      model: 'DataTraveler 3.0',
+      serial: 'E0D55EA5741B',
+      size: 16 * 1024 ** 3,
+      tran: 'usb',
+      subsystems: 'block:scsi:usb:pci',
+      vendor: 'Kingston',
     });
     writeFileSync(lsblk, JSON.stringify(doc));
     // The kernel's view (/sys, udev's database), which x2nestos reads, gets the stick too.
-    const derive = spawnSync('node', [path.resolve(import.meta.dirname, '../fixtures/hosts/derive-kernel-view.mjs'), sandbox], { encoding: 'utf8' });
+    const derive = spawnSync('node', [path.resolve(import.meta.dirname, '../fixtures/hosts/derive-kernel-view.mjs'), sandbox], {
+      encoding: 'utf8',
+    });
     if (derive.status !== 0) throw new Error(`derive-kernel-view failed: ${derive.stderr}`);
     symlinkSync('../../sdc', path.join(sandbox, 'root/dev/disk/by-id/usb-Kingston_DataTraveler_3.0_E0D55EA5741B-0:0'));
     return sandbox;
@@ -125,8 +144,20 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     mkdirSync(cwd);
     const zhByLocale = opts.lang === 'zh' && opts.via !== 'flag';
     const term = Terminal.start({
-      argv: [BIN, 'guided', ...args, '--stream-base-url', server.streamBase, ...(opts.lang === 'zh' && opts.via === 'flag' ? ['--lang', 'zh'] : [])],
-      env: { X2NESTOS_SANDBOX: opts.sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: zhByLocale ? 'zh_CN.UTF-8' : 'C.UTF-8' },
+      argv: [
+        BIN,
+        'guided',
+        ...args,
+        '--stream-base-url',
+        server.streamBase,
+        ...(opts.lang === 'zh' && opts.via === 'flag' ? ['--lang', 'zh'] : []),
+      ],
+      env: {
+        X2NESTOS_SANDBOX: opts.sandbox,
+        X2NESTOS_FORBID_HOST_CHANGES: '1',
+        X2NESTOS_CACHE_DIR: CLI_CACHE,
+        LANG: zhByLocale ? 'zh_CN.UTF-8' : 'C.UTF-8',
+      },
       cwd,
     });
     open.push(term);
@@ -149,45 +180,63 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     ['en', 'LANG'],
     ['zh', 'LANG'],
     ['zh', 'flag'],
-  ] as const)('walks the whole dry run (%s, by %s), shows the plan, changes nothing, and saves answers that replay it', async (lang, via) => {
-    const sandbox = host();
-    const { term, cwd } = start(['--dry-run'], { lang, via, sandbox });
-    await answerAll(term, lang, QUESTIONS);
-    await term.waitFor(SAY[lang].dryRun);
-    expect(await term.waitExit()).toBe(0);
-    const screen = term.screen();
-    if (lang === 'en') {
-      expect(screen).toMatch(/✔ Inspecting this host \(\d+\.\ds\)/);
-      expect(screen).toContain('  System    openEuler 22.03 (LTS-SP3) (yum), x86_64, BIOS, kernel 5.10.0-182.0.0.95.oe2203sp3.x86_64, kvm');
-      expect(screen).toContain('  kexec     ready: kexec_file_load, falling back to kexec_load; kexec-tools installed');
-      expect(screen).toContain(`✔ Which NestOS release? NestOS ${BUILD}, the current release of stream 2403-LTS`);
-      expect(screen).toContain('✔ Disk to install NestOS on (everything on it is erased) /dev/vda (40.0 GiB)');
-      expect(screen).toContain("✔ SSH keys for user nest (NestOS allows SSH with keys only) Paste a public key");
-      expect(screen).toContain("The plan in plain words\n  NestOS 24.03-LTS.20241110.0 from stream 2403-LTS replaces everything on /dev/vda, the disk this system runs from.");
-      expect(screen).toContain('            EVERYTHING ON IT WILL BE ERASED');
-      expect(screen).toContain(`Answers saved to ${cwd}/x2nestos-answers.yaml. Replay them without questions: x2nestos --config ${cwd}/x2nestos-answers.yaml --yes`);
-    } else {
-      expect(screen).toMatch(/✔ 检查本机 \(\d+\.\ds\)/);
-      expect(screen).toContain('  系统      openEuler 22.03 (LTS-SP3)（yum），x86_64，BIOS，内核 5.10.0-182.0.0.95.oe2203sp3.x86_64，kvm');
-      expect(screen).toContain('  kexec     就绪：kexec_file_load，不行时改用 kexec_load；已安装 kexec-tools');
-      expect(screen).toContain(`✔ 安装哪个 NestOS 版本？ NestOS ${BUILD}，发布流 2403-LTS 的当前版本`);
-      expect(screen).toContain('计划概要\n  来自发布流 2403-LTS 的 NestOS 24.03-LTS.20241110.0 将取代 /dev/vda 上的全部内容（本系统正在运行的磁盘）。');
-      expect(screen).toContain('目标        /dev/vda = /dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3（40.0 GiB，序列号 0a5c3e2f9b8d47e1a6c3），即 / 所在的磁盘');
-      expect(screen).toContain('            盘上所有数据都将被清除');
-      expect(screen).toContain('  1. 把 live 内核、initramfs 和 rootfs 下载并校验到');
-      expect(screen).toContain(`回答已保存到 ${cwd}/x2nestos-answers.yaml。`);
-      expect(screen).not.toMatch(/Which NestOS|EVERYTHING ON IT|Dry run/);
-    }
-    expect(changes(sandbox)).toEqual([]);
+  ] as const)(
+    'walks the whole dry run (%s, by %s), shows the plan, changes nothing, and saves answers that replay it',
+    async (lang, via) => {
+      const sandbox = host();
+      const { term, cwd } = start(['--dry-run'], { lang, via, sandbox });
+      await answerAll(term, lang, QUESTIONS);
+      await term.waitFor(SAY[lang].dryRun);
+      expect(await term.waitExit()).toBe(0);
+      const screen = term.screen();
+      if (lang === 'en') {
+        expect(screen).toMatch(/✔ Inspecting this host \(\d+\.\ds\)/);
+        expect(screen).toContain(
+          '  System    openEuler 22.03 (LTS-SP3) (yum), x86_64, BIOS, kernel 5.10.0-182.0.0.95.oe2203sp3.x86_64, kvm',
+        );
+        expect(screen).toContain('  kexec     ready: kexec_file_load, falling back to kexec_load; kexec-tools installed');
+        expect(screen).toContain(`✔ Which NestOS release? NestOS ${BUILD}, the current release of stream 2403-LTS`);
+        expect(screen).toContain('✔ Disk to install NestOS on (everything on it is erased) /dev/vda (40.0 GiB)');
+        expect(screen).toContain('✔ SSH keys for user nest (NestOS allows SSH with keys only) Paste a public key');
+        expect(screen).toContain(
+          'The plan in plain words\n  NestOS 24.03-LTS.20241110.0 from stream 2403-LTS replaces everything on /dev/vda, the disk this system runs from.',
+        );
+        expect(screen).toContain('            EVERYTHING ON IT WILL BE ERASED');
+        expect(screen).toContain(
+          `Answers saved to ${cwd}/x2nestos-answers.yaml. Replay them without questions: x2nestos --config ${cwd}/x2nestos-answers.yaml --yes`,
+        );
+      } else {
+        expect(screen).toMatch(/✔ 检查本机 \(\d+\.\ds\)/);
+        expect(screen).toContain(
+          '  系统      openEuler 22.03 (LTS-SP3)（yum），x86_64，BIOS，内核 5.10.0-182.0.0.95.oe2203sp3.x86_64，kvm',
+        );
+        expect(screen).toContain('  kexec     就绪：kexec_file_load，不行时改用 kexec_load；已安装 kexec-tools');
+        expect(screen).toContain(`✔ 安装哪个 NestOS 版本？ NestOS ${BUILD}，发布流 2403-LTS 的当前版本`);
+        expect(screen).toContain(
+          '计划概要\n  来自发布流 2403-LTS 的 NestOS 24.03-LTS.20241110.0 将取代 /dev/vda 上的全部内容（本系统正在运行的磁盘）。',
+        );
+        expect(screen).toContain(
+          '目标        /dev/vda = /dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3（40.0 GiB，序列号 0a5c3e2f9b8d47e1a6c3），即 / 所在的磁盘',
+        );
+        expect(screen).toContain('            盘上所有数据都将被清除');
+        expect(screen).toContain('  1. 把 live 内核、initramfs 和 rootfs 下载并校验到');
+        expect(screen).toContain(`回答已保存到 ${cwd}/x2nestos-answers.yaml。`);
+        expect(screen).not.toMatch(/Which NestOS|EVERYTHING ON IT|Dry run/);
+      }
+      expect(changes(sandbox)).toEqual([]);
 
-    // The answers replay without questions, to the same plan.
-    const answers = path.join(cwd, 'x2nestos-answers.yaml');
-    expect(readFileSync(answers, 'utf8')).toMatch(/^disk: \/dev\/disk\/by-id\/virtio-0a5c3e2f9b8d47e1a6c3$/m);
-    const replay = await run(['plan', '--config', answers, '--json'], { sandbox });
-    expect(replay.stderr).not.toMatch(/error/);
-    expect(replay.code).toBe(0);
-    expect(replay.json).toMatchObject({ result: 'planned', plan: { target: { device: '/dev/vda' }, network: { mode: 'keep' }, ignition: { specVersion: '3.2.0' } } });
-  });
+      // The answers replay without questions, to the same plan.
+      const answers = path.join(cwd, 'x2nestos-answers.yaml');
+      expect(readFileSync(answers, 'utf8')).toMatch(/^disk: \/dev\/disk\/by-id\/virtio-0a5c3e2f9b8d47e1a6c3$/m);
+      const replay = await run(['plan', '--config', answers, '--json'], { sandbox });
+      expect(replay.stderr).not.toMatch(/error/);
+      expect(replay.code).toBe(0);
+      expect(replay.json).toMatchObject({
+        result: 'planned',
+        plan: { target: { device: '/dev/vda' }, network: { mode: 'keep' }, ignition: { specVersion: '3.2.0' } },
+      });
+    },
+  );
 
   it('shows every disk with its use, marks the disk behind /, and refuses the disk in use and the USB stick with the reason', async () => {
     const sandbox = host();
@@ -195,7 +244,9 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     await answerAll(term, 'en', QUESTIONS.slice(0, 1));
     const screen = await term.waitFor('installer name: /dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3');
     expect(screen).toMatch(/❯ \/dev\/vda\s+40\.0 GiB\s+serial 0a5c3e2f9b8d47e1a6c3\s+mounted at \/boot, \/\s+← the disk behind \//);
-    expect(screen).toMatch(/- \/dev\/vdb\s+100\.0 GiB\s+serial 7f3e9b2c1d0a48e5b6f1 \(refused: \/dev\/vdb is in use \(mounted at \/data\)\)/);
+    expect(screen).toMatch(
+      /- \/dev\/vdb\s+100\.0 GiB\s+serial 7f3e9b2c1d0a48e5b6f1 \(refused: \/dev\/vdb is in use \(mounted at \/data\)\)/,
+    );
     expect(screen).toMatch(/- \/dev\/sdc\s+16\.0 GiB\s+DataTraveler 3\.0\s+serial E0D55EA5741B \(refused: \/dev\/sdc is removable\)/);
     term.keys('Down', 'Down', 'Enter');
     await term.waitFor('This choice is not available (the reason is beside it).');
@@ -205,18 +256,21 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
   });
 
   for (const lang of ['en', 'zh'] as const) {
-    it.each(QUESTIONS.map((q, i) => [q.ask, i] as const))(`Ctrl-C at the %s question (${lang}) ends the run, nothing changed`, async (_ask, index) => {
-      const sandbox = host();
-      const { term, cwd } = start(['--dry-run'], { lang, sandbox });
-      await answerAll(term, lang, QUESTIONS.slice(0, index));
-      await term.waitFor(SAY[lang][QUESTIONS[index]!.ask]);
-      term.keys('C-c');
-      expect(await term.waitExit()).toBe(130);
-      expect(term.screen()).toContain(SAY[lang].interrupted);
-      expect(changes(sandbox)).toEqual([]);
-      expect(builtConfigs(sandbox)).toEqual([]);
-      expect(readdirSync(cwd)).toEqual([]);
-    });
+    it.each(QUESTIONS.map((q, i) => [q.ask, i] as const))(
+      `Ctrl-C at the %s question (${lang}) ends the run, nothing changed`,
+      async (_ask, index) => {
+        const sandbox = host();
+        const { term, cwd } = start(['--dry-run'], { lang, sandbox });
+        await answerAll(term, lang, QUESTIONS.slice(0, index));
+        await term.waitFor(SAY[lang][QUESTIONS[index]!.ask]);
+        term.keys('C-c');
+        expect(await term.waitExit()).toBe(130);
+        expect(term.screen()).toContain(SAY[lang].interrupted);
+        expect(changes(sandbox)).toEqual([]);
+        expect(builtConfigs(sandbox)).toEqual([]);
+        expect(readdirSync(cwd)).toEqual([]);
+      },
+    );
   }
 
   it.each(['en', 'zh'] as const)('Ctrl-C at the typed confirmation (%s) changes nothing', async (lang) => {
@@ -226,7 +280,9 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     await term.waitFor(SAY[lang].confirm);
     term.keys('C-c');
     expect(await term.waitExit()).toBe(130);
-    expect(term.screen()).toContain(lang === 'en' ? 'x2nestos: interrupted at a question; nothing was changed' : 'x2nestos: 在提问时被中断；未做任何更改');
+    expect(term.screen()).toContain(
+      lang === 'en' ? 'x2nestos: interrupted at a question; nothing was changed' : 'x2nestos: 在提问时被中断；未做任何更改',
+    );
     expect(changes(sandbox)).toEqual([]);
     expect(builtConfigs(sandbox)).toEqual([]);
   });
@@ -253,14 +309,20 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     const screen = await term.waitFor(SAY.en.switchNow, 30_000);
     expect(screen).toMatch(/✔ Downloading the live rootfs \(\d+\.\ds\)/);
     expect(screen).toMatch(/✔ Loading the live kernel \(\d+\.\ds\)/);
-    expect(screen).toContain(`  2. The installer writes NestOS ${BUILD} to /dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3 and reboots into it.`);
+    expect(screen).toContain(
+      `  2. The installer writes NestOS ${BUILD} to /dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3 and reboots into it.`,
+    );
     expect(screen).toContain('  This usually takes 5 to 15 minutes, most of it writing the image.');
     expect(screen).toContain('How to reach NestOS\n  ssh nest@192.168.10.21\n');
-    expect(screen).toContain(`Log of this run\n  ${sandbox}/work/x2nestos.log\n  (it is on the disk NestOS replaces: copy it elsewhere now to keep it)`);
+    expect(screen).toContain(
+      `Log of this run\n  ${sandbox}/work/x2nestos.log\n  (it is on the disk NestOS replaces: copy it elsewhere now to keep it)`,
+    );
     expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('1\n');
     term.keys('C-c');
     expect(await term.waitExit()).toBe(130);
-    expect(term.screen()).toContain('x2nestos: cancelled before the switch: the live system was unloaded again, nothing on this host was changed');
+    expect(term.screen()).toContain(
+      'x2nestos: cancelled before the switch: the live system was unloaded again, nothing on this host was changed',
+    );
     const ch = changes(sandbox);
     expect(ch.map((a) => a.slice(0, 2))).toEqual([
       ['kexec', '-l'],
@@ -282,11 +344,7 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     expect(screen).toContain('如何访问 NestOS\n  ssh nest@192.168.10.21\n  （地址与现在相同：本机的网络配置会被沿用）');
     term.keys('Enter');
     expect(await term.waitExit()).toBe(0);
-    expect(changes(sandbox).map((a) => a.slice(0, 2))).toEqual([
-      ['kexec', '-l'],
-      ['sync'],
-      ['systemctl', 'kexec'],
-    ]);
+    expect(changes(sandbox).map((a) => a.slice(0, 2))).toEqual([['kexec', '-l'], ['sync'], ['systemctl', 'kexec']]);
   });
 
   it('starts guided mode for a bare `x2nestos` on a terminal', async () => {
@@ -294,7 +352,17 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     const cwd = path.join(tmp.dir, 'bare');
     mkdirSync(cwd);
     // No flags at all: the default mirror is out of reach here, which the release question shows.
-    const term = Terminal.start({ argv: [BIN], env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: 'zh_CN.UTF-8', HTTPS_PROXY: 'http://127.0.0.1:9' }, cwd });
+    const term = Terminal.start({
+      argv: [BIN],
+      env: {
+        X2NESTOS_SANDBOX: sandbox,
+        X2NESTOS_FORBID_HOST_CHANGES: '1',
+        X2NESTOS_CACHE_DIR: CLI_CACHE,
+        LANG: 'zh_CN.UTF-8',
+        HTTPS_PROXY: 'http://127.0.0.1:9',
+      },
+      cwd,
+    });
     open.push(term);
     await term.waitFor(SAY.zh.summary);
     await term.waitFor(SAY.zh.release, 60_000);
@@ -342,14 +410,23 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
 
   it('draws progress on stderr as a task list, or as plain lines with NO_COLOR, and leaves stdout to --json', async () => {
     const ign = path.join(tmp.dir, 'node.ign');
-    writeFileSync(ign, JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [NEST_KEY] }] } }));
+    writeFileSync(
+      ign,
+      JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [NEST_KEY] }] } }),
+    );
     for (const noColor of [false, true]) {
       const sandbox = host();
       const out = path.join(tmp.dir, `plan-${noColor}.json`);
       const plan = `'${BIN}' plan --json --ignition '${ign}' --stream-base-url '${server.streamBase}' > '${out}'`;
       const term = Terminal.start({
         argv: ['sh', '-c', plan],
-        env: { X2NESTOS_SANDBOX: sandbox, X2NESTOS_FORBID_HOST_CHANGES: '1', X2NESTOS_CACHE_DIR: CLI_CACHE, LANG: 'C.UTF-8', ...(noColor ? { NO_COLOR: '1' } : {}) },
+        env: {
+          X2NESTOS_SANDBOX: sandbox,
+          X2NESTOS_FORBID_HOST_CHANGES: '1',
+          X2NESTOS_CACHE_DIR: CLI_CACHE,
+          LANG: 'C.UTF-8',
+          ...(noColor ? { NO_COLOR: '1' } : {}),
+        },
         cwd: tmp.dir,
       });
       open.push(term);
@@ -360,7 +437,9 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
         expect(screen).toMatch(/x2nestos: Resolving the NestOS release: done \(\d+\.\ds\)/);
         expect(screen).not.toContain('✔');
       } else {
-        expect(screen).toMatch(/✔ Inspecting this host \(\d+\.\ds\)\n✔ Resolving the NestOS release \(\d+\.\ds\)\n✔ Checking the Ignition config/);
+        expect(screen).toMatch(
+          /✔ Inspecting this host \(\d+\.\ds\)\n✔ Resolving the NestOS release \(\d+\.\ds\)\n✔ Checking the Ignition config/,
+        );
       }
       expect(screen).toContain('EVERYTHING ON IT WILL BE ERASED');
       expect(screen).not.toContain('"schemaVersion"');
@@ -372,7 +451,9 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
   it('never asks without a terminal, and says what to pass instead', async () => {
     const r = await run(['guided', '--dry-run'], { sandbox: host() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('x2nestos: error: guided mode asks questions, and there is no terminal to ask them on: convert without questions with `x2nestos --ignition URL|FILE --yes`');
+    expect(r.stderr).toContain(
+      'x2nestos: error: guided mode asks questions, and there is no terminal to ask them on: convert without questions with `x2nestos --ignition URL|FILE --yes`',
+    );
   });
 });
 
@@ -397,7 +478,7 @@ describe('help and shell completion (built binary)', () => {
     expect(plan.stdout).not.toMatch(/\b(the|with|of) \w+ \w+/); // no English prose left
   });
 
-  it('reports a bad flag once, in the reader\'s language', async () => {
+  it("reports a bad flag once, in the reader's language", async () => {
     const en = await run(['plan', '--bogus']);
     expect(en.code).toBe(2);
     expect(en.stderr).toBe("x2nestos: error: unknown option '--bogus': see `x2nestos --help`\n");
@@ -413,7 +494,17 @@ describe('help and shell completion (built binary)', () => {
     writeFileSync(file, script);
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
     const complete = (...words: string[]) => {
-      const r = spawnSync('bash', ['-c', `source "$1"; shift; COMP_WORDS=(x2nestos "$@"); COMP_CWORD=$#; _x2nestos; printf '%s\\n' "\${COMPREPLY[@]}"`, 'complete', file, ...words], { encoding: 'utf8' });
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `source "$1"; shift; COMP_WORDS=(x2nestos "$@"); COMP_CWORD=$#; _x2nestos; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          'complete',
+          file,
+          ...words,
+        ],
+        { encoding: 'utf8' },
+      );
       return r.stdout.split('\n').filter(Boolean);
     };
     expect(complete('g')).toEqual(['guided']);
@@ -435,7 +526,10 @@ describe('help and shell completion (built binary)', () => {
     const file = path.join(dir.dir, '_x2nestos');
     writeFileSync(file, script);
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
-    writeFileSync(path.join(dir.dir, '.zshrc'), `PS1='zsh> '\nautoload -Uz compinit && compinit -u -d ${dir.dir}/.zcompdump\nsource ${file}\n`);
+    writeFileSync(
+      path.join(dir.dir, '.zshrc'),
+      `PS1='zsh> '\nautoload -Uz compinit && compinit -u -d ${dir.dir}/.zcompdump\nsource ${file}\n`,
+    );
     const term = Terminal.start({ argv: ['zsh', '-i'], env: { ZDOTDIR: dir.dir, LANG: 'C.UTF-8' }, cwd: dir.dir });
     try {
       await term.waitFor('zsh>');

@@ -116,12 +116,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Pro
  * A sandboxed copy of a captured host from test/fixtures/hosts/<name>. `kexec` loads succeed and set
  * /sys/kernel/kexec_loaded unless `kexecStderr` makes them fail like the real tool does.
  */
-export function sandboxHost(fixture: string, opts: { kexecStderr?: string; kexecInstalled?: boolean; trustMirrorCa?: boolean } = {}): string {
+export function sandboxHost(
+  fixture: string,
+  opts: { kexecStderr?: string; kexecInstalled?: boolean; trustMirrorCa?: boolean } = {},
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), `x2nestos-cli-${fixture}-`));
   copyTree(path.join(ROOT, 'test/fixtures/hosts', fixture), dir);
   if (opts.trustMirrorCa !== false) {
     // Where the family's own tools read their CA bundle (update-ca-certificates / update-ca-trust).
-    const bundle = existsSync(path.join(dir, 'root/etc/debian_version')) ? 'etc/ssl/certs/ca-certificates.crt' : 'etc/pki/tls/certs/ca-bundle.crt';
+    const bundle = existsSync(path.join(dir, 'root/etc/debian_version'))
+      ? 'etc/ssl/certs/ca-certificates.crt'
+      : 'etc/pki/tls/certs/ca-bundle.crt';
     mkdirSync(path.join(dir, 'root', path.dirname(bundle)), { recursive: true });
     writeFileSync(path.join(dir, 'root', bundle), mirrorCa().caPem);
   }
@@ -152,11 +157,17 @@ export function slowKexecLoad(sandbox: string, ms: number): void {
 export function invocations(sandbox: string): { kind: 'probe' | 'change'; argv: string[] }[] {
   const file = path.join(sandbox, 'invocations.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: 'probe' | 'change'; argv: string[] });
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { kind: 'probe' | 'change'; argv: string[] });
 }
 
 export function changes(sandbox: string): string[][] {
-  return invocations(sandbox).filter((i) => i.kind === 'change').map((i) => i.argv);
+  return invocations(sandbox)
+    .filter((i) => i.kind === 'change')
+    .map((i) => i.argv);
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -217,7 +228,11 @@ export async function mirror(
       stream: r.stream,
       metadata: { 'last-modified': '2026-11-01T00:00:00Z' },
       architectures: {
-        [arch]: { artifacts: { metal: { release: r.build, formats: { pxe: { kernel: art('kernel'), initramfs: art('initramfs'), rootfs: art('rootfs') } } } } },
+        [arch]: {
+          artifacts: {
+            metal: { release: r.build, formats: { pxe: { kernel: art('kernel'), initramfs: art('initramfs'), rootfs: art('rootfs') } } },
+          },
+        },
       },
     };
     server.set(`/streams/${r.stream}.json`, Buffer.from(JSON.stringify(doc)));

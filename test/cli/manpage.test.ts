@@ -34,7 +34,14 @@ function documentedFlags(roff: string, command: string): Set<string> {
   const flags = new Set<string>();
   for (const section of options.split(/^\.SS /m).slice(1)) {
     const title = section.split('\n')[0]!;
-    if (title !== 'Every command' && !title.replace(/^Commands? /, '').split(', ').includes(command)) continue;
+    if (
+      title !== 'Every command' &&
+      !title
+        .replace(/^Commands? /, '')
+        .split(', ')
+        .includes(command)
+    )
+      continue;
     for (const match of section.matchAll(/^\.TP\n\\fB(?:\\-\w, )?((?:\\-|[a-z0-9])+)/gm)) flags.add(match[1]!.replace(/\\-/g, '-'));
   }
   return flags;
@@ -54,13 +61,18 @@ describe('x2nestos(8) (built binary)', () => {
 
   it('documents every option of every command, under that command', async () => {
     const commands = helpCommands((await run(['--help'], { env: { LANG: 'C' } })).stdout);
-    expect(commands).toEqual(expect.arrayContaining(['convert', 'plan', 'fetch', 'status', 'abort', 'reboot', 'guided', 'completion', 'manpage']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['convert', 'plan', 'fetch', 'status', 'abort', 'reboot', 'guided', 'completion', 'manpage']),
+    );
     for (const command of commands) {
       const help = await run([command, '--help'], { env: { LANG: 'C' } });
       const flags = helpFlags(help.stdout);
       expect(flags.length, `${command} --help lists options`).toBeGreaterThan(0);
       const documented = documentedFlags(roff, command);
-      expect(flags.filter((flag) => !documented.has(flag)), `options of ${command} missing from x2nestos(8)`).toEqual([]);
+      expect(
+        flags.filter((flag) => !documented.has(flag)),
+        `options of ${command} missing from x2nestos(8)`,
+      ).toEqual([]);
       expect(roff, `command ${command} in COMMANDS`).toMatch(new RegExp(`^\\.B ${command}\\b`, 'm'));
     }
   });
@@ -71,7 +83,15 @@ describe('x2nestos(8) (built binary)', () => {
     }
     for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]) expect(roff).toMatch(new RegExp(`^\\.B ${code}$`, 'm'));
     const safety = roff.split(/^\.SH SAFETY FLAGS$/m)[1]!.split(/^\.SH /m)[0]!;
-    for (const flag of ['allow-http-ignition', 'allow-no-ssh-key', 'allow-unverified-artifacts', 'allow-removable-disk', 'allow-tmpfs-work-dir', 'skip-memory-check', 'skip-package-install']) {
+    for (const flag of [
+      'allow-http-ignition',
+      'allow-no-ssh-key',
+      'allow-unverified-artifacts',
+      'allow-removable-disk',
+      'allow-tmpfs-work-dir',
+      'skip-memory-check',
+      'skip-package-install',
+    ]) {
       expect(safety).toContain(`\\fB\\-\\-${flag.replace(/-/g, '\\-')}\\fR`);
     }
   });
@@ -82,7 +102,10 @@ describe('x2nestos(8) (built binary)', () => {
     expect(groff.error, 'groff (Debian package groff-base) must be installed').toBeUndefined();
     expect(groff.status).toBe(0);
     expect(groff.stderr).toBe('');
-    const man = spawnSync('man', ['--warnings', '-l', page], { encoding: 'utf8', env: { ...process.env, MANPAGER: 'cat', MANWIDTH: '80', LANG: 'C.UTF-8' } });
+    const man = spawnSync('man', ['--warnings', '-l', page], {
+      encoding: 'utf8',
+      env: { ...process.env, MANPAGER: 'cat', MANWIDTH: '80', LANG: 'C.UTF-8' },
+    });
     expect(man.error, 'man (Debian package man-db) must be installed').toBeUndefined();
     expect(man.status).toBe(0);
     expect(man.stderr).toBe('');

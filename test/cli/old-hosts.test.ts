@@ -33,8 +33,13 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
     tmp.cleanup();
   });
 
-  async function plan(fixture: string, sandbox = sandboxHost(fixture)): Promise<{ plan: Plan; code: number; stderr: string; sandbox: string }> {
-    const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'], { sandbox });
+  async function plan(
+    fixture: string,
+    sandbox = sandboxHost(fixture),
+  ): Promise<{ plan: Plan; code: number; stderr: string; sandbox: string }> {
+    const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'], {
+      sandbox,
+    });
     expect(r.stderr).not.toMatch(/internal error|TypeError|at .*\.js:\d+/);
     return { plan: (r.json as { plan: Plan }).plan, code: r.code, stderr: r.stderr, sandbox };
   }
@@ -49,11 +54,33 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
   it('CentOS 7.9, BIOS, static ifcfg without NetworkManager (kernel 3.10, util-linux 2.23, glibc 2.17, yum 3)', async () => {
     const { plan: p, code, sandbox } = await plan('centos-7.9-bios');
     expect(code).toBe(0);
-    expect(p.host).toMatchObject({ hostname: 'legacy-db01', os: 'CentOS Linux 7 (Core)', family: 'yum', arch: 'x86_64', bootMode: 'bios', kernelRelease: '3.10.0-1160.el7.x86_64', virtualization: 'kvm', lockdown: 'none' });
-    expect(p.target).toEqual({ device: '/dev/vda', installerName: '/dev/disk/by-id/virtio-c7b105f2d4a84e0e9', sizeBytes: 40 * 1024 ** 3, serial: 'c7b105f2d4a84e0e9', isRootDisk: true, kept: [] });
+    expect(p.host).toMatchObject({
+      hostname: 'legacy-db01',
+      os: 'CentOS Linux 7 (Core)',
+      family: 'yum',
+      arch: 'x86_64',
+      bootMode: 'bios',
+      kernelRelease: '3.10.0-1160.el7.x86_64',
+      virtualization: 'kvm',
+      lockdown: 'none',
+    });
+    expect(p.target).toEqual({
+      device: '/dev/vda',
+      installerName: '/dev/disk/by-id/virtio-c7b105f2d4a84e0e9',
+      sizeBytes: 40 * 1024 ** 3,
+      serial: 'c7b105f2d4a84e0e9',
+      isRootDisk: true,
+      kept: [],
+    });
     const [eth0, ...others] = p.network.model.interfaces;
     expect(others).toEqual([]);
-    expect(eth0).toMatchObject({ name: 'eth0', mac: '52:54:00:c7:10:45', kind: 'ethernet', ipv4Method: 'manual', declaredIn: '/etc/sysconfig/network-scripts/ifcfg-eth0' });
+    expect(eth0).toMatchObject({
+      name: 'eth0',
+      mac: '52:54:00:c7:10:45',
+      kind: 'ethernet',
+      ipv4Method: 'manual',
+      declaredIn: '/etc/sysconfig/network-scripts/ifcfg-eth0',
+    });
     expect(eth0!.addresses).toEqual([{ family: 4, address: '203.0.113.45', prefix: 24, method: 'static' }]);
     expect(eth0!.routes).toEqual([{ family: 4, destination: 'default', gateway: '203.0.113.1' }]);
     expect(p.network.model.dns).toEqual({ servers: ['203.0.113.53', '198.51.100.53'], search: [] });
@@ -66,9 +93,28 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
   it('CentOS 7.9, UEFI with Secure Boot off, DHCP through NetworkManager, /home on the same disk', async () => {
     const { plan: p, code, sandbox } = await plan('centos-7.9-uefi');
     expect(code).toBe(0);
-    expect(p.host).toMatchObject({ hostname: 'legacy-app02', family: 'yum', bootMode: 'uefi', secureBoot: false, kernelRelease: '3.10.0-1160.el7.x86_64' });
-    expect(p.target).toMatchObject({ device: '/dev/sda', installerName: '/dev/disk/by-id/wwn-0x50014ee2b5c4d3e1', model: 'WDC WD2003FZEX-00SRLA0', isRootDisk: true });
-    expect(p.network.model.interfaces).toMatchObject([{ name: 'em1', mac: 'd4:ae:52:8c:3f:10', ipv4Method: 'auto', addresses: [{ address: '10.40.12.77', prefix: 22, method: 'dhcp' }], routes: [] }]);
+    expect(p.host).toMatchObject({
+      hostname: 'legacy-app02',
+      family: 'yum',
+      bootMode: 'uefi',
+      secureBoot: false,
+      kernelRelease: '3.10.0-1160.el7.x86_64',
+    });
+    expect(p.target).toMatchObject({
+      device: '/dev/sda',
+      installerName: '/dev/disk/by-id/wwn-0x50014ee2b5c4d3e1',
+      model: 'WDC WD2003FZEX-00SRLA0',
+      isRootDisk: true,
+    });
+    expect(p.network.model.interfaces).toMatchObject([
+      {
+        name: 'em1',
+        mac: 'd4:ae:52:8c:3f:10',
+        ipv4Method: 'auto',
+        addresses: [{ address: '10.40.12.77', prefix: 22, method: 'dhcp' }],
+        routes: [],
+      },
+    ]);
     expect(p.blockers).toEqual([]);
     usedOnlyWhatOldToolsHave(sandbox);
   });
@@ -77,7 +123,12 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
     const { plan: p, code, sandbox } = await plan('amazon-linux-2');
     expect(code).toBe(0);
     expect(p.host).toMatchObject({ os: 'Amazon Linux 2', family: 'yum', bootMode: 'bios', kernelRelease: '5.10.205-195.807.amzn2.x86_64' });
-    expect(p.target).toMatchObject({ device: '/dev/nvme0n1', installerName: '/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0a1b2c3d4e5f60718', model: 'Amazon Elastic Block Store', isRootDisk: true });
+    expect(p.target).toMatchObject({
+      device: '/dev/nvme0n1',
+      installerName: '/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0a1b2c3d4e5f60718',
+      model: 'Amazon Elastic Block Store',
+      isRootDisk: true,
+    });
     // No kexec-tools on the host: the kexec carried in x2nestos, with no package manager call.
     expect(p.kexec).toMatchObject({ source: 'carried', toolInstalled: true, installArgv: [] });
     expect(p.network.model.interfaces).toMatchObject([{ name: 'eth0', mtu: 9001, ipv4Method: 'auto' }]);
@@ -88,10 +139,26 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
   it('Ubuntu 18.04 with netplan (glibc 2.27): apt family, static address from netplan', async () => {
     const { plan: p, code, sandbox } = await plan('ubuntu-18.04');
     expect(code).toBe(0);
-    expect(p.host).toMatchObject({ os: 'Ubuntu 18.04.6 LTS', family: 'apt', bootMode: 'uefi', secureBoot: false, kernelRelease: '4.15.0-213-generic' });
-    expect(p.target).toMatchObject({ device: '/dev/sda', installerName: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-0', isRootDisk: true });
+    expect(p.host).toMatchObject({
+      os: 'Ubuntu 18.04.6 LTS',
+      family: 'apt',
+      bootMode: 'uefi',
+      secureBoot: false,
+      kernelRelease: '4.15.0-213-generic',
+    });
+    expect(p.target).toMatchObject({
+      device: '/dev/sda',
+      installerName: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-0',
+      isRootDisk: true,
+    });
     expect(p.network.model.interfaces).toMatchObject([
-      { name: 'ens3', mac: '52:54:00:18:04:23', ipv4Method: 'manual', declaredIn: '/etc/netplan/50-cloud-init.yaml', addresses: [{ address: '198.51.100.23', prefix: 24, method: 'static' }] },
+      {
+        name: 'ens3',
+        mac: '52:54:00:18:04:23',
+        ipv4Method: 'manual',
+        declaredIn: '/etc/netplan/50-cloud-init.yaml',
+        addresses: [{ address: '198.51.100.23', prefix: 24, method: 'static' }],
+      },
     ]);
     // No kexec-tools on the host: the kexec carried in x2nestos, with no package manager call.
     expect(p.kexec).toMatchObject({ source: 'carried', toolInstalled: true, installArgv: [] });
@@ -105,7 +172,13 @@ describe('plan on old distributions (built binary, sandboxed hosts)', () => {
     expect(p.host).toMatchObject({ os: 'Debian GNU/Linux 10 (buster)', family: 'apt', bootMode: 'bios', kernelRelease: '4.19.0-27-amd64' });
     expect(p.target).toMatchObject({ device: '/dev/vda', installerName: '/dev/disk/by-id/virtio-buster-root-0001', isRootDisk: true });
     expect(p.network.model.interfaces).toMatchObject([
-      { name: 'ens4', ipv4Method: 'manual', declaredIn: '/etc/network/interfaces', addresses: [{ address: '192.0.2.110', prefix: 24, method: 'static' }], routes: [{ destination: 'default', gateway: '192.0.2.254' }] },
+      {
+        name: 'ens4',
+        ipv4Method: 'manual',
+        declaredIn: '/etc/network/interfaces',
+        addresses: [{ address: '192.0.2.110', prefix: 24, method: 'static' }],
+        routes: [{ destination: 'default', gateway: '192.0.2.254' }],
+      },
     ]);
     expect(p.blockers).toEqual([]);
     usedOnlyWhatOldToolsHave(sandbox);

@@ -24,7 +24,11 @@ const rpmFile = (version: string, arch: string) => `x2nestos-${version}-1.${arch
 const debFile = (version: string, arch: string) => `x2nestos_${version}_${arch}.deb`;
 
 function sh(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', ...opts.env }, timeout: opts.timeout ?? 120_000 });
+  const result = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: 'C', ...opts.env },
+    timeout: opts.timeout ?? 120_000,
+  });
   if (result.error) throw new Error(`${cmd} could not run: ${result.error.message}`);
   return result;
 }
@@ -37,7 +41,8 @@ function ok(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeou
 
 /** An empty dpkg database under `root`, as dpkg --root expects it. */
 function dpkgRoot(root: string): void {
-  for (const dir of ['var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers']) mkdirSync(path.join(root, dir), { recursive: true });
+  for (const dir of ['var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers'])
+    mkdirSync(path.join(root, dir), { recursive: true });
   writeFileSync(path.join(root, 'var/lib/dpkg/status'), '');
   writeFileSync(path.join(root, 'var/lib/dpkg/available'), '');
 }
@@ -49,14 +54,20 @@ describe('rpm and deb packages (dist/, scratch roots)', () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'x2nestos-packages-'));
     next = path.join(scratch, 'next');
     // --fast: the test's throwaway packages need no good compression.
-    ok(path.join(ROOT, 'scripts/build/packages.sh'), ['--out', next, '--version', NEXT, '--arch', 'x64', '--formats', 'rpm,deb', '--fast'], { timeout: 600_000 });
+    ok(
+      path.join(ROOT, 'scripts/build/packages.sh'),
+      ['--out', next, '--version', NEXT, '--arch', 'x64', '--formats', 'rpm,deb', '--fast'],
+      { timeout: 600_000 },
+    );
   }, 600_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('are all in dist/SHA256SUMS with their real sha256', () => {
     const sums = readFileSync(path.join(DIST, 'SHA256SUMS'), 'utf8');
     for (const file of [rpmFile(VERSION, 'x86_64'), rpmFile(VERSION, 'aarch64'), debFile(VERSION, 'amd64'), debFile(VERSION, 'arm64')]) {
-      const digest = createHash('sha256').update(readFileSync(path.join(DIST, file))).digest('hex');
+      const digest = createHash('sha256')
+        .update(readFileSync(path.join(DIST, file)))
+        .digest('hex');
       expect(sums).toContain(`${digest}  ${file}\n`);
     }
   });
@@ -68,7 +79,9 @@ describe('rpm and deb packages (dist/, scratch roots)', () => {
       expect(info).toMatch(new RegExp(`^x2nestos ${VERSION} ${arch} MulanPSL-2\\.0 https://\\S+ gzip\\n\\S`));
       expect(ok('rpm', ['-qp', '--changelog', rpm])).toContain(`- ${VERSION}-1`);
       // rpmlib features rpm 4.11 has; a zstd payload or rich dependencies would add others.
-      const features = ok('rpm', ['-qp', '--requires', rpm]).split('\n').filter((l) => l.startsWith('rpmlib('));
+      const features = ok('rpm', ['-qp', '--requires', rpm])
+        .split('\n')
+        .filter((l) => l.startsWith('rpmlib('));
       const known = ['rpmlib(CompressedFileNames) <= 3.0.4-1', 'rpmlib(FileDigests) <= 4.6.0-1', 'rpmlib(PayloadFilesHavePrefix) <= 4.0-1'];
       expect(features.filter((f) => !known.includes(f))).toEqual([]);
       expect(ok('rpm', ['-qpl', rpm]).split('\n')).toEqual(
@@ -110,8 +123,14 @@ describe('rpm and deb packages (dist/, scratch roots)', () => {
       expect(fields).toContain(`Version: ${VERSION}\n`);
       expect(fields).toContain(`Architecture: ${arch}\n`);
       const listing = ok('dpkg-deb', ['-c', deb]);
-      for (const file of ['./usr/bin/x2nestos', './usr/share/man/man8/x2nestos.8.gz', './usr/share/bash-completion/completions/x2nestos',
-        './usr/share/zsh/vendor-completions/_x2nestos', './usr/share/doc/x2nestos/copyright', './usr/share/doc/x2nestos/changelog.gz']) {
+      for (const file of [
+        './usr/bin/x2nestos',
+        './usr/share/man/man8/x2nestos.8.gz',
+        './usr/share/bash-completion/completions/x2nestos',
+        './usr/share/zsh/vendor-completions/_x2nestos',
+        './usr/share/doc/x2nestos/copyright',
+        './usr/share/doc/x2nestos/changelog.gz',
+      ]) {
         expect(listing).toMatch(new RegExp(`^-\\S+ root/root .* ${file.replace(/\./g, '\\.')}$`, 'm'));
       }
     }
@@ -125,7 +144,9 @@ describe('rpm and deb packages (dist/, scratch roots)', () => {
 
     step = dpkg('-i', path.join(next, debFile(NEXT, 'amd64')));
     expect(step.status, step.stderr).toBe(0);
-    expect(ok('dpkg-query', ['--admindir', path.join(root, 'var/lib/dpkg'), '-W', '-f', '${Version} ${Status}', 'x2nestos'])).toBe(`${NEXT} install ok installed`);
+    expect(ok('dpkg-query', ['--admindir', path.join(root, 'var/lib/dpkg'), '-W', '-f', '${Version} ${Status}', 'x2nestos'])).toBe(
+      `${NEXT} install ok installed`,
+    );
 
     const wrongRoot = path.join(scratch, 'deb-root-arm');
     dpkgRoot(wrongRoot);
@@ -135,7 +156,9 @@ describe('rpm and deb packages (dist/, scratch roots)', () => {
   });
 
   it('rpmlint and lintian report nothing (each filter is explained in assets/packaging/README.md)', () => {
-    const rpmlint = sh('rpmlint', ['-c', path.join(ROOT, 'assets/packaging/rpmlint.toml'), path.join(DIST, rpmFile(VERSION, 'x86_64'))], { timeout: 600_000 });
+    const rpmlint = sh('rpmlint', ['-c', path.join(ROOT, 'assets/packaging/rpmlint.toml'), path.join(DIST, rpmFile(VERSION, 'x86_64'))], {
+      timeout: 600_000,
+    });
     expect(rpmlint.stdout).toMatch(/ 0 errors, 0 warnings/);
     expect(rpmlint.status, rpmlint.stdout).toBe(0);
     const lintian = sh('lintian', ['-I', '--pedantic', path.join(DIST, debFile(VERSION, 'amd64'))], { timeout: 900_000 });

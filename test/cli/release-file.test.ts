@@ -5,7 +5,22 @@
  * A missing build fails here; it is never skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +44,11 @@ function withoutKexecTools(sandbox: string): void {
   writeFileSync(specPath, JSON.stringify(spec, null, 2));
 }
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function spawnCollect(argv: string[], env: Record<string, string>): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -63,7 +82,10 @@ describe.each(['x64', 'arm64'] as const)('x2nestos-linux-%s in an empty root', (
     for (const dir of ['proc', 'dev', 'tmp', 'cache']) mkdirSync(path.join(root, dir));
     copyFileSync(FILES[arch], path.join(root, 'x2nestos'));
     chmodSync(path.join(root, 'x2nestos'), 0o755);
-    cpSync(sandboxHost('openeuler-22.03-lts-sp3', { kexecInstalled: false }), path.join(root, 'host'), { recursive: true, verbatimSymlinks: true });
+    cpSync(sandboxHost('openeuler-22.03-lts-sp3', { kexecInstalled: false }), path.join(root, 'host'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     withoutKexecTools(path.join(root, 'host'));
     writeFileSync(path.join(root, 'node.ign'), ignitionWithKey());
   });
@@ -72,7 +94,14 @@ describe.each(['x64', 'arm64'] as const)('x2nestos-linux-%s in an empty root', (
   });
 
   const inRoot = (args: string[]) =>
-    spawnCollect([EMPTY_ROOT, root, arch, '/x2nestos', ...args], { PATH: PATH_ENV, HOME: '/tmp', X2NESTOS_SANDBOX: '/host', X2NESTOS_CACHE_DIR: '/cache', X2NESTOS_FORBID_HOST_CHANGES: '1', NO_COLOR: '1' });
+    spawnCollect([EMPTY_ROOT, root, arch, '/x2nestos', ...args], {
+      PATH: PATH_ENV,
+      HOME: '/tmp',
+      X2NESTOS_SANDBOX: '/host',
+      X2NESTOS_CACHE_DIR: '/cache',
+      X2NESTOS_FORBID_HOST_CHANGES: '1',
+      NO_COLOR: '1',
+    });
 
   it('holds nothing but the file, the captured host and the mount points', () => {
     expect(readdirSync(root).sort()).toEqual(['cache', 'dev', 'host', 'node.ign', 'proc', 'tmp', 'x2nestos']);
@@ -101,7 +130,13 @@ describe.each(['x64', 'arm64'] as const)('x2nestos-linux-%s in an empty root', (
       toolInstalled: true,
       installArgv: [],
     });
-    expect(doc.plan.kexec.loadArgv.slice(0, 5)).toEqual([`/cache/${hash}/lib/${arch === 'x64' ? 'ld-linux-x86-64.so.2' : 'ld-linux-aarch64.so.1'}`, '--library-path', `/cache/${hash}/lib`, `/cache/${hash}/bin/kexec`, '-l']);
+    expect(doc.plan.kexec.loadArgv.slice(0, 5)).toEqual([
+      `/cache/${hash}/lib/${arch === 'x64' ? 'ld-linux-x86-64.so.2' : 'ld-linux-aarch64.so.1'}`,
+      '--library-path',
+      `/cache/${hash}/lib`,
+      `/cache/${hash}/bin/kexec`,
+      '-l',
+    ]);
     expect(doc.plan.steps.some((s) => s.startsWith('use the kexec carried in x2nestos'))).toBe(true);
   }, 300_000);
 });
@@ -117,11 +152,26 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
   };
   /** Runs the file in a user + mount namespace where `dir` is a fresh tmpfs mounted with `opts`. */
   const onMount = (opts: string, dir: string) =>
-    spawnCollect(['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o "$1" tmpfs "$2" && exec "$3" --version', 'on-mount', opts, dir, file], {
-      PATH: PATH_ENV,
-      X2NESTOS_CACHE_DIR: dir,
-      X2NESTOS_FORBID_HOST_CHANGES: '1',
-    });
+    spawnCollect(
+      [
+        'unshare',
+        '--user',
+        '--map-root-user',
+        '--mount',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o "$1" tmpfs "$2" && exec "$3" --version',
+        'on-mount',
+        opts,
+        dir,
+        file,
+      ],
+      {
+        PATH: PATH_ENV,
+        X2NESTOS_CACHE_DIR: dir,
+        X2NESTOS_FORBID_HOST_CHANGES: '1',
+      },
+    );
 
   it('unpacks once, then starts from the cache', async () => {
     const cache = fresh('once');
@@ -139,7 +189,9 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     symlinkSync(real, link);
     const r = await launch(link);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`x2nestos: error: refusing to run from the cache: ${link} is a symbolic link: remove the link (rm ${link}), or set X2NESTOS_CACHE_DIR to a directory only you can write\n`);
+    expect(r.stderr).toBe(
+      `x2nestos: error: refusing to run from the cache: ${link} is a symbolic link: remove the link (rm ${link}), or set X2NESTOS_CACHE_DIR to a directory only you can write\n`,
+    );
     expect(readdirSync(real)).toEqual([]);
   });
 
@@ -148,7 +200,11 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     chmodSync(cache, 0o777);
     const r = await launch(cache);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^x2nestos: error: refusing to run from the cache: ${cache} is writable by other users \\(mode 0777\\): run chmod go-w ${cache}, or set X2NESTOS_CACHE_DIR`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^x2nestos: error: refusing to run from the cache: ${cache} is writable by other users \\(mode 0777\\): run chmod go-w ${cache}, or set X2NESTOS_CACHE_DIR`,
+      ),
+    );
     expect(readdirSync(cache)).toEqual([]);
   });
 
@@ -159,7 +215,11 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     if (uid === 0) chownSync(cache, 65534, 65534);
     const r = await launch(cache);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^x2nestos: error: refusing to run from the cache: ${cache} is owned by uid ${uid === 0 ? 65534 : 0}, not by ${uid === 0 ? 'root' : `uid ${uid} \\(you\\)`}: remove it or give it to`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^x2nestos: error: refusing to run from the cache: ${cache} is owned by uid ${uid === 0 ? 65534 : 0}, not by ${uid === 0 ? 'root' : `uid ${uid} \\(you\\)`}: remove it or give it to`,
+      ),
+    );
   });
 
   it('with --json, still prints one JSON document for the refusal', async () => {
@@ -167,7 +227,13 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     chmodSync(cache, 0o777);
     const r = await launch(cache, ['plan', '--json']);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, ok: false, exitCode: 3, result: 'refused', error: { kind: 'precondition' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      schemaVersion: 1,
+      ok: false,
+      exitCode: 3,
+      result: 'refused',
+      error: { kind: 'precondition' },
+    });
   });
 
   it('finds a truncated file by its own checksum before unpacking anything', async () => {
@@ -177,7 +243,9 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     truncateSync(copy, statSync(file).size - 4096);
     const r = await spawnCollect([copy, '--version'], { PATH: PATH_ENV, X2NESTOS_CACHE_DIR: cache });
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe('x2nestos: error: the file is damaged (its end is not an x2nestos payload trailer; it is probably truncated): download it again\n');
+    expect(r.stderr).toBe(
+      'x2nestos: error: the file is damaged (its end is not an x2nestos payload trailer; it is probably truncated): download it again\n',
+    );
     expect(readdirSync(cache)).toEqual([]);
   });
 
@@ -189,7 +257,7 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     writeFileSync(copy, bytes, { mode: 0o755 });
     const r = await spawnCollect([copy, '--version'], { PATH: PATH_ENV, X2NESTOS_CACHE_DIR: cache });
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe("x2nestos: error: the file is damaged (its payload does not match its sha256): download it again\n");
+    expect(r.stderr).toBe('x2nestos: error: the file is damaged (its payload does not match its sha256): download it again\n');
     expect(readdirSync(cache)).toEqual([]);
   });
 
@@ -213,8 +281,16 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
   });
 
   it.each([
-    ['noexec', 'noexec,mode=0700', /is mounted noexec, so programs cannot run from it: set X2NESTOS_CACHE_DIR to a directory on a writable, executable mount with \d+ MiB free/],
-    ['read-only', 'ro,mode=0700', /is mounted read-only: set X2NESTOS_CACHE_DIR to a directory on a writable, executable mount with \d+ MiB free/],
+    [
+      'noexec',
+      'noexec,mode=0700',
+      /is mounted noexec, so programs cannot run from it: set X2NESTOS_CACHE_DIR to a directory on a writable, executable mount with \d+ MiB free/,
+    ],
+    [
+      'read-only',
+      'ro,mode=0700',
+      /is mounted read-only: set X2NESTOS_CACHE_DIR to a directory on a writable, executable mount with \d+ MiB free/,
+    ],
     ['full', 'size=1m,mode=0700', /has \d+ MiB free, \d+ MiB needed: set X2NESTOS_CACHE_DIR/],
   ])('on a %s mount, names the mount and the MiB needed', async (name, opts, message) => {
     const dir = fresh(`mount-${name}`);
@@ -229,7 +305,9 @@ describe('launcher faults (x2nestos-linux-x64)', () => {
     const cache = fresh('linux32');
     const r = spawnSync('setarch', ['i686', file, '--version'], { env: { PATH: PATH_ENV, X2NESTOS_CACHE_DIR: cache }, encoding: 'utf8' });
     expect(r.status).toBe(3);
-    expect(r.stderr).toBe("x2nestos: error: this x2nestos is for x86_64 but the kernel reports 'i686' (a 32-bit kernel or a 32-bit personality such as linux32): use the x2nestos release file for this machine's architecture (x86_64 or aarch64, 64-bit kernels only)\n");
+    expect(r.stderr).toBe(
+      "x2nestos: error: this x2nestos is for x86_64 but the kernel reports 'i686' (a 32-bit kernel or a 32-bit personality such as linux32): use the x2nestos release file for this machine's architecture (x86_64 or aarch64, 64-bit kernels only)\n",
+    );
     expect(readdirSync(cache)).toEqual([]);
   });
 });

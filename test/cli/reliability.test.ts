@@ -7,7 +7,19 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changes, fakeRelease, ignitionWithKey, invocations, mirror, run, sandboxHost, scratch, slowKexecLoad, start, waitFor } from './harness.js';
+import {
+  changes,
+  fakeRelease,
+  ignitionWithKey,
+  invocations,
+  mirror,
+  run,
+  sandboxHost,
+  scratch,
+  slowKexecLoad,
+  start,
+  waitFor,
+} from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
 const BUILD = '24.03-LTS.20241110.0';
@@ -76,7 +88,9 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       try {
         const r = await run(['status', '--json'], { sandbox, stdoutFd: full });
         expect(r.code).toBe(10);
-        expect(errorLines(r.stderr)).toEqual(['x2nestos: error: could not write the JSON output to stdout (ENOSPC): send it to a file on a filesystem with free space, or to a pipe']);
+        expect(errorLines(r.stderr)).toEqual([
+          'x2nestos: error: could not write the JSON output to stdout (ENOSPC): send it to a file on a filesystem with free space, or to a pipe',
+        ]);
       } finally {
         closeSync(full);
       }
@@ -117,7 +131,13 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       writeFileSync(work(sandbox, 'state.json'), '{"version": 1, "kern');
       const status = await run(['status', '--json'], { sandbox });
       expect(status.code).toBe(0);
-      expect(status.json).toMatchObject({ status: { staged: null, stateCorrupt: 'is not valid JSON', leftovers: [{ path: work(sandbox, 'staged/initrd.img') }, { path: work(sandbox, 'staged/vmlinuz.part') }] } });
+      expect(status.json).toMatchObject({
+        status: {
+          staged: null,
+          stateCorrupt: 'is not valid JSON',
+          leftovers: [{ path: work(sandbox, 'staged/initrd.img') }, { path: work(sandbox, 'staged/vmlinuz.part') }],
+        },
+      });
       const text = await run(['status'], { sandbox });
       expect(text.stderr + text.stdout).toMatch(/Corrupt .*state\.json is not valid JSON/);
       expect(text.stderr + text.stdout).toMatch(/Leftovers +initrd\.img .*vmlinuz\.part .*`x2nestos abort` removes them/);
@@ -141,16 +161,25 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
     it('an unusable one is a usage error naming the variable', async () => {
       const r = await run(['plan', ...base()], { sandbox: sandboxHost(HOST), env: { http_proxy: 'http://[broken' } });
       expect(r.code).toBe(2);
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^x2nestos: error: http_proxy="http:\/\/\[broken" is not a usable proxy: .*: set http_proxy to http:\/\/HOST:PORT/)]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(
+          /^x2nestos: error: http_proxy="http:\/\/\[broken" is not a usable proxy: .*: set http_proxy to http:\/\/HOST:PORT/,
+        ),
+      ]);
     });
 
     it('plan from local files needs no proxy', async () => {
-      const files = Object.fromEntries((['kernel', 'initramfs', 'rootfs'] as const).map((role) => {
-        const p = path.join(tmp.dir, release.names[role]);
-        writeFileSync(p, release[role]);
-        return [role, p];
-      }));
-      const r = await run(['plan', '--kernel', files.kernel!, '--initramfs', files.initramfs!, '--rootfs', files.rootfs!, '--ignition', ign], { sandbox: sandboxHost(HOST), env: { https_proxy: 'socks5://x' } });
+      const files = Object.fromEntries(
+        (['kernel', 'initramfs', 'rootfs'] as const).map((role) => {
+          const p = path.join(tmp.dir, release.names[role]);
+          writeFileSync(p, release[role]);
+          return [role, p];
+        }),
+      );
+      const r = await run(
+        ['plan', '--kernel', files.kernel!, '--initramfs', files.initramfs!, '--rootfs', files.rootfs!, '--ignition', ign],
+        { sandbox: sandboxHost(HOST), env: { https_proxy: 'socks5://x' } },
+      );
       expect(r.stderr).not.toMatch(/proxy/);
       expect(r.code).toBe(0);
     });
@@ -165,18 +194,33 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       expect(server.requests.length).toBe(before);
       expect(changes(sandbox)).toEqual([]);
     };
-    it('4: a console carrying another argument', () => refusedEarly([...base(), '--yes', '--console', 'ttyS0 init=/bin/sh'], 2, /--console "ttyS0 init=\/bin\/sh" is not a single console/));
-    it('4: a console that is a kernel argument', () => refusedEarly([...base(), '--yes', '--console', 'root=/dev/sda'], 2, /--console root=\/dev\/sda is not a console: expected name\[,options\]/));
+    it('4: a console carrying another argument', () =>
+      refusedEarly([...base(), '--yes', '--console', 'ttyS0 init=/bin/sh'], 2, /--console "ttyS0 init=\/bin\/sh" is not a single console/));
+    it('4: a console that is a kernel argument', () =>
+      refusedEarly(
+        [...base(), '--yes', '--console', 'root=/dev/sda'],
+        2,
+        /--console root=\/dev\/sda is not a console: expected name\[,options\]/,
+      ));
     it('4: a real console is taken', async () => {
       const r = await run(['plan', ...base(), '--console', 'ttyS0,115200n8', '--json'], { sandbox: sandboxHost(HOST) });
       expect(r.code).toBe(0);
       expect((r.json!.plan as { live: { kernelArgs: string[] } }).live.kernelArgs).toContain('console=ttyS0,115200n8');
     });
-    it('5: a work dir under a file', () => refusedEarly([...base(), '--yes', '--work-dir', '/etc/passwd/x'], 3, /the work directory \/etc\/passwd\/x is not a directory/));
-    it('5: a work dir path too long', () => refusedEarly(['abort', '--work-dir', '/' + 'a'.repeat(300)], 2, /the work directory \/a+ is too long a path/));
-    it('5: a work dir under /proc neither hangs nor crashes', () => refusedEarly(['abort', '--work-dir', '/proc/x2nestos-test/w'], 3, /the work directory \/proc\/x2nestos-test\/w cannot be used \(ENOENT\)/));
-    it('6: an invalid glob', () => refusedEarly([...base(), '--yes', '--save-partlabel', '['], 2, /--save-partlabel \[ is not a valid glob: a \[ is not closed by \]/));
-    it('9: an option given as the value of another', () => refusedEarly(['--ignition', '--yes'], 2, /^x2nestos: error: --ignition needs a value; got the option --yes: /));
+    it('5: a work dir under a file', () =>
+      refusedEarly([...base(), '--yes', '--work-dir', '/etc/passwd/x'], 3, /the work directory \/etc\/passwd\/x is not a directory/));
+    it('5: a work dir path too long', () =>
+      refusedEarly(['abort', '--work-dir', '/' + 'a'.repeat(300)], 2, /the work directory \/a+ is too long a path/));
+    it('5: a work dir under /proc neither hangs nor crashes', () =>
+      refusedEarly(
+        ['abort', '--work-dir', '/proc/x2nestos-test/w'],
+        3,
+        /the work directory \/proc\/x2nestos-test\/w cannot be used \(ENOENT\)/,
+      ));
+    it('6: an invalid glob', () =>
+      refusedEarly([...base(), '--yes', '--save-partlabel', '['], 2, /--save-partlabel \[ is not a valid glob: a \[ is not closed by \]/));
+    it('9: an option given as the value of another', () =>
+      refusedEarly(['--ignition', '--yes'], 2, /^x2nestos: error: --ignition needs a value; got the option --yes: /));
   });
 
   describe('7: the Ignition config is read with a bound', () => {
@@ -205,10 +249,20 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
 
   it('10: a malformed SSH key: the reason is on the terminal', async () => {
     const bad = path.join(tmp.dir, 'badkey.ign');
-    writeFileSync(bad, JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['ssh-dss AAAAB3NzaC1kc3MAAACBAP admin'] }] } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        ignition: { version: '3.3.0' },
+        passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['ssh-dss AAAAB3NzaC1kc3MAAACBAP admin'] }] },
+      }),
+    );
     const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', bad], { sandbox: sandboxHost(HOST) });
     expect(r.code).toBe(4);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/no user a usable SSH key \(user "nest", sshAuthorizedKeys\[0\]: DSA keys are refused by the OpenSSH in NestOS\)/)]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /no user a usable SSH key \(user "nest", sshAuthorizedKeys\[0\]: DSA keys are refused by the OpenSSH in NestOS\)/,
+      ),
+    ]);
   });
 
   describe('11: the smaller ones', () => {
@@ -218,13 +272,28 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       const r = await run(['plan', ...base(), '--json'], { sandbox });
       expect(r.code).toBe(0);
       const ignition = (r.json!.plan as { ignition: { identityNotes: string[]; additions: string[] } }).ignition;
-      expect(ignition.identityNotes).toContain('the hostname "web_01!" is not a valid hostname, so it is not carried (set /etc/hostname in your config)');
+      expect(ignition.identityNotes).toContain(
+        'the hostname "web_01!" is not a valid hostname, so it is not carried (set /etc/hostname in your config)',
+      );
       expect(ignition.additions.join()).not.toMatch(/hostname/);
       expect(r.stderr).toMatch(/not a valid hostname/);
     });
     it('a plain-text passwordHash is warned about', async () => {
       const pw = path.join(tmp.dir, 'pw.ign');
-      writeFileSync(pw, ignitionWithKey({ passwd: { users: [{ name: 'nest', passwordHash: 'hunter2', sshAuthorizedKeys: [JSON.parse(ignitionWithKey()).passwd.users[0].sshAuthorizedKeys[0]] }] } }));
+      writeFileSync(
+        pw,
+        ignitionWithKey({
+          passwd: {
+            users: [
+              {
+                name: 'nest',
+                passwordHash: 'hunter2',
+                sshAuthorizedKeys: [JSON.parse(ignitionWithKey()).passwd.users[0].sshAuthorizedKeys[0]],
+              },
+            ],
+          },
+        }),
+      );
       const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', pw], { sandbox: sandboxHost(HOST) });
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/user "nest": passwordHash is not a crypt\(3\) hash/);
@@ -233,7 +302,10 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       const junk = path.join(tmp.dir, 'junk.asc');
       writeFileSync(junk, 'not a key at all\n');
       const before = artifactRequests();
-      for (const [key, line] of [[path.join(tmp.dir, 'missing.asc'), /cannot read --signing-key/], [junk, /--signing-key .* is not an OpenPGP public key/]] as const) {
+      for (const [key, line] of [
+        [path.join(tmp.dir, 'missing.asc'), /cannot read --signing-key/],
+        [junk, /--signing-key .* is not an OpenPGP public key/],
+      ] as const) {
         const r = await run([...base(), '--yes', '--signing-key', key], { sandbox: sandboxHost(HOST) });
         expect(r.code).toBe(2);
         expect(errorLines(r.stderr)).toEqual([expect.stringMatching(line)]);
@@ -256,9 +328,23 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
     it('the Ignition URL fetch has an overall deadline (--ignition-timeout)', async () => {
       server.set('/trickle.ign', Buffer.from(ignitionWithKey()), { stallAfter: 10, stallTimes: 100 });
       const t0 = Date.now();
-      const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', server.url('/trickle.ign'), '--allow-http-ignition', '--ignition-timeout', '2'], { sandbox: sandboxHost(HOST) });
+      const r = await run(
+        [
+          'plan',
+          '--stream-base-url',
+          server.streamBase,
+          '--ignition',
+          server.url('/trickle.ign'),
+          '--allow-http-ignition',
+          '--ignition-timeout',
+          '2',
+        ],
+        { sandbox: sandboxHost(HOST) },
+      );
       expect(r.code).toBe(6);
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/could not fetch the Ignition config from .*trickle\.ign: not complete after 2 s: .*--ignition-timeout/)]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(/could not fetch the Ignition config from .*trickle\.ign: not complete after 2 s: .*--ignition-timeout/),
+      ]);
       expect(Date.now() - t0).toBeLessThan(15_000);
     });
     it('a live command line longer than the kernel takes is refused before loading, with its length', async () => {
@@ -266,7 +352,9 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       const kargs = Array.from({ length: 30 }, (_, i) => ['--live-karg', `x2nestos.test${i}=${'v'.repeat(70)}`]).flat();
       const r = await run([...base(), '--yes', ...kargs], { sandbox });
       expect(r.code).toBe(2);
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/the live kernel command line is \d{4} bytes, more than the x86_64 kernel accepts \(2047\)/)]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(/the live kernel command line is \d{4} bytes, more than the x86_64 kernel accepts \(2047\)/),
+      ]);
       expect(changes(sandbox)).toEqual([]);
     });
   });

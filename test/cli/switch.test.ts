@@ -68,14 +68,19 @@ describe('the switch (built binary, sandboxed host)', () => {
     const sandbox = answering(sandboxHost(HOST), [
       { argv: ['systemctl', 'kexec'], exitCode: 1, stderr: `${NO_BUS}\n` },
       { argv: ['systemctl', 'is-system-running'], stdout: 'running\n' },
-      { argv: ['systemctl', 'list-jobs', '--no-legend', '--no-pager'], stdout: '1021 kexec.target start waiting\n1022 systemd-kexec.service start waiting\n' },
+      {
+        argv: ['systemctl', 'list-jobs', '--no-legend', '--no-pager'],
+        stdout: '1021 kexec.target start waiting\n1022 systemd-kexec.service start waiting\n',
+      },
     ]);
     const r = await run(convert(), { sandbox });
     expect(r.stderr).not.toMatch(/internal error|This is a bug|^\s+at /m);
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ ok: true, result: 'switching', switch: { method: 'systemd', evidence: 'kexec-job' } });
     expect(r.stderr).toMatch(/switching to the NestOS live installer; it writes \/dev\/disk\/by-id\/\S+ and reboots into NestOS/);
-    expect(r.stderr).toContain('systemd is shutting this host down; the NestOS live installer starts right after (follow it on the console)');
+    expect(r.stderr).toContain(
+      'systemd is shutting this host down; the NestOS live installer starts right after (follow it on the console)',
+    );
     // Under way: nothing undone, nothing forced.
     expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
     expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('1\n');
@@ -96,7 +101,10 @@ describe('the switch (built binary, sandboxed host)', () => {
       `x2nestos: error: systemd refused the switch: \`systemctl kexec\` said "${inhibited}": resolve what systemd reports (an inhibitor lock: \`systemd-inhibit --list\`; a job in the way: \`systemctl list-jobs\`), then run x2nestos again (details: ${log})`,
     ]);
     expect(r.json).toMatchObject({ ok: false, exitCode: 7, error: { kind: 'kexec' } });
-    expect(changes(sandbox).slice(-2)).toEqual([['systemctl', 'kexec'], ['kexec', '-u']]);
+    expect(changes(sandbox).slice(-2)).toEqual([
+      ['systemctl', 'kexec'],
+      ['kexec', '-u'],
+    ]);
     expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('0\n');
     expect(existsSync(path.join(sandbox, 'work/staged'))).toBe(false);
     expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(false);
@@ -106,7 +114,12 @@ describe('the switch (built binary, sandboxed host)', () => {
 
   it('`x2nestos reboot` refused by systemd → exit 7; the kernel staged with --no-reboot stays loaded for another try', async () => {
     const sandbox = answering(sandboxHost(HOST), [
-      { argv: ['systemctl', 'kexec'], exitCode: 1, stderr: 'Failed to start kexec.target: Transaction for kexec.target/start is destructive (emergency.target has \'start\' job queued).\n' },
+      {
+        argv: ['systemctl', 'kexec'],
+        exitCode: 1,
+        stderr:
+          "Failed to start kexec.target: Transaction for kexec.target/start is destructive (emergency.target has 'start' job queued).\n",
+      },
       { argv: ['systemctl', 'is-system-running'], stdout: 'maintenance\n' },
       { argv: ['systemctl', 'list-jobs', '--no-legend', '--no-pager'], stdout: '7 emergency.target start waiting\n' },
     ]);
@@ -114,18 +127,26 @@ describe('the switch (built binary, sandboxed host)', () => {
     const r = await run(['reboot', '--yes', '--json'], { sandbox });
     expect(r.code).toBe(7);
     expect(r.stderr).not.toMatch(/internal error|interrupted/);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^x2nestos: error: systemd refused the switch: .*destructive.*\(the live kernel stays loaded; `x2nestos abort` unloads it\) \(details: .*x2nestos\.log\)$/)]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^x2nestos: error: systemd refused the switch: .*destructive.*\(the live kernel stays loaded; `x2nestos abort` unloads it\) \(details: .*x2nestos\.log\)$/,
+      ),
+    ]);
     expect(changes(sandbox).slice(-2)).toEqual([['sync'], ['systemctl', 'kexec']]);
     expect(readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8')).toBe('1\n');
     expect(existsSync(path.join(sandbox, 'work/state.json'))).toBe(true);
   });
 
-  it('a failed kexec load names the log that holds kexec\'s own output', async () => {
+  it("a failed kexec load names the log that holds kexec's own output", async () => {
     const sandbox = sandboxHost(HOST, { kexecStderr: 'kexec_file_load failed: Operation not permitted\n' });
     const r = await run(convert(), { sandbox });
     expect(r.code).toBe(7);
     const log = path.join(sandbox, 'work/x2nestos.log');
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^x2nestos: error: loading the live kernel failed: .* \\(details: ${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`))]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^x2nestos: error: loading the live kernel failed: .* \\(details: ${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
+      ),
+    ]);
     expect(readFileSync(log, 'utf8')).toContain('kexec_file_load failed: Operation not permitted');
   });
 
@@ -137,7 +158,8 @@ describe('the switch (built binary, sandboxed host)', () => {
     expect(p.kexec.switch).toEqual({
       method: 'init-reboot',
       argv: ['shutdown', '-r', 'now'],
-      reason: 'sysvinit reboots cleanly and /etc/init.d/kexec executes the loaded kernel in runlevel 6, after the filesystems are unmounted',
+      reason:
+        'sysvinit reboots cleanly and /etc/init.d/kexec executes the loaded kernel in runlevel 6, after the filesystems are unmounted',
     });
     expect(p.kexec.switchArgv).toEqual(['shutdown', '-r', 'now']);
     expect(p.steps).toContain(`sync, then switch with \`shutdown -r now\`: ${p.kexec.switch.reason}`);

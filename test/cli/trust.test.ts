@@ -66,13 +66,22 @@ describe('trust (built binary, sandboxed host)', () => {
       const sandbox = sandboxHost(HOST, { trustMirrorCa: false });
       const r = await run(['plan', '--stream-base-url', company.streamBase, '--ignition', ign, '--json'], { sandbox });
       const server = new URL(company.base).host;
-      expectRefusal(r, sandbox, 5, new RegExp(`the https certificate of ${server} is not signed by a trusted CA \\(.*tried Node's bundled CAs\\): pass the CA that signed it with --ca-file PATH`));
+      expectRefusal(
+        r,
+        sandbox,
+        5,
+        new RegExp(
+          `the https certificate of ${server} is not signed by a trusted CA \\(.*tried Node's bundled CAs\\): pass the CA that signed it with --ca-file PATH`,
+        ),
+      );
       expect(r.json).toMatchObject({ ok: false, exitCode: 5, error: { kind: 'verification' } });
     });
 
     it('is trusted with --ca-file, and every artifact is verifiedBy tls', async () => {
       const sandbox = sandboxHost(HOST, { trustMirrorCa: false });
-      const r = await run(['plan', '--stream-base-url', company.streamBase, '--ignition', ign, '--ca-file', mirrorCa().caFile, '--json'], { sandbox });
+      const r = await run(['plan', '--stream-base-url', company.streamBase, '--ignition', ign, '--ca-file', mirrorCa().caFile, '--json'], {
+        sandbox,
+      });
       expect(r.stderr).not.toMatch(/error/);
       expect(r.code).toBe(0);
       const plan = r.json!.plan as Plan;
@@ -91,7 +100,10 @@ describe('trust (built binary, sandboxed host)', () => {
     it('an unreadable --ca-file is a usage error (2), before anything is fetched', async () => {
       const sandbox = sandboxHost(HOST);
       const before = company.requests.length;
-      const r = await run(['plan', '--stream-base-url', company.streamBase, '--ignition', ign, '--ca-file', path.join(tmp.dir, 'missing.pem'), '--json'], { sandbox });
+      const r = await run(
+        ['plan', '--stream-base-url', company.streamBase, '--ignition', ign, '--ca-file', path.join(tmp.dir, 'missing.pem'), '--json'],
+        { sandbox },
+      );
       expectRefusal(r, sandbox, 2, /cannot read --ca-file .*missing\.pem \(ENOENT\): give the path of a readable PEM file/);
       expect(company.requests.length).toBe(before);
       const notPem = path.join(tmp.dir, 'not.pem');
@@ -104,15 +116,24 @@ describe('trust (built binary, sandboxed host)', () => {
   describe('a plain-HTTP mirror', () => {
     it('serving a tampered kernel with matching hashes is refused (5): nothing downloaded, nothing loaded', async () => {
       const sandbox = sandboxHost(HOST);
-      const r = await run(['--stream-base-url', plain.streamBase, '--stream', 'tampered', '--ignition', ign, '--yes', '--json'], { sandbox });
-      expectRefusal(r, sandbox, 5, /the sha256 of the kernel, initramfs, rootfs came over plain HTTP with the files .*--allow-unverified-artifacts/);
+      const r = await run(['--stream-base-url', plain.streamBase, '--stream', 'tampered', '--ignition', ign, '--yes', '--json'], {
+        sandbox,
+      });
+      expectRefusal(
+        r,
+        sandbox,
+        5,
+        /the sha256 of the kernel, initramfs, rootfs came over plain HTTP with the files .*--allow-unverified-artifacts/,
+      );
       expect(plain.requestsFor(`/tampered/${fakeRelease('tampered').names.kernel}`)).toEqual([]);
       expect(filesUnder(path.join(sandbox, 'work')).filter((f) => !f.endsWith('.log'))).toEqual([]);
     });
 
     it('is accepted only with --allow-unverified-artifacts, and the plan says NOT VERIFIED', async () => {
       const sandbox = sandboxHost(HOST);
-      const r = await run(['plan', '--stream-base-url', plain.streamBase, '--ignition', ign, '--allow-unverified-artifacts', '--json'], { sandbox });
+      const r = await run(['plan', '--stream-base-url', plain.streamBase, '--ignition', ign, '--allow-unverified-artifacts', '--json'], {
+        sandbox,
+      });
       expect(r.code).toBe(0);
       expect((r.json!.plan as Plan).release.artifacts.rootfs.verifiedBy).toBe('none');
       expect(r.stderr).toMatch(/NOT VERIFIED: nothing trusted vouches for this file/);
@@ -121,9 +142,15 @@ describe('trust (built binary, sandboxed host)', () => {
       const dir = path.join(tmp.dir, 'unverified');
       const f = await run(['fetch', '--stream-base-url', plain.streamBase, '--allow-unverified-artifacts', '--to', dir], { sandbox });
       expect(f.code).toBe(0);
-      expect(f.stderr).toMatch(/fetched into .*unverified, NOT verified \(kernel, initramfs, rootfs\): hosts refuse it unless --allow-unverified-artifacts/);
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'release.json'), 'utf8')) as { artifacts: Record<string, { source: string; verifiedBy: string }> };
-      expect(ROLES.map((role) => [manifest.artifacts[role]!.source, manifest.artifacts[role]!.verifiedBy])).toEqual(ROLES.map(() => ['unverified', 'none']));
+      expect(f.stderr).toMatch(
+        /fetched into .*unverified, NOT verified \(kernel, initramfs, rootfs\): hosts refuse it unless --allow-unverified-artifacts/,
+      );
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'release.json'), 'utf8')) as {
+        artifacts: Record<string, { source: string; verifiedBy: string }>;
+      };
+      expect(ROLES.map((role) => [manifest.artifacts[role]!.source, manifest.artifacts[role]!.verifiedBy])).toEqual(
+        ROLES.map(() => ['unverified', 'none']),
+      );
     });
 
     it('is verified by a checksum file the user gives; one missing an entry is refused (5)', async () => {
@@ -167,7 +194,20 @@ describe('trust (built binary, sandboxed host)', () => {
 
     it('a host converts from the plain-HTTP copy with --release-manifest-sha256, every artifact verifiedBy manifest', async () => {
       const sandbox = sandboxHost(HOST, { trustMirrorCa: false });
-      const r = await run(['--release-url', fleet.url('/nestos/'), '--release-manifest-sha256', manifestSha256, '--ignition', ign, '--yes', '--no-reboot', '--json'], { sandbox });
+      const r = await run(
+        [
+          '--release-url',
+          fleet.url('/nestos/'),
+          '--release-manifest-sha256',
+          manifestSha256,
+          '--ignition',
+          ign,
+          '--yes',
+          '--no-reboot',
+          '--json',
+        ],
+        { sandbox },
+      );
       expect(r.stderr).not.toMatch(/error/);
       expect(r.code).toBe(0);
       expect(r.json).toMatchObject({ ok: true, result: 'staged' });
@@ -184,7 +224,10 @@ describe('trust (built binary, sandboxed host)', () => {
 
     it('a release.json that does not match the hash is refused (5) and nothing is downloaded', async () => {
       const sandbox = sandboxHost(HOST);
-      const r = await run(['--release-url', fleet.url('/nestos/'), '--release-manifest-sha256', '0'.repeat(64), '--ignition', ign, '--yes'], { sandbox });
+      const r = await run(
+        ['--release-url', fleet.url('/nestos/'), '--release-manifest-sha256', '0'.repeat(64), '--ignition', ign, '--yes'],
+        { sandbox },
+      );
       expectRefusal(r, sandbox, 5, /release\.json has sha256 [0-9a-f]{64}, but --release-manifest-sha256 says 0{64}/);
       expect(filesUnder(path.join(sandbox, 'work/cache'))).toEqual([]);
     });
@@ -195,7 +238,9 @@ describe('trust (built binary, sandboxed host)', () => {
       const bytes = Buffer.from(JSON.stringify(manifest));
       fleet.set('/evil/release.json', bytes);
       const sandbox = sandboxHost(HOST);
-      const r = await run(['--release-url', fleet.url('/evil/'), '--release-manifest-sha256', sha(bytes), '--ignition', ign, '--yes'], { sandbox });
+      const r = await run(['--release-url', fleet.url('/evil/'), '--release-manifest-sha256', sha(bytes), '--ignition', ign, '--yes'], {
+        sandbox,
+      });
       expectRefusal(r, sandbox, 5, /names a file outside its directory \(rootfs: "\.\.\/\.\.\/etc\/shadow"\)/);
       expect(filesUnder(path.join(sandbox, 'work/cache'))).toEqual([]);
     });

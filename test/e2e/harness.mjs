@@ -93,7 +93,10 @@ export class ScenarioContext {
     const exit = await next.waitForExit(timeoutMs);
     this.time(`cold-boot(${label})`, (Date.now() - next.startedAt) / 1000);
     const console = await next.console();
-    assert.ok(!exit.timedOut, `${label}: the firmware boot did not end within ${timeoutMs / 1000} s; console tail:\n${console.slice(-3000)}`);
+    assert.ok(
+      !exit.timedOut,
+      `${label}: the firmware boot did not end within ${timeoutMs / 1000} s; console tail:\n${console.slice(-3000)}`,
+    );
     return console;
   }
 
@@ -155,8 +158,15 @@ export class ScenarioContext {
     // The stand-in live system states why it gave up on one line: lead with it.
     const fatal = /nestos-standin: FATAL: (.*)/.exec(await guest.console())?.[1];
     if (fatal) assert.fail(`the live system failed: ${fatal}\nconsole tail:\n${tail}`);
-    const context = `\nliveLog tail:\n${String(inspection.liveLog ?? '').split('\n').slice(-25).join('\n')}\nconsole tail:\n${tail}`;
-    assert.equal(inspection.nestos, true, `disk ${serial} does not carry a NestOS layout: ${JSON.stringify(inspection.partitions)}${context}`);
+    const context = `\nliveLog tail:\n${String(inspection.liveLog ?? '')
+      .split('\n')
+      .slice(-25)
+      .join('\n')}\nconsole tail:\n${tail}`;
+    assert.equal(
+      inspection.nestos,
+      true,
+      `disk ${serial} does not carry a NestOS layout: ${JSON.stringify(inspection.partitions)}${context}`,
+    );
     assert.deepEqual(inspection.errors ?? [], [], `inspect-disk reported errors${context}`);
     if (exact || inspection.ignition === destination) {
       assert.equal(inspection.ignition, destination, `the installed /ignition/config.ign is not the given config byte-for-byte${context}`);
@@ -164,14 +174,20 @@ export class ScenarioContext {
       // The tool may add to the user's config (hostname, inherited keys) by wrapping it: the given
       // bytes must then be merged or replaced in, byte-for-byte, as a data URL.
       const wrapper = JSON.parse(inspection.ignition ?? 'null');
-      const sources = [...(wrapper?.ignition?.config?.merge ?? []), wrapper?.ignition?.config?.replace].filter(Boolean).map((r) => r.source);
+      const sources = [...(wrapper?.ignition?.config?.merge ?? []), wrapper?.ignition?.config?.replace]
+        .filter(Boolean)
+        .map((r) => r.source);
       assert.ok(
         sources.some((source) => decodeDataUrl(source)?.equals(Buffer.from(destination))),
         `the installed /ignition/config.ign neither is the given config nor merges it byte-for-byte: ${String(inspection.ignition).slice(0, 400)}${context}`,
       );
     }
     assert.ok(inspection.installer, `the stand-in installer left no record${context}`);
-    assert.equal(inspection.installer.destDevice?.given, byId(serial), `installer wrote ${JSON.stringify(inspection.installer.destDevice)}; expected the stable name ${byId(serial)}`);
+    assert.equal(
+      inspection.installer.destDevice?.given,
+      byId(serial),
+      `installer wrote ${JSON.stringify(inspection.installer.destDevice)}; expected the stable name ${byId(serial)}`,
+    );
     if (installer) assert.equal(inspection.installer.version, installer, 'installer version of the live system');
     return inspection;
   }
@@ -199,7 +215,10 @@ export class ScenarioContext {
     assert.ok(!exit.timedOut, `${guest.name}: did not power off`);
     await this.expectSystemDiskIntact(guest);
     if (dataDisk) {
-      assert.ok(await sameAsBase(guest.overlays[1].overlay, guest.overlays[1].base), 'the data disk HOSTDISK2 is not byte-for-byte unchanged');
+      assert.ok(
+        await sameAsBase(guest.overlays[1].overlay, guest.overlays[1].base),
+        'the data disk HOSTDISK2 is not byte-for-byte unchanged',
+      );
     }
   }
 
@@ -207,13 +226,20 @@ export class ScenarioContext {
   async expectSystemDiskIntact(guest) {
     const system = guest.overlays[0];
     const lastMiB = (await virtualSize(system.base)) / 2 ** 20 - 1;
-    for (const [skipMiB, countMiB, label] of [[0, 2, 'first 2 MiB (protective MBR, GPT, BIOS boot partition)'], [lastMiB, 1, 'last MiB (backup GPT)']]) {
+    for (const [skipMiB, countMiB, label] of [
+      [0, 2, 'first 2 MiB (protective MBR, GPT, BIOS boot partition)'],
+      [lastMiB, 1, 'last MiB (backup GPT)'],
+    ]) {
       const [base, now] = await Promise.all([hashRange(system.base, skipMiB, countMiB), hashRange(system.overlay, skipMiB, countMiB)]);
       assert.equal(now, base, `system disk changed in its ${label}`);
     }
     const inspection = await this.inspect(guest, 0);
     assert.equal(inspection.nestos, false, 'the system disk was converted');
-    assert.deepEqual(inspection.partitions.map((p) => p.label), ['bios', 'hostroot'], 'system disk partitions');
+    assert.deepEqual(
+      inspection.partitions.map((p) => p.label),
+      ['bios', 'hostroot'],
+      'system disk partitions',
+    );
   }
 
   /**
@@ -237,7 +263,11 @@ export class ScenarioContext {
    */
   async expectRefusal(guest, args, code, label) {
     const result = await this.x2nestos(guest, convertArgs(args));
-    assert.equal(result.code, code, `${label}: expected exit ${code}, got ${result.code}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-2000)}`);
+    assert.equal(
+      result.code,
+      code,
+      `${label}: expected exit ${code}, got ${result.code}:\n${result.stderr.trim()}\n${result.stdout.trim().slice(-2000)}`,
+    );
     assert.ok(result.stderr.trim().length > 0, `${label}: refused without a message on stderr`);
     assert.ok(guest.running, `${label}: the VM stopped after a refusal`);
     await this.expectNothingLoaded(guest, label);
@@ -252,12 +282,18 @@ export class ScenarioContext {
   async mirror(release, name) {
     const prefix = `${this.scratchUrlPath}/${name}`;
     const base = `${GUEST_BASE_URL}${prefix}`;
-    const document = (await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8')).split(release.baseUrl + '/').join(base + '/');
+    const document = (await readFile(path.join(release.dir, 'streams', `${release.stream}.json`), 'utf8'))
+      .split(release.baseUrl + '/')
+      .join(base + '/');
     await this.publish(`${name}-streams/${release.stream}.json`, document);
     this.server.mount(prefix, release.dir);
     this.mounts.push(prefix);
     const urlPath = (artifact) => `${prefix}/${path.basename(release.artifacts[artifact].file)}`;
-    return { streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`, urlPath, url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}` };
+    return {
+      streamBaseUrl: `${GUEST_BASE_URL}${this.scratchUrlPath}/${name}-streams/`,
+      urlPath,
+      url: (artifact) => `${GUEST_BASE_URL}${urlPath(artifact)}`,
+    };
   }
 
   /**
@@ -266,7 +302,9 @@ export class ScenarioContext {
    * flags that make the conversion check against it.
    */
   async checksums(guest, release, extra = {}) {
-    const lines = ['kernel', 'initramfs', 'rootfs'].map((role) => `${release.artifacts[role].sha256}  ${path.basename(release.artifacts[role].file)}\n`);
+    const lines = ['kernel', 'initramfs', 'rootfs'].map(
+      (role) => `${release.artifacts[role].sha256}  ${path.basename(release.artifacts[role].file)}\n`,
+    );
     for (const [name, sha256] of Object.entries(extra)) lines.push(`${sha256}  ${name}\n`);
     await guest.sshOk('cat > /root/SHA256SUMS', { input: lines.join('') });
     return ['--checksums', '/root/SHA256SUMS'];
@@ -285,9 +323,18 @@ export class ScenarioContext {
       'env',
       [
         'X2NESTOS_FORBID_HOST_CHANGES=1',
-        this.binary.file, 'fetch', '--arch', 'x86_64', '--to', dir, '--json',
+        this.binary.file,
+        'fetch',
+        '--arch',
+        'x86_64',
+        '--to',
+        dir,
+        '--json',
         ...roles.flatMap((role) => [`--${role}`, release.artifacts[role].file]),
-        '--work-dir', path.join(this.scratch, `${name}-fetch-work`), '--log-file', path.join(this.runDir, `${name}-fetch.log`),
+        '--work-dir',
+        path.join(this.scratch, `${name}-fetch-work`),
+        '--log-file',
+        path.join(this.runDir, `${name}-fetch.log`),
       ],
       { timeoutMs: 120_000 },
     );
@@ -353,7 +400,18 @@ async function virtualSize(image) {
 export async function hashRange(image, skipMiB, countMiB) {
   const scratch = `${image}.range-${skipMiB}-${process.pid}.raw`;
   try {
-    await runOk('qemu-img', ['dd', '-f', 'qcow2', '-O', 'raw', 'bs=1M', `skip=${skipMiB}`, `count=${countMiB}`, `if=${image}`, `of=${scratch}`]);
+    await runOk('qemu-img', [
+      'dd',
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      'bs=1M',
+      `skip=${skipMiB}`,
+      `count=${countMiB}`,
+      `if=${image}`,
+      `of=${scratch}`,
+    ]);
     const result = await runOk('sha256sum', [scratch]);
     return result.stdout.split(' ')[0];
   } finally {

@@ -33,7 +33,11 @@ export function destinationConfig(scenario, sshKey, version = '3.3.0') {
 export function lockOutConfig() {
   return JSON.stringify({
     ignition: { version: '3.3.0' },
-    passwd: { users: [{ name: 'nest', passwordHash: '$6$e2e$7oBo1ez5zbN5yMsxz6hKJmaz1mCb4LEpsUQzY8ZPAHBUbZMaILuIRq/xjvxrd9uJz2ByZ6dTTZ1u8ZdsJ3m4i.' }] },
+    passwd: {
+      users: [
+        { name: 'nest', passwordHash: '$6$e2e$7oBo1ez5zbN5yMsxz6hKJmaz1mCb4LEpsUQzY8ZPAHBUbZMaILuIRq/xjvxrd9uJz2ByZ6dTTZ1u8ZdsJ3m4i.' },
+      ],
+    },
   });
 }
 

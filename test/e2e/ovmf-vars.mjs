@@ -50,7 +50,7 @@ export function loadOption(data) {
   const path = data.subarray(end + 2, end + 2 + pathLength);
   let partitionGuid = null;
   let file = null;
-  for (let at = 0; at + 4 <= path.length; ) {
+  for (let at = 0; at + 4 <= path.length;) {
     const [type, sub] = [path[at], path[at + 1]];
     const len = path.readUInt16LE(at + 2);
     if (type === 0x7f || len < 4) break;

@@ -75,8 +75,14 @@ function isAlive(pid) {
  * so whatever is mounted there belongs to a dead build: unmount it, deepest first.
  */
 async function unmountStale(scratch) {
-  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((line) => line.split(' ')[1]).filter(Boolean);
-  const stale = mounts.filter((m) => m === scratch || m.startsWith(scratch + '/')).sort().reverse();
+  const mounts = (await readFile('/proc/mounts', 'utf8'))
+    .split('\n')
+    .map((line) => line.split(' ')[1])
+    .filter(Boolean);
+  const stale = mounts
+    .filter((m) => m === scratch || m.startsWith(scratch + '/'))
+    .sort()
+    .reverse();
   for (const m of stale) await runOk('umount', ['-l', m]).catch(() => {});
 }
 
@@ -173,7 +179,19 @@ export async function ensureRelease(spec) {
   const standin = path.join(E2E_DIR, 'standin');
   const scripts = [RELEASE_SCRIPT, ...(await readdir(path.join(standin, 'live'))).sort().map((f) => path.join(standin, 'live', f))];
   const dir = path.join(WORK_DIR, 'served', `${spec.id}-${await keyOf(scripts)}`);
-  const args = [RELEASE_SCRIPT, '--out', dir, '--build', spec.build, '--installer', spec.installer, '--base-url', baseUrl, '--stream', spec.stream];
+  const args = [
+    RELEASE_SCRIPT,
+    '--out',
+    dir,
+    '--build',
+    spec.build,
+    '--installer',
+    spec.installer,
+    '--base-url',
+    baseUrl,
+    '--stream',
+    spec.stream,
+  ];
   if (spec.padMiB) args.push('--rootfs-pad-mib', String(spec.padMiB));
   await runOk('bash', args, { timeoutMs: 15 * 60_000 });
   const stream = JSON.parse(await readFile(path.join(dir, 'streams', `${spec.stream}.json`), 'utf8'));
@@ -206,7 +224,13 @@ export async function ensureRelease(spec) {
 /** The built binary under test; `placeholder` when it cannot convert yet (prints only its version). */
 export async function inspectBinary(file = path.join(REPO_DIR, 'dist/x2nestos-linux-x64')) {
   if (!existsSync(file)) return { file, exists: false, placeholder: true, version: null };
-  const version = await runOk(file, ['--version'], { timeoutMs: 60_000 }).then((r) => r.stdout.trim(), (e) => String(e.message));
-  const help = await runOk(file, ['convert', '--help'], { timeoutMs: 60_000 }).then((r) => r.stdout, () => '');
+  const version = await runOk(file, ['--version'], { timeoutMs: 60_000 }).then(
+    (r) => r.stdout.trim(),
+    (e) => String(e.message),
+  );
+  const help = await runOk(file, ['convert', '--help'], { timeoutMs: 60_000 }).then(
+    (r) => r.stdout,
+    () => '',
+  );
   return { file, exists: true, placeholder: !/--ignition/.test(help), version };
 }

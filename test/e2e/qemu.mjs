@@ -9,13 +9,20 @@ import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const SSH_OPTIONS = [
-  '-o', 'StrictHostKeyChecking=no',
-  '-o', 'UserKnownHostsFile=/dev/null',
-  '-o', 'LogLevel=ERROR',
-  '-o', 'BatchMode=yes',
-  '-o', 'ConnectTimeout=10',
-  '-o', 'ServerAliveInterval=10',
-  '-o', 'ServerAliveCountMax=6',
+  '-o',
+  'StrictHostKeyChecking=no',
+  '-o',
+  'UserKnownHostsFile=/dev/null',
+  '-o',
+  'LogLevel=ERROR',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'ConnectTimeout=10',
+  '-o',
+  'ServerAliveInterval=10',
+  '-o',
+  'ServerAliveCountMax=6',
 ];
 
 /**
@@ -56,7 +63,9 @@ export function run(cmd, args, { timeoutMs = 120_000, input, cwd } = {}) {
 export async function runOk(cmd, args, options) {
   const result = await run(cmd, args, options);
   if (result.code !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}): ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
   return result;
 }
@@ -118,8 +127,10 @@ export async function ovmfArgs({ vars, secureBoot = false }) {
     machine: secureBoot ? 'q35,smm=on' : 'q35',
     args: [
       ...(secureBoot ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
-      '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${code}`,
-      '-drive', `if=pflash,format=raw,unit=1,file=${vars}`,
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${code}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${vars}`,
     ],
   };
 }
@@ -162,13 +173,29 @@ export class Guest {
     ].join(',');
     const uefi = firmware ? await ovmfArgs(firmware) : null;
     const args = [
-      '-name', this.name,
-      '-machine', uefi ? uefi.machine : 'q35', '-accel', 'tcg', '-cpu', 'max', '-smp', '1', '-m', String(memMiB),
-      '-nodefaults', '-display', 'none', '-no-reboot',
-      '-serial', `file:${this.consoleLog}`,
+      '-name',
+      this.name,
+      '-machine',
+      uefi ? uefi.machine : 'q35',
+      '-accel',
+      'tcg',
+      '-cpu',
+      'max',
+      '-smp',
+      '1',
+      '-m',
+      String(memMiB),
+      '-nodefaults',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-serial',
+      `file:${this.consoleLog}`,
       ...(uefi ? uefi.args : ['-kernel', image.kernel, '-initrd', image.initrd, '-append', `${image.cmdline} ${extraKargs}`.trim()]),
-      '-netdev', netdev,
-      '-device', `virtio-net-pci,netdev=n0,mac=${nicMac(0)},addr=0x3`,
+      '-netdev',
+      netdev,
+      '-device',
+      `virtio-net-pci,netdev=n0,mac=${nicMac(0)},addr=0x3`,
     ];
     // More NICs (enp0s4, enp0s5, ...) for bonds and VLANs, each on a network of its own with no way out.
     for (let n = 0; n < extraNics; n++) {
@@ -233,7 +260,8 @@ export class Guest {
   async waitForSsh(timeoutMs = 240_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name}: QEMU exited before SSH came up: ${JSON.stringify(this.exitInfo)}\n${await this.consoleTail()}`);
+      if (!this.running)
+        throw new Error(`${this.name}: QEMU exited before SSH came up: ${JSON.stringify(this.exitInfo)}\n${await this.consoleTail()}`);
       const probe = await run('ssh', [...this.sshArgs(), 'true'], { timeoutMs: 20_000 });
       if (probe.code === 0) return (Date.now() - this.startedAt) / 1000;
       await sleep(2000);
@@ -250,7 +278,9 @@ export class Guest {
   async sshOk(command, options) {
     const result = await this.ssh(command, options);
     if (result.code !== 0) {
-      throw new Error(`${this.name}: \`${command}\` failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}): ${(result.stderr + result.stdout).trim().slice(-2000)}`);
+      throw new Error(
+        `${this.name}: \`${command}\` failed (${result.timedOut ? 'timed out' : `exit ${result.code}`}): ${(result.stderr + result.stdout).trim().slice(-2000)}`,
+      );
     }
     return result;
   }

@@ -25,9 +25,31 @@ const RELEASES = [
 ];
 
 const TOOLS = [
-  'qemu-system-x86_64', 'qemu-img', 'socat', 'ssh', 'ssh-keygen', 'debootstrap', 'sgdisk', 'sfdisk', 'mkfs.ext4',
-  'debugfs', 'rpmbuild', 'createrepo_c', 'dpkg-scanpackages', 'jq', 'busybox', 'cpio', 'xorriso',
-  'mksquashfs', 'mkfs.vfat', 'mcopy', 'ignition-validate', 'gzip', 'xz', 'efibootmgr', 'grub-mkstandalone',
+  'qemu-system-x86_64',
+  'qemu-img',
+  'socat',
+  'ssh',
+  'ssh-keygen',
+  'debootstrap',
+  'sgdisk',
+  'sfdisk',
+  'mkfs.ext4',
+  'debugfs',
+  'rpmbuild',
+  'createrepo_c',
+  'dpkg-scanpackages',
+  'jq',
+  'busybox',
+  'cpio',
+  'xorriso',
+  'mksquashfs',
+  'mkfs.vfat',
+  'mcopy',
+  'ignition-validate',
+  'gzip',
+  'xz',
+  'efibootmgr',
+  'grub-mkstandalone',
 ];
 
 function parseArgs(argv) {
@@ -40,7 +62,9 @@ function parseArgs(argv) {
     else if (a === '--list') args.list = true;
     else if (a === '--with-manual') args.withManual = true;
     else {
-      console.error(`run.mjs: unknown argument ${a}\nusage: node test/e2e/run.mjs [--only ID,...] [--jobs 1|2] [--keep] [--list] [--with-manual]`);
+      console.error(
+        `run.mjs: unknown argument ${a}\nusage: node test/e2e/run.mjs [--only ID,...] [--jobs 1|2] [--keep] [--list] [--with-manual]`,
+      );
       process.exit(2);
     }
   }
@@ -55,7 +79,16 @@ async function loadScenarios() {
   const scenarios = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(dir, file)).href);
-    scenarios.push({ file, id: mod.id, title: mod.title, run: mod.run, needsBinary: mod.needsBinary !== false, weight: mod.weight ?? 1, exclusive: mod.exclusive === true, needs: mod.needs ?? null });
+    scenarios.push({
+      file,
+      id: mod.id,
+      title: mod.title,
+      run: mod.run,
+      needsBinary: mod.needsBinary !== false,
+      weight: mod.weight ?? 1,
+      exclusive: mod.exclusive === true,
+      needs: mod.needs ?? null,
+    });
   }
   return scenarios;
 }
@@ -89,7 +122,11 @@ function table(rows) {
   const headers = ['scenario', 'result', 'seconds', 'notes'];
   const cells = rows.map((r) => [r.id, r.result, r.seconds.toFixed(0), r.note]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => String(c[i]).length)));
-  const line = (c) => c.map((v, i) => String(v).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c) =>
+    c
+      .map((v, i) => String(v).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -108,7 +145,9 @@ async function main() {
     const what = [
       missing.length > tools.length ? 'not running as root (image builds chroot, guests write disk images)' : '',
       tools.length ? `missing: ${tools.join(', ')} (sudo bash test/e2e/setup-host.sh installs them)` : '',
-    ].filter(Boolean).join('; ');
+    ]
+      .filter(Boolean)
+      .join('; ');
     if (isCI) {
       console.error(`\n*** E2E FAILED: the end-to-end suite cannot run on this CI machine — ${what}\n`);
       console.log('0 passed, 1 failed');
@@ -141,7 +180,9 @@ async function main() {
   // a run of only such scenarios prepares only those. Any scenario without it needs everything.
   const declared = scenarios.every((s) => s.needs);
   const wanted = (kind, name) => !declared || scenarios.some((s) => s.needs[kind]?.includes(name));
-  for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter((n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')))) {
+  for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter(
+    (n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')),
+  )) {
     images[name] = await ensureImage(name);
     prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
     log(`image ${name}: ${prep[`image ${name}`]}`);
@@ -183,8 +224,18 @@ async function main() {
 
   results.sort((a, b) => scenarios.findIndex((s) => s.id === a.id) - scenarios.findIndex((s) => s.id === b.id));
   await writeFile(path.join(runDir, 'results.json'), JSON.stringify({ prep, results }, null, 2));
-  console.log(`\nprepare: ${Object.entries(prep).map(([k, v]) => `${k} ${v}`).join('; ')}`);
-  for (const r of results) if (Object.keys(r.timings).length) console.log(`timings ${r.id}: ${Object.entries(r.timings).map(([k, v]) => `${k}=${v}s`).join(' ')}`);
+  console.log(
+    `\nprepare: ${Object.entries(prep)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
+  );
+  for (const r of results)
+    if (Object.keys(r.timings).length)
+      console.log(
+        `timings ${r.id}: ${Object.entries(r.timings)
+          .map(([k, v]) => `${k}=${v}s`)
+          .join(' ')}`,
+      );
   console.log(`\n${table(results)}\n`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s for the scenarios; logs in ${runDir}`);
   const failed = results.filter((r) => r.result !== 'passed').length;
@@ -202,12 +253,16 @@ async function runScenario(scenario, shared) {
   log(`${scenario.id}: start — ${scenario.title}`);
   try {
     if (scenario.needsBinary && shared.binary.placeholder) {
-      throw new Error(`${shared.binary.file} ${shared.binary.exists ? 'cannot convert yet (its `convert --help` has no --ignition)' : 'is missing: run ./build.sh'}`);
+      throw new Error(
+        `${shared.binary.file} ${shared.binary.exists ? 'cannot convert yet (its `convert --help` has no --ignition)' : 'is missing: run ./build.sh'}`,
+      );
     }
     await scenario.run(ctx);
   } catch (error) {
     result = 'failed';
-    note = String(error?.message ?? error).replace(/\s+/g, ' ').slice(0, 200);
+    note = String(error?.message ?? error)
+      .replace(/\s+/g, ' ')
+      .slice(0, 200);
     await writeFile(path.join(runDir, 'failure.txt'), String(error?.stack ?? error));
     log(`${scenario.id}: FAILED: ${error?.stack ?? error}`);
   } finally {

@@ -99,7 +99,9 @@ export class Terminal {
       // inquirer breaks its long lines itself, at the terminal's width: look across those breaks too.
       if (typeof what === 'string' ? rest.includes(what) || rest.replace(/\n/g, '').includes(what) : what.test(rest)) return screen;
       if (this.exitCode() !== undefined || Date.now() > deadline) {
-        throw new Error(`the terminal never showed ${String(what)}${this.exitCode() !== undefined ? ` (the program exited with ${this.exitCode()})` : ''}; it shows:\n${screen}`);
+        throw new Error(
+          `the terminal never showed ${String(what)}${this.exitCode() !== undefined ? ` (the program exited with ${this.exitCode()})` : ''}; it shows:\n${screen}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -111,7 +113,13 @@ export class Terminal {
       const code = this.exitCode();
       if (code !== undefined) return code;
       if (Date.now() > deadline) {
-        const state = this.tmux('display-message', '-p', '-t', 'main', 'dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} pid=#{pane_pid}').trim();
+        const state = this.tmux(
+          'display-message',
+          '-p',
+          '-t',
+          'main',
+          'dead=#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} pid=#{pane_pid}',
+        ).trim();
         throw new Error(`the program did not exit (${state}); the terminal shows:\n${this.screen()}`);
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -28,11 +28,9 @@ export function __x2nestos_chunk(name) {
   const module = { exports: {} };
   // Set before running, as require() does, so that an import cycle sees partial exports.
   loaded.set(name, module.exports);
-  const run = compileFunction(
-    chunkSource(holder),
-    ['exports', 'require', 'module', '__filename', '__dirname', '__x2nestos_chunk'],
-    { filename: `x2nestos:${name}` },
-  );
+  const run = compileFunction(chunkSource(holder), ['exports', 'require', 'module', '__filename', '__dirname', '__x2nestos_chunk'], {
+    filename: `x2nestos:${name}`,
+  });
   run.call(module.exports, module.exports, require, module, __filename, __dirname, __x2nestos_chunk);
   loaded.set(name, module.exports);
   return module.exports;

@@ -12,11 +12,14 @@ export const CLI: Record<string, string> = {
   ' (choices: {choices})': '（可选值：{choices}）',
   "unknown option '{flag}'": "未知选项 '{flag}'",
   "unknown command '{command}'": "未知命令 '{command}'",
-  "too many arguments for '{command}'. Expected {expected} argument{s} but got {got}.": "'{command}' 的参数过多：应为 {expected} 个，实际为 {got} 个。",
+  "too many arguments for '{command}'. Expected {expected} argument{s} but got {got}.":
+    "'{command}' 的参数过多：应为 {expected} 个，实际为 {got} 个。",
   'too many arguments. Expected {expected} argument{s} but got {got}.': '参数过多：应为 {expected} 个，实际为 {got} 个。',
-  "option '{flags}' argument '{value}' is invalid. Allowed choices are {choices}.": "选项 '{flags}' 的值 '{value}' 无效，可选值为 {choices}。",
+  "option '{flags}' argument '{value}' is invalid. Allowed choices are {choices}.":
+    "选项 '{flags}' 的值 '{value}' 无效，可选值为 {choices}。",
   "option '{flags}' argument '{value}' is invalid.": "选项 '{flags}' 的值 '{value}' 无效。",
-  "command-argument value '{value}' is invalid for argument '{name}'. Allowed choices are {choices}.": "参数 '{name}' 的值 '{value}' 无效，可选值为 {choices}。",
+  "command-argument value '{value}' is invalid for argument '{name}'. Allowed choices are {choices}.":
+    "参数 '{name}' 的值 '{value}' 无效，可选值为 {choices}。",
   "option '{flags}' argument missing": "选项 '{flags}' 缺少值",
   "missing required argument '{name}'": "缺少必需的参数 '{name}'",
   '\n(Did you mean {suggestion}?)': '\n（是否想输入 {suggestion}？）',
@@ -40,7 +43,8 @@ export const CLI: Record<string, string> = {
   'verify detached OpenPGP signatures with this public key': '用此公钥校验分离式 OpenPGP 签名',
   'accept artifacts whose sha256 nothing trusted vouches for': '接受没有可信来源担保其 sha256 的文件',
   'sha256 of its release.json, as `x2nestos fetch` printed it': '其 release.json 的 sha256（即 `x2nestos fetch` 打印的值）',
-  'expected sha256 of the artifacts or the ISO, in sha256sum format (path or https URL)': '各文件或 ISO 的预期 sha256，sha256sum 格式（路径或 https URL）',
+  'expected sha256 of the artifacts or the ISO, in sha256sum format (path or https URL)':
+    '各文件或 ISO 的预期 sha256，sha256sum 格式（路径或 https URL）',
   'extra CA certificates (PEM) for https, on top of the system trust store': 'https 额外信任的 CA 证书（PEM），在系统信任存储之外',
   'Ignition config NestOS will boot with': 'NestOS 启动时使用的 Ignition 配置',
   'allow fetching the Ignition config over plain http': '允许通过明文 http 获取 Ignition 配置',
@@ -49,18 +53,22 @@ export const CLI: Record<string, string> = {
   'keep partitions with matching labels (repeatable)': '保留标签匹配的分区（可重复）',
   'keep partitions with these numbers (repeatable)': '保留这些编号的分区（可重复）',
   'allow a removable target disk': '允许目标磁盘为可移动磁盘',
-  'console for the live and installed system (repeatable; default from /proc/cmdline)': 'live 系统和安装后系统的控制台（可重复；默认取自 /proc/cmdline）',
+  'console for the live and installed system (repeatable; default from /proc/cmdline)':
+    'live 系统和安装后系统的控制台（可重复；默认取自 /proc/cmdline）',
   'kernel argument for the installed system (repeatable)': '安装后系统的内核参数（可重复）',
   'kernel argument for the live installer only (repeatable)': '仅用于 live 安装程序的内核参数（可重复）',
   'how the live system gets its rootfs': 'live 系统获取 rootfs 的方式',
   'skip the RAM check (risk: out of memory in the live system)': '跳过内存检查（风险：live 系统可能内存不足）',
   'network of the installed system': '安装后系统的网络',
-  'NetworkManager keyfile to install instead of the rendered ones (repeatable)': '用此 NetworkManager keyfile 代替自动生成的网络配置（可重复）',
+  'NetworkManager keyfile to install instead of the rendered ones (repeatable)':
+    '用此 NetworkManager keyfile 代替自动生成的网络配置（可重复）',
   "add this host's authorized SSH keys to user nest": '把本机已授权的 SSH 密钥加给用户 nest',
   "carry this host's SSH host keys": '沿用本机的 SSH 主机密钥',
   'do not carry the hostname': '不沿用主机名',
-  "never call the package manager (kexec: the host's, the carried one, or --kexec)": '从不调用软件包管理器（kexec 用本机的、自带的或 --kexec 指定的）',
-  "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos": '本机没有 kexec-tools 时，用发行版的软件包安装，而不用 x2nestos 自带的 kexec',
+  "never call the package manager (kexec: the host's, the carried one, or --kexec)":
+    '从不调用软件包管理器（kexec 用本机的、自带的或 --kexec 指定的）',
+  "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos":
+    '本机没有 kexec-tools 时，用发行版的软件包安装，而不用 x2nestos 自带的 kexec',
   'use this kexec binary': '使用这个 kexec 程序',
   'allow a work directory on tmpfs (costs RAM the live system needs)': '允许工作目录位于 tmpfs（会占用 live 系统所需的内存）',
   'YAML file with any of these options (flags win)': '包含上述任意选项的 YAML 文件（命令行选项优先）',
@@ -83,10 +91,12 @@ export const CLI: Record<string, string> = {
   'what is staged and loaded': '查看已暂存和已加载的内容',
   'unload a staged kernel and remove staged files': '卸载已暂存的内核并删除暂存文件',
   'switch to the staged live installer': '切换到已暂存的 live 安装程序',
-  'convert this host by answering questions (bare `x2nestos` on a terminal does the same)': '通过问答转换本机（在终端上直接运行 `x2nestos` 效果相同）',
+  'convert this host by answering questions (bare `x2nestos` on a terminal does the same)':
+    '通过问答转换本机（在终端上直接运行 `x2nestos` 效果相同）',
   'stop after printing the plan': '打印计划后即停止',
   'print a shell completion script': '打印 shell 补全脚本',
-  'print the x2nestos(8) manual page (roff), as installed by the rpm and deb packages': '打印 x2nestos(8) 手册页（roff 格式），即 rpm 和 deb 软件包所安装的手册页',
+  'print the x2nestos(8) manual page (roff), as installed by the rpm and deb packages':
+    '打印 x2nestos(8) 手册页（roff 格式），即 rpm 和 deb 软件包所安装的手册页',
   'bash or zsh': 'bash 或 zsh',
 
   // --- 示例 -------------------------------------------------------------------------------------
@@ -117,7 +127,8 @@ export const CLI: Record<string, string> = {
   'run the same command again to resume': '再次运行同一命令即可继续',
   'interrupted by {signal}; nothing was changed': '被 {signal} 中断；未做任何更改',
   '--json and --events both write to stdout': '--json 和 --events 都会写标准输出',
-  'drop --json: the last --events line (type "result") carries the same document': '去掉 --json：--events 的最后一行（type "result"）包含同样的文档',
+  'drop --json: the last --events line (type "result") carries the same document':
+    '去掉 --json：--events 的最后一行（type "result"）包含同样的文档',
   'see `x2nestos --help`': '参见 `x2nestos --help`',
   '{problem}: {remedy}': '{problem}：{remedy}',
   'error: {message}': '错误：{message}',
@@ -128,5 +139,6 @@ export const CLI: Record<string, string> = {
   'answer y or n': '请回答 y 或 n',
   'interrupted at a question; nothing was changed': '在提问时被中断；未做任何更改',
   'run the same command again when ready': '准备好后再次运行同一命令',
-  "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them": 'UEFI：保留目标磁盘上旧系统的启动项（移到最后），而不是删除',
+  "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them":
+    'UEFI：保留目标磁盘上旧系统的启动项（移到最后），而不是删除',
 };

@@ -8,7 +8,8 @@ export const GUIDED: Record<string, string> = {
   '{user}: {type} {fingerprint}{comment} ({origin})': '{user}：{type} {fingerprint}{comment}（{origin}）',
   '{mode}: {keyfiles}': '{mode}：{keyfiles}',
   '{device} = {name} ({facts}){root}': '{device} = {name}（{facts}）{root}',
-  '{hostname}: {os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}': '{hostname}：{os}（{family}），{arch}，{bootMode}，内核 {kernel}{virtualization}',
+  '{hostname}: {os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}':
+    '{hostname}：{os}（{family}），{arch}，{bootMode}，内核 {kernel}{virtualization}',
   unsupported: '不支持',
   Release: '版本',
   '{release} ({source}: {origin})': '{release}（{source}：{origin}）',
@@ -21,7 +22,8 @@ export const GUIDED: Record<string, string> = {
   'EVERYTHING ON IT WILL BE ERASED except partitions {kept}': '盘上所有数据都将被清除，分区 {kept} 除外',
   'EVERYTHING ON IT WILL BE ERASED': '盘上所有数据都将被清除',
   Firmware: '固件',
-  'UEFI, Secure Boot {sb}, lockdown {lockdown}; BootCurrent {current}, BootOrder {order}': 'UEFI，安全启动 {sb}，lockdown {lockdown}；BootCurrent {current}，BootOrder {order}',
+  'UEFI, Secure Boot {sb}, lockdown {lockdown}; BootCurrent {current}, BootOrder {order}':
+    'UEFI，安全启动 {sb}，lockdown {lockdown}；BootCurrent {current}，BootOrder {order}',
   unknown: '未知',
   on: '开启',
   off: '关闭',
@@ -69,7 +71,8 @@ export const GUIDED: Record<string, string> = {
   'This host cannot be converted until these are fixed:': '以下问题解决之前，本机无法转换：',
   'Detected on this host': '在本机检测到',
   System: '系统',
-  '{os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}': '{os}（{family}），{arch}，{bootMode}，内核 {kernel}{virtualization}',
+  '{os} ({family}), {arch}, {bootMode}, kernel {kernel}{virtualization}':
+    '{os}（{family}），{arch}，{bootMode}，内核 {kernel}{virtualization}',
   '{total}, {available} available': '{total}，可用 {available}',
   ' (the disk behind /)': '（/ 所在的磁盘）',
   Disks: '磁盘',
@@ -108,7 +111,8 @@ export const GUIDED: Record<string, string> = {
   '  ← the disk behind /': '  ← / 所在的磁盘',
   'no disk on this host can take NestOS ({reasons})': '本机没有可以安装 NestOS 的磁盘（{reasons}）',
   'no disks found': '未找到磁盘',
-  'free or attach a disk of at least 8 GiB, or pass --allow-removable-disk for a removable one': '请腾出或挂接一块至少 8 GiB 的磁盘；若要使用可移动磁盘，请加 --allow-removable-disk',
+  'free or attach a disk of at least 8 GiB, or pass --allow-removable-disk for a removable one':
+    '请腾出或挂接一块至少 8 GiB 的磁盘；若要使用可移动磁盘，请加 --allow-removable-disk',
   'Disk to install NestOS on (everything on it is erased)': '安装 NestOS 的磁盘（盘上所有数据都将被清除）',
   'installer name: {name}': '安装程序使用的名称：{name}',
   'refused: {reason}': '不可选：{reason}',
@@ -122,7 +126,8 @@ export const GUIDED: Record<string, string> = {
   'From a file on this host': '使用本机上的文件',
   'URL of the Ignition config': 'Ignition 配置的 URL',
   'give an http:// or https:// URL': '请给出 http:// 或 https:// URL',
-  'This URL is plain http: anyone on the path could change the config. Use it anyway?': '这是明文 http URL：传输路径上的任何人都能篡改配置。仍然使用吗？',
+  'This URL is plain http: anyone on the path could change the config. Use it anyway?':
+    '这是明文 http URL：传输路径上的任何人都能篡改配置。仍然使用吗？',
   'Path of the Ignition config file': 'Ignition 配置文件的路径',
   'cannot read {path}': '无法读取 {path}',
   'not a valid Ignition config: {problem}': '不是有效的 Ignition 配置：{problem}',
@@ -131,7 +136,8 @@ export const GUIDED: Record<string, string> = {
   "This host's keys ({count}, of {users})": '本机的密钥（{count} 个，属于 {users}）',
   'the keys that log in as root or a sudo user here now': '目前可以以 root 或 sudo 用户身份登录本机的密钥',
   "This host's keys": '本机的密钥',
-  'Partitions of {disk}: none can be kept, NestOS takes partitions 1-4 and the first {size} of the disk.': '{disk} 的分区：都不能保留，NestOS 要占用 1-4 号分区和磁盘开头的 {size}。',
+  'Partitions of {disk}: none can be kept, NestOS takes partitions 1-4 and the first {size} of the disk.':
+    '{disk} 的分区：都不能保留，NestOS 要占用 1-4 号分区和磁盘开头的 {size}。',
   'Keep a partition of {disk}? (everything else on it is erased)': '保留 {disk} 上的分区吗？（盘上其余内容都将被清除）',
   'No, erase the whole disk': '不保留，清除整个磁盘',
   'Keep partitions {numbers}': '保留分区 {numbers}',
@@ -154,7 +160,8 @@ export const GUIDED: Record<string, string> = {
   'Hostname of the NestOS system': 'NestOS 系统的主机名',
   'the hostname is empty': '主机名为空',
   'a hostname has at most 64 characters': '主机名最多 64 个字符',
-  'use letters, digits and hyphens, in dot-separated parts that neither start nor end with a hyphen': '请使用字母、数字和连字符，用点分隔的每一段都不能以连字符开头或结尾',
+  'use letters, digits and hyphens, in dot-separated parts that neither start nor end with a hyphen':
+    '请使用字母、数字和连字符，用点分隔的每一段都不能以连字符开头或结尾',
 
   // --- 第 5 步：网络 ----------------------------------------------------------------------------
   static: '静态',
@@ -166,19 +173,22 @@ export const GUIDED: Record<string, string> = {
   'no configured address': '没有配置地址',
   'Network of the installed system': '安装后系统的网络',
   "Keep this host's configuration: {network}": '沿用本机的配置：{network}',
-  'addresses, routes and DNS stay as they are: you reach NestOS where you reach this host now': '地址、路由和 DNS 保持不变：现在怎么访问本机，以后就怎么访问 NestOS',
+  'addresses, routes and DNS stay as they are: you reach NestOS where you reach this host now':
+    '地址、路由和 DNS 保持不变：现在怎么访问本机，以后就怎么访问 NestOS',
   "this host's configuration": '沿用本机配置',
   'DHCP on {interface}': '在 {interface} 上使用 DHCP',
   'only if a DHCP server on this network answers: the address may change': '仅当本网络有 DHCP 服务器应答时可用：地址可能会变',
 
   // --- 第 6 步：保存回答、计划与确认 ------------------------------------------------------------
-  'Save these answers to a file, to replay this conversion later without questions?': '把这些回答保存到文件，以便以后不经提问重放这次转换吗？',
+  'Save these answers to a file, to replay this conversion later without questions?':
+    '把这些回答保存到文件，以便以后不经提问重放这次转换吗？',
   'File to save the answers in': '保存回答的文件',
   '{dir} is not a directory': '{dir} 不是目录',
   '{path} exists already: choose another name': '{path} 已存在：请换一个名字',
   'x2nestos answers, saved by `x2nestos guided` on {date}.': 'x2nestos 的回答，由 `x2nestos guided` 于 {date} 保存。',
   'Replay without questions: x2nestos --config THIS-FILE --yes': '不经提问重放：x2nestos --config 本文件 --yes',
-  'Answers saved to {path}. Replay them without questions: x2nestos --config {path} --yes': '回答已保存到 {path}。不经提问重放：x2nestos --config {path} --yes',
+  'Answers saved to {path}. Replay them without questions: x2nestos --config {path} --yes':
+    '回答已保存到 {path}。不经提问重放：x2nestos --config {path} --yes',
   'The plan in plain words': '计划概要',
   '{release} replaces everything on {disk}{root}.': '{release}将取代 {disk} 上的全部内容{root}。',
   ', the disk this system runs from': '（本系统正在运行的磁盘）',
@@ -186,14 +196,16 @@ export const GUIDED: Record<string, string> = {
   'NestOS from the live ISO {iso}': '来自 live ISO {iso} 的 NestOS ',
   'NestOS from {source}': '来自 {source} 的 NestOS ',
   'Ignition config: {ignition}.': 'Ignition 配置：{ignition}。',
-  'built for you: user nest with {keys} SSH key(s){password}, hostname {hostname}': '为你生成：用户 nest，{keys} 个 SSH 密钥{password}，主机名 {hostname}',
+  'built for you: user nest with {keys} SSH key(s){password}, hostname {hostname}':
+    '为你生成：用户 nest，{keys} 个 SSH 密钥{password}，主机名 {hostname}',
   ' and a console password': '，并设置了控制台密码',
   'from {url}': '来自 {url}',
   'from {path}': '来自 {path}',
   "Network: this host's configuration is kept.": '网络：沿用本机的配置。',
   'Network: DHCP.': '网络：DHCP。',
   'In detail:': '详细计划：',
-  'Once you type the disk name, the live system is staged and loaded; you are asked once more before the switch.': '输入磁盘名之后，live 系统会被暂存并加载；切换之前还会再问你一次。',
+  'Once you type the disk name, the live system is staged and loaded; you are asked once more before the switch.':
+    '输入磁盘名之后，live 系统会被暂存并加载；切换之前还会再问你一次。',
   'guided mode asks questions, and there is no terminal to ask them on': '引导模式需要提问，但没有可以提问的终端',
   'convert without questions with `x2nestos --ignition URL|FILE --yes` (and --disk, --stream or --iso, --network as needed), or replay saved answers with `x2nestos --config FILE --yes`':
     '请用 `x2nestos --ignition URL|FILE --yes` 不经提问直接转换（按需加 --disk、--stream 或 --iso、--network），或用 `x2nestos --config FILE --yes` 重放保存的回答',
@@ -203,7 +215,8 @@ export const GUIDED: Record<string, string> = {
 
   // --- 第 7 步：切换前的最后一屏 ----------------------------------------------------------------
   'What happens next': '接下来会发生什么',
-  'This machine switches to the NestOS live installer; SSH sessions to it end.': '本机切换到 NestOS live 安装程序；到本机的 SSH 会话会断开。',
+  'This machine switches to the NestOS live installer; SSH sessions to it end.':
+    '本机切换到 NestOS live 安装程序；到本机的 SSH 会话会断开。',
   'The installer writes NestOS {release} to {disk} and reboots into it.': '安装程序把 NestOS {release} 写入 {disk}，然后重启进入 NestOS。',
   'NestOS starts for the first time and applies the Ignition config.': 'NestOS 首次启动并应用 Ignition 配置。',
   'This usually takes 5 to 15 minutes, most of it writing the image.': '整个过程通常需要 5 到 15 分钟，大部分时间用于写入镜像。',
@@ -211,12 +224,15 @@ export const GUIDED: Record<string, string> = {
   'How to reach NestOS': '如何访问 NestOS',
   "(the same addresses as now: this host's network configuration is carried)": '（地址与现在相同：本机的网络配置会被沿用）',
   '<the address DHCP gives it>': '<DHCP 分配的地址>',
-  '(by DHCP: today this host has {addresses}; NestOS may get another address)': '（通过 DHCP：本机目前的地址是 {addresses}；NestOS 可能会得到其他地址）',
-  'find its address on the console or in your DHCP server, then: ssh nest@ADDRESS': '请在控制台或 DHCP 服务器上查到它的地址，然后：ssh nest@地址',
+  '(by DHCP: today this host has {addresses}; NestOS may get another address)':
+    '（通过 DHCP：本机目前的地址是 {addresses}；NestOS 可能会得到其他地址）',
+  'find its address on the console or in your DHCP server, then: ssh nest@ADDRESS':
+    '请在控制台或 DHCP 服务器上查到它的地址，然后：ssh nest@地址',
   'on the console: log in as nest with the password you chose': '在控制台上：用你设置的密码以 nest 身份登录',
   'Log of this run': '本次运行的日志',
   '(no log file)': '（没有日志文件）',
   '(it is on the disk NestOS replaces: copy it elsewhere now to keep it)': '（它位于将被 NestOS 取代的磁盘上：如需保留，请现在复制到别处）',
   'Switch to the NestOS live installer now?': '现在切换到 NestOS live 安装程序吗？',
-  'cancelled before the switch: the live system was unloaded again, nothing on this host was changed': '已在切换前取消：live 系统已重新卸载，本机未做任何更改',
+  'cancelled before the switch: the live system was unloaded again, nothing on this host was changed':
+    '已在切换前取消：live 系统已重新卸载，本机未做任何更改',
 };

@@ -36,7 +36,12 @@ function bondingOpts(text: string): Record<string, string> {
 export function parseIfcfg(source: string, text: string): Declaration {
   const v = parseShellVars(text);
   const d = emptyDeclaration(source);
-  d.name = v.DEVICE || source.split('/').pop()!.replace(/^ifcfg-/, '');
+  d.name =
+    v.DEVICE ||
+    source
+      .split('/')
+      .pop()!
+      .replace(/^ifcfg-/, '');
   const mac = v.HWADDR || v.MACADDR;
   if (mac) d.mac = mac.toLowerCase();
   if (v.MTU && Number(v.MTU) > 0) d.mtu = Number(v.MTU);

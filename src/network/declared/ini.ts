@@ -31,7 +31,10 @@ export function parseIni(text: string): IniSection[] {
 
 /** Last value of a key in the first section of that name (GKeyFile: the last assignment wins). */
 export function iniValue(sections: IniSection[], section: string, key: string): string | undefined {
-  return sections.find((s) => s.name === section)?.entries.get(key)?.at(-1);
+  return sections
+    .find((s) => s.name === section)
+    ?.entries.get(key)
+    ?.at(-1);
 }
 
 /** Every value of a key across every section of that name (networkd: lists accumulate). */

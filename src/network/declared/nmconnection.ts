@@ -25,7 +25,10 @@ const IPV6_METHODS: Record<string, Declaration['ipv6']> = {
 
 /** A GKeyFile list: `a;b;` → [a, b]. */
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[;,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function section(sections: IniSection[], ...names: string[]): string | undefined {

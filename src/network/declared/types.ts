@@ -54,6 +54,9 @@ export function parseCidr(text: string, defaultPrefix?: number): DeclaredAddress
 
 /** Case-insensitive shell glob (`*`, `?`, `[...]`) as used by networkd's Name= and netplan's match. */
 export function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(name);
 }

@@ -48,7 +48,11 @@ export function inventory(guests, vars) {
  * Runs ansible-playbook; the transcript goes to RUNDIR/ansible-<label>.txt.
  * @returns {Promise<{ code: number, stdout: string, stderr: string, seconds: number, recap: Record<string, Record<string, number>> }>}
  */
-export async function playbook(ctx, label, { playbook: file, inventory: inventoryFile, collections, check = false, limit, extraVars = {}, timeoutMs = 10 * 60_000 }) {
+export async function playbook(
+  ctx,
+  label,
+  { playbook: file, inventory: inventoryFile, collections, check = false, limit, extraVars = {}, timeoutMs = 10 * 60_000 },
+) {
   // ssh's control sockets need a short path (108 bytes at most), so not under the run directory.
   const controlDir = await mkdtemp(path.join(tmpdir(), 'x2n-cp-'));
   const env = [
@@ -74,7 +78,8 @@ export async function playbook(ctx, label, { playbook: file, inventory: inventor
       `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n`,
   );
   ctx.log(`ansible ${label}: exit ${result.code} in ${seconds.toFixed(1)} s`);
-  if (result.timedOut) throw new Error(`ansible-playbook (${label}) timed out after ${timeoutMs / 1000} s; transcript in ansible-${label}.txt`);
+  if (result.timedOut)
+    throw new Error(`ansible-playbook (${label}) timed out after ${timeoutMs / 1000} s; transcript in ansible-${label}.txt`);
   return { ...result, seconds, recap: parseRecap(result.stdout) };
 }
 

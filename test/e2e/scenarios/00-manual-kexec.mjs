@@ -15,7 +15,13 @@ export const needsBinary = false;
 
 /** A gzip-compressed newc archive of DIR made by GNU cpio (names without "./", owned by root). */
 async function gzipCpio(dir, outFile) {
-  const result = await run('sh', ['-c', `cd "$1" && find . -mindepth 1 | sed 's|^\\./||' | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -9n > "$2"`, 'sh', dir, outFile]);
+  const result = await run('sh', [
+    '-c',
+    `cd "$1" && find . -mindepth 1 | sed 's|^\\./||' | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -9n > "$2"`,
+    'sh',
+    dir,
+    outFile,
+  ]);
   assert.equal(result.code, 0, `cpio: ${result.stderr}`);
 }
 

@@ -10,7 +10,8 @@ import { destinationConfig } from '../ignition.mjs';
 import { assert, EXIT } from '../harness.mjs';
 
 export const id = 'apt-url';
-export const title = 'apt host, DHCP, Ignition by http URL, 2403-LTS (installer 0.20) fetched once and served over plain HTTP, pinned by the release.json hash → converted';
+export const title =
+  'apt host, DHCP, Ignition by http URL, 2403-LTS (installer 0.20) fetched once and served over plain HTTP, pinned by the release.json hash → converted';
 export const weight = 2;
 
 export async function run(ctx) {
@@ -25,13 +26,22 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   const ignition = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname'];
   // Over plain HTTP, without the hash, release.json proves nothing: refused before any download.
-  const refused = await ctx.expectRefusal(guest, [...ignition, '--release-url', fleet.releaseUrl], EXIT.verification, 'plain-HTTP release without its hash');
+  const refused = await ctx.expectRefusal(
+    guest,
+    [...ignition, '--release-url', fleet.releaseUrl],
+    EXIT.verification,
+    'plain-HTTP release without its hash',
+  );
   assert.match(refused.stderr, /came over plain HTTP.*--release-manifest-sha256/, 'the refusal names --release-manifest-sha256');
   const pinned = ['--release-url', fleet.releaseUrl, '--release-manifest-sha256', fleet.manifestSha256];
   const plan = await ctx.x2nestos(guest, ['plan', '--json', ...ignition, ...pinned]);
   assert.equal(plan.code, 0, `plan: ${plan.stderr}`);
   const artifacts = JSON.parse(plan.stdout).plan.release.artifacts;
-  assert.deepEqual(['kernel', 'initramfs', 'rootfs'].map((r) => artifacts[r].verifiedBy), ['manifest', 'manifest', 'manifest'], 'verifiedBy');
+  assert.deepEqual(
+    ['kernel', 'initramfs', 'rootfs'].map((r) => artifacts[r].verifiedBy),
+    ['manifest', 'manifest', 'manifest'],
+    'verifiedBy',
+  );
   // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
   const { inspection } = await ctx.convert(guest, [...ignition, ...pinned, '--kexec-from-packages']);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
@@ -40,6 +50,12 @@ export async function run(ctx) {
   assert.match(inspection.installer.liveCmdline, /(^|\s)console=ttyS0,115200(\s|$)/, 'live kernel console');
   assert.match(inspection.installer.liveCmdline, /ignition\.firstboot/, 'live kernel runs Ignition');
   assert.ok(ctx.server.requests(/^\/debian\/pool\/main\/kexec-tools_/).length > 0, 'kexec-tools was not installed from the apt repository');
-  assert.ok(ctx.server.requests(`${ctx.scratchUrlPath}/dest.ign`).some((e) => e.status === 200), 'the Ignition URL was never fetched');
-  assert.ok(ctx.server.requests(`${ctx.scratchUrlPath}/fleet/release.json`).some((e) => e.status === 200), 'release.json was never fetched from the fleet copy');
+  assert.ok(
+    ctx.server.requests(`${ctx.scratchUrlPath}/dest.ign`).some((e) => e.status === 200),
+    'the Ignition URL was never fetched',
+  );
+  assert.ok(
+    ctx.server.requests(`${ctx.scratchUrlPath}/fleet/release.json`).some((e) => e.status === 200),
+    'release.json was never fetched from the fleet copy',
+  );
 }

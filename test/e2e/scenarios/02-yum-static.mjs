@@ -20,7 +20,9 @@ export async function run(ctx) {
   const destination = destinationConfig(id, ctx.nestKey);
 
   const guest = await ctx.boot({ image: 'openeuler2203' });
-  const facts = await guest.sshOk('command -v apt-get dpkg dhclient udhcpc dhcpcd; ip -o addr show scope global; ip -6 route show default; true');
+  const facts = await guest.sshOk(
+    'command -v apt-get dpkg dhclient udhcpc dhcpcd; ip -o addr show scope global; ip -6 route show default; true',
+  );
   assert.doesNotMatch(facts.stdout, /apt-get|dpkg|dhclient|udhcpc|dhcpcd/, 'the yum-family host must have no apt, dpkg or DHCP client');
   assert.match(facts.stdout, /inet 10\.0\.2\.50\/24/, 'static IPv4 address');
   const inet6 = facts.stdout.split('\n').filter((l) => /\sinet6\s/.test(l));
@@ -34,13 +36,20 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
 
   const args = [
-    '--ignition', '/root/dest.ign', '--kexec-from-packages',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
+    '--ignition',
+    '/root/dest.ign',
+    '--kexec-from-packages',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
     // Issue 4: root's keys, found the way this host's sshd finds them, are added for `nest`.
     '--inherit-ssh-keys',
     // The live system fetches the rootfs itself, so it needs this host's static network (there is
     // no DHCP to fall back on): the plan must hand it over as kernel arguments.
-    '--rootfs-mode', 'url',
+    '--rootfs-mode',
+    'url',
   ];
 
   // The JSON plan documents the network model it measured: both static addresses, as static.
@@ -54,20 +63,29 @@ export async function run(ctx) {
     ['10.0.2.50/24 static', 'fd00:e2e::50/64 static'],
     `the plan's addresses for enp0s3: ${JSON.stringify(nic)}`,
   );
-  assert.deepEqual([nic.ipv4Method, nic.ipv6Method], ['manual', 'manual'], 'the plan\'s methods for enp0s3');
+  assert.deepEqual([nic.ipv4Method, nic.ipv6Method], ['manual', 'manual'], "the plan's methods for enp0s3");
   assert.ok(network.keyfiles.length > 0, 'the plan lists no rendered keyfiles');
 
   const { inspection } = await ctx.convert(guest, args);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });
   // The hostname is carried by default (--keep-hostname), wrapped around the given config.
   assert.equal(ignitionFiles(inspection.ignition)['/etc/hostname']?.trim(), 'openeuler2203', 'hostname carried to NestOS');
-  const nestKeys = (JSON.parse(inspection.ignition).passwd?.users ?? []).filter((u) => u.name === 'nest').flatMap((u) => u.sshAuthorizedKeys ?? []);
+  const nestKeys = (JSON.parse(inspection.ignition).passwd?.users ?? [])
+    .filter((u) => u.name === 'nest')
+    .flatMap((u) => u.sshAuthorizedKeys ?? []);
   const blob = (line) => line.split(/\s+/).slice(0, 2).join(' ');
-  for (const key of rootKeys) assert.ok(nestKeys.map(blob).includes(blob(key)), `root's key ${blob(key).slice(0, 40)}... was not inherited by nest: ${JSON.stringify(nestKeys)}`);
+  for (const key of rootKeys)
+    assert.ok(
+      nestKeys.map(blob).includes(blob(key)),
+      `root's key ${blob(key).slice(0, 40)}... was not inherited by nest: ${JSON.stringify(nestKeys)}`,
+    );
   assert.ok(ctx.server.requests(/^\/rpms\/kexec-tools-.*\.rpm$/).length > 0, 'kexec-tools was not installed from the yum repository');
 
   const files = Object.entries(inspection.firstbootNetwork ?? {});
-  assert.ok(files.length > 0, `no NetworkManager keyfiles reached /boot/nestos-firstboot-network (installer: ${JSON.stringify(inspection.installer)})`);
+  assert.ok(
+    files.length > 0,
+    `no NetworkManager keyfiles reached /boot/nestos-firstboot-network (installer: ${JSON.stringify(inspection.installer)})`,
+  );
   const keyfiles = files.map(([name, text]) => ({ name, keyfile: parseKeyfile(text) }));
   const carriers = keyfiles.filter(({ keyfile }) => addresses(keyfile.ipv4).length + addresses(keyfile.ipv6).length > 0);
   assert.equal(carriers.length, 1, `exactly one keyfile must carry addresses: ${JSON.stringify(files)}`);
@@ -86,7 +104,10 @@ export async function run(ctx) {
     // The gateway rides on address1: the one default-route form every NetworkManager version reads.
     assert.deepEqual(addresses(section), [`${want.address},${want.gateway}`], `${name}: ${family} addresses in ${JSON.stringify(section)}`);
     assert.deepEqual(list(section.dns), want.dns, `${name}: ${family}.dns`);
-    assert.ok(!Object.keys(section).some((k) => /^route\d+$/.test(k)), `${name}: ${family} carries routes the host does not have: ${JSON.stringify(section)}`);
+    assert.ok(
+      !Object.keys(section).some((k) => /^route\d+$/.test(k)),
+      `${name}: ${family} carries routes the host does not have: ${JSON.stringify(section)}`,
+    );
   }
   const search = [...list(keyfile.ipv4['dns-search']), ...list(keyfile.ipv6['dns-search'])];
   assert.deepEqual(search, ['e2e.test'], `${name}: dns-search`);
@@ -102,14 +123,30 @@ export async function run(ctx) {
     'nameserver=fd00:e2e::3',
   ];
   const liveWords = inspection.installer.liveCmdline.split(/\s+/);
-  assert.deepEqual(liveWords.filter((w) => /^(rd\.neednet|ifname|ip|nameserver|rd\.route|bond|vlan|bridge)=/.test(w)), liveNetwork, `live network kargs in: ${inspection.installer.liveCmdline}`);
+  assert.deepEqual(
+    liveWords.filter((w) => /^(rd\.neednet|ifname|ip|nameserver|rd\.route|bond|vlan|bridge)=/.test(w)),
+    liveNetwork,
+    `live network kargs in: ${inspection.installer.liveCmdline}`,
+  );
   assert.equal(inspection.installer.rootfs, 'url', 'the rootfs must come by URL');
-  assert.match(inspection.liveLog ?? '', /network: static 10\.0\.2\.50\/255\.255\.255\.0 gw 10\.0\.2\.2 on enp0s3/, 'the live system did not bring up the static IPv4 address');
-  assert.match(inspection.liveLog ?? '', /network: static fd00:e2e::50\/64 gw fd00:e2e::2 on enp0s3/, 'the live system did not bring up the static IPv6 address');
+  assert.match(
+    inspection.liveLog ?? '',
+    /network: static 10\.0\.2\.50\/255\.255\.255\.0 gw 10\.0\.2\.2 on enp0s3/,
+    'the live system did not bring up the static IPv4 address',
+  );
+  assert.match(
+    inspection.liveLog ?? '',
+    /network: static fd00:e2e::50\/64 gw fd00:e2e::2 on enp0s3/,
+    'the live system did not bring up the static IPv6 address',
+  );
   assert.doesNotMatch(inspection.liveLog ?? '', /network: DHCP/, 'the live system fell back to DHCP');
   assert.ok(ctx.server.requests(new URL(release.artifacts.rootfs.url).pathname).length > 0, 'the live system did not fetch the rootfs');
   // The installer forwards the live network arguments to the installed system's first boot.
-  assert.deepEqual((inspection.firstbootKargs ?? '').split(/\s+/).filter((w) => /^(ifname|ip|nameserver)=/.test(w)), liveNetwork.slice(1), 'first-boot network kargs');
+  assert.deepEqual(
+    (inspection.firstbootKargs ?? '').split(/\s+/).filter((w) => /^(ifname|ip|nameserver)=/.test(w)),
+    liveNetwork.slice(1),
+    'first-boot network kargs',
+  );
 }
 
 /** The addressN values of a keyfile's [ipv4] or [ipv6] section, in order. */
@@ -122,5 +159,8 @@ function addresses(section = {}) {
 
 /** A keyfile list value (`a;b;`) as an array. */
 function list(value) {
-  return (value ?? '').split(/[;,]/).map((v) => v.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[;,]/)
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

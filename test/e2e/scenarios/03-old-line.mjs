@@ -16,8 +16,13 @@ export async function run(ctx) {
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
   await ctx.installBinary(guest);
   const { inspection } = await ctx.convert(guest, [
-    '--ignition', '/root/dest.ign',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
+    '--ignition',
+    '/root/dest.ign',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
   ]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.16' });
   assert.equal(inspection.installer.build, release.build, 'live system build');

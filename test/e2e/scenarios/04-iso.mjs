@@ -16,5 +16,8 @@ export async function run(ctx) {
   const { inspection } = await ctx.convert(guest, ['--ignition', '/root/dest.ign', '--iso', iso.url, '--iso-sha256', iso.sha256]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });
   assert.equal(inspection.installer.build, release.build, 'live system build');
-  assert.ok(ctx.server.requests(new URL(iso.url).pathname).some((e) => e.status === 200 || e.status === 206), 'the ISO was never fetched');
+  assert.ok(
+    ctx.server.requests(new URL(iso.url).pathname).some((e) => e.status === 200 || e.status === 206),
+    'the ISO was never fetched',
+  );
 }

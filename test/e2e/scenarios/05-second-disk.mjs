@@ -17,7 +17,17 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   const { inspection } = await ctx.convert(
     guest,
-    ['--ignition', '/root/dest.ign', '--disk', '/dev/vdb', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release))],
+    [
+      '--ignition',
+      '/root/dest.ign',
+      '--disk',
+      '/dev/vdb',
+      '--stream',
+      release.stream,
+      '--stream-base-url',
+      release.streamBaseUrl,
+      ...(await ctx.checksums(guest, release)),
+    ],
     { diskIndex: 1 },
   );
   await ctx.expectConverted(guest, inspection, { destination, serial: DATA_SERIAL, installer: '0.20' });

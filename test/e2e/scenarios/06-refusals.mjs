@@ -15,13 +15,22 @@ export async function run(ctx) {
   const r20b = ctx.releases.r20b;
   const guest = await ctx.boot({ image: 'debian12' });
   await ctx.installBinary(guest);
-  for (const [file, text] of [['invalid.ign', invalidConfig(ctx.nestKey)], ['lockout.ign', lockOutConfig()], ['dest.ign', destinationConfig(id, ctx.nestKey)]]) {
+  for (const [file, text] of [
+    ['invalid.ign', invalidConfig(ctx.nestKey)],
+    ['lockout.ign', lockOutConfig()],
+    ['dest.ign', destinationConfig(id, ctx.nestKey)],
+  ]) {
     await guest.sshOk(`install -m 0600 /dev/stdin /root/${file}`, { input: text });
   }
   const sums = await ctx.checksums(guest, r20);
   const stream = ['--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl, ...sums];
   // The mirror's own hashes came over plain HTTP: without a trusted hash nothing is even fetched.
-  await ctx.expectRefusal(guest, ['--ignition', '/root/dest.ign', '--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl], EXIT.verification, 'plain-HTTP stream, no trusted hash');
+  await ctx.expectRefusal(
+    guest,
+    ['--ignition', '/root/dest.ign', '--stream', r20.stream, '--stream-base-url', r20.streamBaseUrl],
+    EXIT.verification,
+    'plain-HTTP stream, no trusted hash',
+  );
 
   await ctx.expectRefusal(guest, ['--ignition', '/root/invalid.ign', ...stream], EXIT.ignition, 'invalid Ignition');
   await ctx.expectRefusal(guest, ['--ignition', '/root/lockout.ign', ...stream], EXIT.ignition, 'lock-out Ignition');
@@ -42,10 +51,20 @@ export async function run(ctx) {
   await ctx.expectRefusal(
     guest,
     [
-      '--ignition', '/root/dest.ign',
-      '--kernel', a.kernel.url, '--kernel-sha256', a.kernel.sha256,
-      '--initramfs', a.initramfs.url, '--initramfs-sha256', a.initramfs.sha256,
-      '--rootfs', b.rootfs.url, '--rootfs-sha256', b.rootfs.sha256,
+      '--ignition',
+      '/root/dest.ign',
+      '--kernel',
+      a.kernel.url,
+      '--kernel-sha256',
+      a.kernel.sha256,
+      '--initramfs',
+      a.initramfs.url,
+      '--initramfs-sha256',
+      a.initramfs.sha256,
+      '--rootfs',
+      b.rootfs.url,
+      '--rootfs-sha256',
+      b.rootfs.sha256,
     ],
     EXIT.verification,
     'initramfs and rootfs of different builds',

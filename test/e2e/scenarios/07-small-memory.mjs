@@ -19,10 +19,20 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   const rootfsPath = new URL(release.artifacts.rootfs.url).pathname;
 
-  const result = await ctx.x2nestos(guest, convertArgs([
-    '--ignition', '/root/dest.ign', '--rootfs-mode', 'auto',
-    '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
-  ]));
+  const result = await ctx.x2nestos(
+    guest,
+    convertArgs([
+      '--ignition',
+      '/root/dest.ign',
+      '--rootfs-mode',
+      'auto',
+      '--stream',
+      release.stream,
+      '--stream-base-url',
+      release.streamBaseUrl,
+      ...(await ctx.checksums(guest, release)),
+    ]),
+  );
   const since = Date.now();
   if (result.code === EXIT.precondition) {
     // A refusal is acceptable only with the numbers that explain it.

@@ -23,12 +23,24 @@ export async function run(ctx) {
   const guest = await ctx.boot({ image: 'debian12' });
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
   await ctx.installBinary(guest);
-  const args = convertArgs(['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', flaky.streamBaseUrl, ...(await ctx.checksums(guest, release))]);
+  const args = convertArgs([
+    '--ignition',
+    '/root/dest.ign',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    flaky.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
+  ]);
 
   const first = await ctx.x2nestos(guest, args);
   const cutRequests = ctx.server.requests(target).filter((e) => e.aborted);
   assert.ok(cutRequests.length >= 1, `the fault was not hit: ${JSON.stringify(ctx.server.requests(target))}`);
-  assert.equal(first.code, EXIT.network, `a download that cannot finish must end with exit 6, got ${first.code}:\n${first.stderr}\n${first.stdout.slice(-2000)}`);
+  assert.equal(
+    first.code,
+    EXIT.network,
+    `a download that cannot finish must end with exit 6, got ${first.code}:\n${first.stderr}\n${first.stdout.slice(-2000)}`,
+  );
   assert.ok(guest.running, 'the VM stopped after a network failure');
   await ctx.expectNothingLoaded(guest, 'after the dropped download');
 

@@ -59,14 +59,30 @@ export async function run(ctx) {
   const releaseDir = path.join(fleet, 'release');
   // The stand-in mirror is plain HTTP: the admin vouches for the files with the published sums.
   const sums = path.join(fleet, 'SHA256SUMS');
-  await writeFile(sums, ['kernel', 'initramfs', 'rootfs'].map((r) => `${release.artifacts[r].sha256}  ${path.basename(release.artifacts[r].file)}\n`).join(''));
+  await writeFile(
+    sums,
+    ['kernel', 'initramfs', 'rootfs'].map((r) => `${release.artifacts[r].sha256}  ${path.basename(release.artifacts[r].file)}\n`).join(''),
+  );
   const fetchStarted = Date.now();
   const fetched = await runProgram(
     'env',
     [
       'X2NESTOS_FORBID_HOST_CHANGES=1',
-      ctx.binary.file, 'fetch', '--stream', release.stream, '--stream-base-url', hostStreams, '--checksums', sums, '--to', releaseDir,
-      '--work-dir', path.join(fleet, 'fetch-work'), '--log-file', path.join(fleet, 'fetch.log'), '--json',
+      ctx.binary.file,
+      'fetch',
+      '--stream',
+      release.stream,
+      '--stream-base-url',
+      hostStreams,
+      '--checksums',
+      sums,
+      '--to',
+      releaseDir,
+      '--work-dir',
+      path.join(fleet, 'fetch-work'),
+      '--log-file',
+      path.join(fleet, 'fetch.log'),
+      '--json',
     ],
     { timeoutMs: 120_000 },
   );
@@ -75,7 +91,11 @@ export async function run(ctx) {
   const fetchedDoc = JSON.parse(fetched.stdout);
   assert.equal(fetchedDoc.result, 'fetched');
   const manifestBytes = await readFile(path.join(releaseDir, 'release.json'));
-  assert.equal(fetchedDoc.manifestSha256, createHash('sha256').update(manifestBytes).digest('hex'), 'fetch --json: manifestSha256 is the hash of release.json');
+  assert.equal(
+    fetchedDoc.manifestSha256,
+    createHash('sha256').update(manifestBytes).digest('hex'),
+    'fetch --json: manifestSha256 is the hash of release.json',
+  );
   const manifest = JSON.parse(manifestBytes.toString('utf8'));
   for (const role of ['kernel', 'initramfs', 'rootfs']) {
     assert.equal(manifest.artifacts[role].sha256, release.artifacts[role].sha256, `release.json: ${role} sha256`);
@@ -121,7 +141,15 @@ export async function run(ctx) {
         // Only here (each small file costs seconds under TCG): options through a --config file.
         // Plain HTTP: the hash fetch printed is what the role hands this host (the others' comes
         // from hashing the controller's release.json).
-        yum: { guest: yum, vars: { x2nestos_release_url: releaseUrl, x2nestos_release_manifest_sha256: fetchedDoc.manifestSha256, ...byHttp, x2nestos_options: { 'log-file': '/var/log/x2nestos-e2e.log' } } },
+        yum: {
+          guest: yum,
+          vars: {
+            x2nestos_release_url: releaseUrl,
+            x2nestos_release_manifest_sha256: fetchedDoc.manifestSha256,
+            ...byHttp,
+            x2nestos_options: { 'log-file': '/var/log/x2nestos-e2e.log' },
+          },
+        },
       },
       {
         ansible_python_interpreter: '/usr/bin/python3',
@@ -149,17 +177,27 @@ export async function run(ctx) {
   // --- 1. check mode ------------------------------------------------------------------------
   const checkReports = path.join(fleet, 'report-check');
   const check = await playbook(ctx, 'check', {
-    ...common, playbook: await convertPlaybook(50), check: true, extraVars: { x2nestos_report_dir: checkReports, x2nestos_serial: 2 },
+    ...common,
+    playbook: await convertPlaybook(50),
+    check: true,
+    extraVars: { x2nestos_report_dir: checkReports, x2nestos_serial: 2 },
   });
   ctx.time('ansible-check', check.seconds);
   assert.equal(check.code, 2, `check mode: ansible-playbook exits 2 when a host failed, got ${check.code}\n${check.stdout.slice(-3000)}`);
   for (const host of ['apt', 'yum']) {
     assert.equal(check.recap[host]?.failed, 0, `check mode: ${host} failed: ${failureMessage(check.stdout, host)}`);
-    assert.ok(check.recap[host]?.changed >= 1, `check mode: ${host} must report changed (it would convert): ${JSON.stringify(check.recap[host])}`);
+    assert.ok(
+      check.recap[host]?.changed >= 1,
+      `check mode: ${host} must report changed (it would convert): ${JSON.stringify(check.recap[host])}`,
+    );
   }
   assert.equal(check.recap.broken?.failed, 1, `check mode: broken must fail: ${JSON.stringify(check.recap)}`);
-  assert.match(failureMessage(check.stdout, 'broken'), NO_STABLE_NAME, 'check mode: broken fails with x2nestos\'s reason');
-  assert.equal(playBanners(check.stdout), 2, 'check mode: serial 2 runs the three hosts in two batches, the failure in the first stops neither');
+  assert.match(failureMessage(check.stdout, 'broken'), NO_STABLE_NAME, "check mode: broken fails with x2nestos's reason");
+  assert.equal(
+    playBanners(check.stdout),
+    2,
+    'check mode: serial 2 runs the three hosts in two batches, the failure in the first stops neither',
+  );
   const checked = await readReports(checkReports);
   for (const host of ['apt', 'yum']) {
     assert.equal(checked[host]?.result, 'convertible', `check report of ${host}: ${JSON.stringify(checked[host])}`);
@@ -169,7 +207,11 @@ export async function run(ctx) {
   assert.equal(checked.broken?.result, 'refused', `check report of broken: ${JSON.stringify(checked.broken)}`);
   assert.equal(checked.broken.kind, 'precondition');
   assert.equal(checked.broken.exit_code, 3);
-  for (const [name, guest] of [['apt', apt], ['yum', yum], ['broken', broken]]) {
+  for (const [name, guest] of [
+    ['apt', apt],
+    ['yum', yum],
+    ['broken', broken],
+  ]) {
     const left = await guest.ssh(
       'ls -d /usr/local/sbin/x2nestos /var/lib/x2nestos-fleet /var/lib/x2nestos /var/tmp/x2nestos-check.* 2>/dev/null; cat /sys/kernel/kexec_loaded; command -v kexec || true',
     );
@@ -187,11 +229,18 @@ export async function run(ctx) {
     extraVars: { x2nestos_report_dir: realReports, x2nestos_serial: 3 },
   });
   ctx.time('ansible-convert', conversion.seconds);
-  assert.equal(conversion.code, 2, `conversion: ansible-playbook exits 2 when a host failed, got ${conversion.code}\n${conversion.stdout.slice(-3000)}`);
+  assert.equal(
+    conversion.code,
+    2,
+    `conversion: ansible-playbook exits 2 when a host failed, got ${conversion.code}\n${conversion.stdout.slice(-3000)}`,
+  );
   assert.equal(conversion.recap.broken?.failed, 1, `broken must fail: ${JSON.stringify(conversion.recap)}`);
-  assert.match(failureMessage(conversion.stdout, 'broken'), NO_STABLE_NAME, 'broken fails with x2nestos\'s reason');
+  assert.match(failureMessage(conversion.stdout, 'broken'), NO_STABLE_NAME, "broken fails with x2nestos's reason");
   const reports = await readReports(realReports);
-  for (const [host, guest] of [['apt', apt], ['yum', yum]]) {
+  for (const [host, guest] of [
+    ['apt', apt],
+    ['yum', yum],
+  ]) {
     assert.equal(conversion.recap[host]?.failed, 0, `${host} failed: ${failureMessage(conversion.stdout, host)}`);
     assert.equal(reports[host]?.result, 'switched', `report of ${host}: ${JSON.stringify(reports[host])}`);
     assert.ok(reports[host].gone_after_seconds >= 0, `report of ${host}: the role saw the host go away`);
@@ -207,7 +256,11 @@ export async function run(ctx) {
 
   // No guest ever reached the mirror; yum read the controller's copy over HTTP.
   const requests = ctx.server.log.slice(requestsBefore);
-  assert.deepEqual(requests.filter((r) => r.path.startsWith(publicPrefix)).map((r) => r.path), [], 'a guest asked the public mirror');
+  assert.deepEqual(
+    requests.filter((r) => r.path.startsWith(publicPrefix)).map((r) => r.path),
+    [],
+    'a guest asked the public mirror',
+  );
   const served = requests.filter((r) => r.path.startsWith(releasePrefix + '/') && r.status < 300).map((r) => path.posix.basename(r.path));
   for (const role of ['release.json', manifest.artifacts.initramfs.name, manifest.artifacts.rootfs.name]) {
     assert.ok(served.includes(role), `yum did not read ${role} from --release-url (served: ${served.join(', ')})`);
@@ -221,7 +274,10 @@ export async function run(ctx) {
   );
   const verifyReports = path.join(fleet, 'report-verify');
   const notYet = await playbook(ctx, 'verify-debian', {
-    ...common, playbook: verifyPlaybook, limit: 'broken', extraVars: { x2nestos_report_dir: verifyReports },
+    ...common,
+    playbook: verifyPlaybook,
+    limit: 'broken',
+    extraVars: { x2nestos_report_dir: verifyReports },
   });
   assert.equal(notYet.code, 2, `verify must fail while broken runs Debian: ${notYet.stdout.slice(-2000)}`);
   assert.match(failureMessage(notYet.stdout, 'broken'), /came back as Debian GNU\/Linux 12 \(bookworm\), not NestOS/);
@@ -233,7 +289,10 @@ export async function run(ctx) {
       `'VERSION="${release.build}"' 'PRETTY_NAME="NestOS For Container ${release.build}"' >/etc/os-release`,
   );
   const waiting = playbook(ctx, 'verify-nestos', {
-    ...common, playbook: verifyPlaybook, limit: 'broken', extraVars: { x2nestos_report_dir: verifyReports, x2nestos_nestos_poll: 3, x2nestos_nestos_timeout: 180 },
+    ...common,
+    playbook: verifyPlaybook,
+    limit: 'broken',
+    extraVars: { x2nestos_report_dir: verifyReports, x2nestos_nestos_poll: 3, x2nestos_nestos_timeout: 180 },
   });
   await new Promise((resolve) => setTimeout(resolve, 15_000));
   await broken.sshOk('install -m 0600 -o nest -g nest /dev/stdin ~nest/.ssh/authorized_keys', { input: `${ctx.nestKey}\n` });
@@ -249,7 +308,10 @@ export async function run(ctx) {
   const rootLogin = await broken.ssh('true', { timeoutMs: 30_000 });
   assert.notEqual(rootLogin.code, 0, 'root can still log in to broken');
   const again = await playbook(ctx, 'convert-nestos', {
-    ...common, playbook: await convertPlaybook(20), limit: 'broken', extraVars: { x2nestos_report_dir: verifyReports },
+    ...common,
+    playbook: await convertPlaybook(20),
+    limit: 'broken',
+    extraVars: { x2nestos_report_dir: verifyReports },
   });
   assert.equal(again.code, 0, `a host already on NestOS: ${again.stdout.slice(-3000)}`);
   assert.deepEqual(

@@ -40,17 +40,22 @@ iface br100 inet static
 
 // The same stack, built at run time with ip(8) (the image has no ifenslave or bridge-utils).
 const RUNTIME = [
-  'modprobe bonding', 'modprobe 8021q', 'modprobe bridge',
+  'modprobe bonding',
+  'modprobe 8021q',
+  'modprobe bridge',
   'ip link add bond0 type bond mode active-backup miimon 100',
-  'ip link set enp0s4 down', 'ip link set enp0s4 master bond0',
-  'ip link set enp0s5 down', 'ip link set enp0s5 master bond0',
+  'ip link set enp0s4 down',
+  'ip link set enp0s4 master bond0',
+  'ip link set enp0s5 down',
+  'ip link set enp0s5 master bond0',
   'ip link set bond0 type bond primary enp0s4',
   'ip link set bond0 up',
   'ip addr add 192.168.100.10/24 dev bond0',
   'ip link add link bond0 name bond0.100 type vlan id 100',
   'ip link add br100 type bridge stp_state 0',
   'ip link set bond0.100 master br100',
-  'ip link set bond0.100 up', 'ip link set br100 up',
+  'ip link set bond0.100 up',
+  'ip link set br100 up',
   'ip addr add 192.168.200.10/24 dev br100',
   'ip route add 172.16.0.0/16 via 192.168.200.1 dev br100',
 ].join(' && ');
@@ -58,7 +63,10 @@ const RUNTIME = [
 export async function run(ctx) {
   const release = ctx.releases.r20;
   const guest = await ctx.boot({ image: 'debian12', extraNics: 2 });
-  await guest.sshOk(`printf '\\nsource /etc/network/interfaces.d/*\\n' >>/etc/network/interfaces && mkdir -p /etc/network/interfaces.d && cat >/etc/network/interfaces.d/stack`, { input: DECLARED });
+  await guest.sshOk(
+    `printf '\\nsource /etc/network/interfaces.d/*\\n' >>/etc/network/interfaces && mkdir -p /etc/network/interfaces.d && cat >/etc/network/interfaces.d/stack`,
+    { input: DECLARED },
+  );
   await guest.sshOk(RUNTIME);
   // What the kernel reports, kept with the run: the raw material of a network fixture.
   const capture = await guest.sshOk('ip -j -d addr show; echo; ip -j -4 route show table main; echo; ip -j -6 route show table main');
@@ -68,7 +76,17 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
   // The rootfs behind the bridge below is the same file under another name.
   const sums = await ctx.checksums(guest, release, { 'rootfs.img': release.artifacts.rootfs.sha256 });
-  const planned = await ctx.x2nestos(guest, ['plan', '--json', '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...sums]);
+  const planned = await ctx.x2nestos(guest, [
+    'plan',
+    '--json',
+    '--ignition',
+    '/root/dest.ign',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...sums,
+  ]);
   assert.equal(planned.code, 0, `plan --json exited ${planned.code}: ${planned.stderr.trim()}`);
   const { model, keyfiles } = JSON.parse(planned.stdout).plan.network;
   const link = (name) => {
@@ -92,7 +110,11 @@ export async function run(ctx) {
     assert.deepEqual(port.addresses, [], `enp0s${4 + n} carries no address of its own`);
   });
   const vlan = link('bond0.100');
-  assert.deepEqual([vlan.kind, vlan.parent, vlan.vlanId, vlan.controller], ['vlan', 'bond0', 100, 'br100'], 'bond0.100: a VLAN on bond0, port of br100');
+  assert.deepEqual(
+    [vlan.kind, vlan.parent, vlan.vlanId, vlan.controller],
+    ['vlan', 'bond0', 100, 'br100'],
+    'bond0.100: a VLAN on bond0, port of br100',
+  );
   const bridge = link('br100');
   assert.deepEqual([bridge.kind, bridge.members, bridge.stp], ['bridge', ['bond0.100'], false], 'br100: bridge over the VLAN, STP off');
   assert.deepEqual(statics(bridge), ['192.168.200.10/24'], 'br100 address');
@@ -115,7 +137,11 @@ export async function run(ctx) {
   });
   // The parent by its profile's UUID, which survives a rename under the new kernel.
   assert.deepEqual([byName['bond0.100'].vlan.id, byName['bond0.100'].vlan.parent], ['100', byName.bond0.connection.uuid], 'VLAN keyfile');
-  assert.deepEqual([byName['bond0.100'].connection.master, byName['bond0.100'].connection['slave-type']], ['br100', 'bridge'], 'VLAN keyfile: bridge port');
+  assert.deepEqual(
+    [byName['bond0.100'].connection.master, byName['bond0.100'].connection['slave-type']],
+    ['br100', 'bridge'],
+    'VLAN keyfile: bridge port',
+  );
   assert.equal(byName.br100.bridge.stp, 'false', 'bridge keyfile: STP off');
   assert.match(byName.br100.ipv4.address1, /^192\.168\.200\.10\/24/, 'bridge keyfile address');
   assert.equal(byName.br100.ipv4.route1, '172.16.0.0/16,192.168.200.1', 'bridge keyfile route');
@@ -128,21 +154,37 @@ export async function run(ctx) {
   assert.ok(stream.includes(release.artifacts.rootfs.url), 'the stream document names the rootfs URL');
   const streamUrl = await ctx.publish(`streams/${release.stream}.json`, stream.split(release.artifacts.rootfs.url).join(behindBridge));
   const routed = await ctx.x2nestos(guest, [
-    'plan', '--json', '--ignition', '/root/dest.ign', '--rootfs-mode', 'url',
-    '--stream', release.stream, '--stream-base-url', streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1), ...sums,
+    'plan',
+    '--json',
+    '--ignition',
+    '/root/dest.ign',
+    '--rootfs-mode',
+    'url',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1),
+    ...sums,
   ]);
   assert.equal(routed.code, 0, `plan --json (rootfs behind the bridge) exited ${routed.code}: ${routed.stderr.trim()}`);
   const live = JSON.parse(routed.stdout).plan.network;
-  assert.deepEqual(live.liveKargs, [
-    'rd.neednet=1',
-    `ifname=enp0s4:${nicMac(1)}`,
-    `ifname=enp0s5:${nicMac(2)}`,
-    'bond=bond0:enp0s4,enp0s5:mode=active-backup,miimon=100,primary=enp0s4',
-    'vlan=bond0.100:bond0',
-    'bridge=br100:bond0.100',
-    'ip=192.168.200.10:::255.255.255.0::br100:none',
-    'rd.route=172.16.0.0/16:192.168.200.1:br100',
-    'nameserver=10.0.2.3',
-  ], 'live network kargs for a rootfs behind the bridge');
-  assert.ok(live.notes.some((n) => /brings up br100: this host reaches 172\.16\.0\.9/.test(n)), `the plan does not say why br100: ${JSON.stringify(live.notes)}`);
+  assert.deepEqual(
+    live.liveKargs,
+    [
+      'rd.neednet=1',
+      `ifname=enp0s4:${nicMac(1)}`,
+      `ifname=enp0s5:${nicMac(2)}`,
+      'bond=bond0:enp0s4,enp0s5:mode=active-backup,miimon=100,primary=enp0s4',
+      'vlan=bond0.100:bond0',
+      'bridge=br100:bond0.100',
+      'ip=192.168.200.10:::255.255.255.0::br100:none',
+      'rd.route=172.16.0.0/16:192.168.200.1:br100',
+      'nameserver=10.0.2.3',
+    ],
+    'live network kargs for a rootfs behind the bridge',
+  );
+  assert.ok(
+    live.notes.some((n) => /brings up br100: this host reaches 172\.16\.0\.9/.test(n)),
+    `the plan does not say why br100: ${JSON.stringify(live.notes)}`,
+  );
 }

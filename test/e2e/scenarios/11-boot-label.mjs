@@ -13,7 +13,11 @@ export const weight = 2;
 async function relabel(guest, label) {
   await guest.sshOk(`e2label /dev/vdb2 ${label} && udevadm trigger --action=change --sysname-match=vdb2 && udevadm settle`);
   const seen = await guest.sshOk('blkid -s LABEL -o value /dev/vdb2; readlink -f /dev/disk/by-label/' + label);
-  assert.deepEqual(seen.stdout.trim().split('\n'), [label, '/dev/vdb2'], `the data disk's filesystem is not labelled ${label} in udev's view`);
+  assert.deepEqual(
+    seen.stdout.trim().split('\n'),
+    [label, '/dev/vdb2'],
+    `the data disk's filesystem is not labelled ${label} in udev's view`,
+  );
 }
 
 export async function run(ctx) {
@@ -23,7 +27,15 @@ export async function run(ctx) {
   await relabel(guest, 'boot');
   await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
   await ctx.installBinary(guest);
-  const args = ['--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release))];
+  const args = [
+    '--ignition',
+    '/root/dest.ign',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
+  ];
 
   const refused = await ctx.expectRefusal(guest, args, EXIT.precondition, 'boot-labelled data disk');
   assert.match(refused.stderr, /\/dev\/vdb2 \(ext4 on \/dev\/vdb\) is labelled "boot"/, 'the refusal names the device and the label');

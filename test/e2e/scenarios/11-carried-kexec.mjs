@@ -13,7 +13,7 @@ import { assert } from '../harness.mjs';
 const REJECT_JSON_FLAGS = true;
 
 export const id = 'carried-kexec';
-export const title = 'debian12 without libstdc++ or kexec-tools: the release file\'s own runtime and kexec convert it';
+export const title = "debian12 without libstdc++ or kexec-tools: the release file's own runtime and kexec convert it";
 export const weight = 2;
 
 // Each wrapper refuses the first JSON flag it sees with the old tool's words and exit code, and
@@ -48,7 +48,17 @@ export async function run(ctx) {
   }
   await ctx.installBinary(guest);
 
-  const args = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release))];
+  const args = [
+    '--ignition',
+    ignitionUrl,
+    '--allow-http-ignition',
+    '--no-keep-hostname',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
+  ];
   const planned = await ctx.x2nestos(guest, ['plan', '--json', ...args]);
   assert.equal(planned.code, 0, `plan failed:\n${planned.stderr}`);
   const kexec = JSON.parse(planned.stdout).plan.kexec;
@@ -57,7 +67,9 @@ export async function run(ctx) {
   assert.match(kexec.version, /^kexec-tools 1:2\.0\.25/, 'carried kexec version');
   assert.deepEqual(kexec.installArgv, [], 'no package install planned');
   // Every component of the cache is root's and closed to others.
-  await guest.sshOk('for d in /var /var/cache /var/cache/x2nestos; do [ "$(stat -c %u "$d")" = 0 ] && [ $(( 0$(stat -c %a "$d") & 022 )) = 0 ] || exit 1; done');
+  await guest.sshOk(
+    'for d in /var /var/cache /var/cache/x2nestos; do [ "$(stat -c %u "$d")" = 0 ] && [ $(( 0$(stat -c %a "$d") & 022 )) = 0 ] || exit 1; done',
+  );
 
   const { result, inspection } = await ctx.convert(guest, args);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });

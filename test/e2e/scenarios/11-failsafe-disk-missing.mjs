@@ -23,11 +23,21 @@ export async function run(ctx) {
   const result = await ctx.x2nestos(
     guest,
     convertArgs([
-      '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
-      '--live-karg', `nestos.standin.hide_disk=${SYSTEM_SERIAL}`,
+      '--ignition',
+      '/root/dest.ign',
+      '--stream',
+      release.stream,
+      '--stream-base-url',
+      release.streamBaseUrl,
+      ...(await ctx.checksums(guest, release)),
+      '--live-karg',
+      `nestos.standin.hide_disk=${SYSTEM_SERIAL}`,
     ]),
   );
-  assert.ok(result.code === 0 || (result.code === 255 && !result.timedOut), `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`);
+  assert.ok(
+    result.code === 0 || (result.code === 255 && !result.timedOut),
+    `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`,
+  );
   const since = Date.now();
   const exit = await guest.waitForExit(12 * 60_000);
   ctx.time('switch-to-failsafe-reboot', (Date.now() - since) / 1000);
@@ -36,9 +46,20 @@ export async function run(ctx) {
   assert.ok(!exit.timedOut, `the live system did not reboot within 12 min${tail}`);
   const disk = byId(SYSTEM_SERIAL);
   assert.match(live, /nestos-standin: hiding vda \(nestos\.standin\.hide_disk=HOSTDISK1\)/, `the knob did not hide the disk${tail}`);
-  assert.match(live, /nestos-standin: FATAL: nestos-installer 0\.20: Error: opening \/dev\/disk\/by-id\/virtio-HOSTDISK1: No such file or directory/, `the installer did not fail on the missing disk${tail}`);
-  assert.match(live, /OnFailure=x2nestos-failsafe@installer-failed\.service/, `the installer's OnFailure= drop-in was not in effect${tail}`);
-  assert.ok(live.includes(`x2nestos failsafe: the live system could not find the disk ${disk}; rebooting into the original system, unchanged`), `no failsafe message on the console${tail}`);
+  assert.match(
+    live,
+    /nestos-standin: FATAL: nestos-installer 0\.20: Error: opening \/dev\/disk\/by-id\/virtio-HOSTDISK1: No such file or directory/,
+    `the installer did not fail on the missing disk${tail}`,
+  );
+  assert.match(
+    live,
+    /OnFailure=x2nestos-failsafe@installer-failed\.service/,
+    `the installer's OnFailure= drop-in was not in effect${tail}`,
+  );
+  assert.ok(
+    live.includes(`x2nestos failsafe: the live system could not find the disk ${disk}; rebooting into the original system, unchanged`),
+    `no failsafe message on the console${tail}`,
+  );
   assert.match(live, /nestos-standin: RESULT: REBOOTED/, `the failsafe did not reboot${tail}`);
   assert.doesNotMatch(live, /Writing image|RESULT: (FAILED|INSTALLED)/, `the live system wrote or ended otherwise${tail}`);
 
@@ -57,7 +78,12 @@ export async function run(ctx) {
   assert.equal(last.message, `the live system could not find the disk ${disk}`);
   const human = await ctx.x2nestos(guest, ['status']);
   assert.equal(human.code, 0);
-  assert.match(`${human.stdout}${human.stderr}`, new RegExp(`Attempt +\\S+: the live system could not find the disk ${disk.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; your system was rebooted unchanged`));
+  assert.match(
+    `${human.stdout}${human.stderr}`,
+    new RegExp(
+      `Attempt +\\S+: the live system could not find the disk ${disk.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; your system was rebooted unchanged`,
+    ),
+  );
 
   // Nothing of NestOS reached the disk: its partition tables and boot area are the old ones.
   const off = await guest.powerOff();

@@ -29,7 +29,9 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
 
   // Take D-Bus away: no bus daemon, no socket to activate it, and logind (which needs the bus) gone.
-  await guest.sshOk('systemctl mask --now dbus.socket dbus.service && systemctl stop systemd-logind.service && systemctl mask systemd-logind.service');
+  await guest.sshOk(
+    'systemctl mask --now dbus.socket dbus.service && systemctl stop systemd-logind.service && systemctl mask systemd-logind.service',
+  );
   // The socket file may stay behind (measured: "Connection refused"); what counts is that nobody answers on it.
   const bus = await guest.ssh('busctl --system --no-pager list 2>&1; echo "busctl=$?"');
   assert.match(bus.stdout, /busctl=[1-9]/, `busctl still reaches a system bus:\n${bus.stdout}`);
@@ -40,7 +42,17 @@ export async function run(ctx) {
 
   // --kexec-from-packages: the host's own kexec, so that systemd (not x2nestos) executes the kernel;
   // with the carried kexec the switch is the direct one (scenario carried-kexec).
-  const args = convertArgs(['--ignition', '/root/dest.ign', '--kexec-from-packages', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)), '--json']);
+  const args = convertArgs([
+    '--ignition',
+    '/root/dest.ign',
+    '--kexec-from-packages',
+    '--stream',
+    release.stream,
+    '--stream-base-url',
+    release.streamBaseUrl,
+    ...(await ctx.checksums(guest, release)),
+    '--json',
+  ]);
   const command = ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ');
   const wrapper = [
     "trap '' HUP TERM",
@@ -53,13 +65,23 @@ export async function run(ctx) {
   ].join('\n');
   const since = Date.now();
   const session = await guest.ssh(`bash -c ${shellQuote(wrapper)}`, { timeoutMs: 15 * 60_000 });
-  assert.ok(session.code === 0 || (session.code === 255 && !session.timedOut), `the wrapper's SSH session ended with ${session.code}:\n${session.stderr}`);
+  assert.ok(
+    session.code === 0 || (session.code === 255 && !session.timedOut),
+    `the wrapper's SSH session ended with ${session.code}:\n${session.stderr}`,
+  );
   const inspection = await ctx.waitForConversion(guest, { since });
 
-  const lines = (await guest.console()).split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.startsWith(`${MARK} `)).map((l) => l.slice(MARK.length + 1));
+  const lines = (await guest.console())
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.startsWith(`${MARK} `))
+    .map((l) => l.slice(MARK.length + 1));
   await writeFile(path.join(ctx.runDir, 'x2nestos-console.txt'), lines.join('\n') + '\n');
   assert.ok(lines.includes('end'), `x2nestos's report never reached the console (killed before it ended?):\n${lines.join('\n')}`);
-  const stderr = lines.filter((l) => l.startsWith('err ')).map((l) => l.slice(4)).join('\n');
+  const stderr = lines
+    .filter((l) => l.startsWith('err '))
+    .map((l) => l.slice(4))
+    .join('\n');
   assert.ok(lines.includes('exit 0'), `x2nestos did not exit 0:\n${lines.join('\n')}`);
   assert.doesNotMatch(stderr, /internal error|This is a bug|^\s+at /m, `x2nestos reported a failure while switching:\n${stderr}`);
   assert.match(stderr, /switching to the NestOS live installer/, `no switching message:\n${stderr}`);

@@ -15,7 +15,8 @@ export const title = 'install fails after writing → retried once, then the liv
 export const weight = 2;
 export const needs = { images: ['debian12'], releases: ['r20'] };
 
-const STAYS_UP = /x2nestos failsafe: the installer failed after writing to \S+, again after one retry; this live system stays up: ssh nest@/;
+const STAYS_UP =
+  /x2nestos failsafe: the installer failed after writing to \S+, again after one retry; this live system stays up: ssh nest@/;
 
 export async function run(ctx) {
   const release = ctx.releases.r20;
@@ -27,11 +28,21 @@ export async function run(ctx) {
   const result = await ctx.x2nestos(
     guest,
     convertArgs([
-      '--ignition', '/root/dest.ign', '--stream', release.stream, '--stream-base-url', release.streamBaseUrl, ...(await ctx.checksums(guest, release)),
-      '--live-karg', 'nestos.standin.fail_after_write=2',
+      '--ignition',
+      '/root/dest.ign',
+      '--stream',
+      release.stream,
+      '--stream-base-url',
+      release.streamBaseUrl,
+      ...(await ctx.checksums(guest, release)),
+      '--live-karg',
+      'nestos.standin.fail_after_write=2',
     ]),
   );
-  assert.ok(result.code === 0 || (result.code === 255 && !result.timedOut), `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`);
+  assert.ok(
+    result.code === 0 || (result.code === 255 && !result.timedOut),
+    `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`,
+  );
 
   // The live system must not end: wait for the failsafe's message while QEMU keeps running.
   const since = Date.now();
@@ -47,7 +58,10 @@ export async function run(ctx) {
   assert.match(live, STAYS_UP, `no "stays up" message from the failsafe within 12 min${tail}`);
   const disk = byId(SYSTEM_SERIAL);
   assert.equal((live.match(/nestos-standin: Writing image/g) ?? []).length, 2, `expected the install attempted twice${tail}`);
-  assert.ok(live.includes(`x2nestos failsafe: the installer failed after writing to ${disk}; retrying the install once`), `no retry message${tail}`);
+  assert.ok(
+    live.includes(`x2nestos failsafe: the installer failed after writing to ${disk}; retrying the install once`),
+    `no retry message${tail}`,
+  );
   assert.doesNotMatch(live, /RESULT: (REBOOTED|FAILED|INSTALLED)/, `the live system ended otherwise${tail}`);
 
   // SSH as nest, with the key of the destination config, into the live system (its sshd was started

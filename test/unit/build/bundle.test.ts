@@ -145,7 +145,10 @@ describe('bundle', () => {
 
   it('starts with one hashbang and runs as an executable', async () => {
     const outfile = join(project, 'out/hashbang.cjs');
-    await writeProject(project, { 'src/plain.ts': "process.stdout.write('plain');", 'src/shebang.ts': "#!/usr/bin/env node\nprocess.stdout.write('shebang');" });
+    await writeProject(project, {
+      'src/plain.ts': "process.stdout.write('plain');",
+      'src/shebang.ts': "#!/usr/bin/env node\nprocess.stdout.write('shebang');",
+    });
     for (const name of ['plain', 'shebang']) {
       await bundle({ entry: join(project, `src/${name}.ts`), outfile, root: project });
       const text = await readFile(outfile, 'utf8');

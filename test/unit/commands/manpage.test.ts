@@ -34,7 +34,7 @@ describe('manPage', () => {
   it('escapes backslashes, marks code, and never starts a line with a control character', () => {
     expect(roffText('a\\b')).toBe('a\\eb');
     expect(roffText('see `x2nestos fetch --to`')).toBe('see \\fBx2nestos fetch \\-\\-to\\fR');
-    expect(roffText('.hidden\n\'quote')).toBe('\\&.hidden\n\\&\'quote');
+    expect(roffText(".hidden\n'quote")).toBe("\\&.hidden\n\\&'quote");
   });
 
   it('renders with groff -ww without a warning', () => {

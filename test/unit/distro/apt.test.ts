@@ -7,7 +7,11 @@ const QUERY = ['dpkg-query', '-W', '-f=${Status}', 'kexec-tools'];
 const PRESEED = ['debconf-set-selections'];
 const INSTALL = ['apt-get', 'install', '-y', '--no-install-recommends', 'kexec-tools'];
 const UPDATE = ['apt-get', 'update'];
-const NOT_LOCATED = { exitCode: 100, stdout: 'Reading package lists...\nBuilding dependency tree...\n', stderr: 'E: Unable to locate package kexec-tools\n' };
+const NOT_LOCATED = {
+  exitCode: 100,
+  stdout: 'Reading package lists...\nBuilding dependency tree...\n',
+  stderr: 'E: Unable to locate package kexec-tools\n',
+};
 const OK = { stdout: 'Setting up kexec-tools (1:2.0.25-3+b1) ...\n' };
 
 describe('dpkg status', () => {
@@ -30,7 +34,10 @@ describe('apt adapter', () => {
   });
 
   it('preseeds debconf (via stdin) so kexec does not take over reboots, then installs non-interactively', async () => {
-    const runner = fakeRunner([[PRESEED, {}], [INSTALL, OK]]);
+    const runner = fakeRunner([
+      [PRESEED, {}],
+      [INSTALL, OK],
+    ]);
     await aptAdapter().installKexecTools(runner, () => {});
     expect(runner.calls.map((c) => [c.kind, c.argv.join(' ')])).toEqual([
       ['change', 'debconf-set-selections'],
@@ -42,7 +49,11 @@ describe('apt adapter', () => {
   });
 
   it('runs apt-get update once when the package cannot be located, then retries', async () => {
-    const runner = fakeRunner([[PRESEED, {}], [INSTALL, [NOT_LOCATED, OK]], [UPDATE, { stdout: 'Reading package lists... Done\n' }]]);
+    const runner = fakeRunner([
+      [PRESEED, {}],
+      [INSTALL, [NOT_LOCATED, OK]],
+      [UPDATE, { stdout: 'Reading package lists... Done\n' }],
+    ]);
     const lines: string[] = [];
     await aptAdapter().installKexecTools(runner, (l) => lines.push(l));
     expect(runner.commands('change')).toEqual([
@@ -55,8 +66,14 @@ describe('apt adapter', () => {
   });
 
   it('fails as a packages error when the retry fails too', async () => {
-    const runner = fakeRunner([[PRESEED, {}], [INSTALL, NOT_LOCATED], [UPDATE, {}]]);
-    const error = (await aptAdapter().installKexecTools(runner, () => {}).catch((e: unknown) => e)) as X2Error;
+    const runner = fakeRunner([
+      [PRESEED, {}],
+      [INSTALL, NOT_LOCATED],
+      [UPDATE, {}],
+    ]);
+    const error = (await aptAdapter()
+      .installKexecTools(runner, () => {})
+      .catch((e: unknown) => e)) as X2Error;
     expect(error).toBeInstanceOf(X2Error);
     expect(error.kind).toBe('packages');
     expect(error.oneLine()).toMatch(/no configured repository carries kexec-tools.*--skip-package-install/);
@@ -64,16 +81,29 @@ describe('apt adapter', () => {
   });
 
   it('names the dpkg lock holder instead of retrying', async () => {
-    const locked = { exitCode: 100, stderr: 'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 2214 (unattended-upgr)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n' };
-    const runner = fakeRunner([[PRESEED, {}], [INSTALL, locked]]);
-    const error = (await aptAdapter().installKexecTools(runner, () => {}).catch((e: unknown) => e)) as X2Error;
+    const locked = {
+      exitCode: 100,
+      stderr:
+        'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 2214 (unattended-upgr)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n',
+    };
+    const runner = fakeRunner([
+      [PRESEED, {}],
+      [INSTALL, locked],
+    ]);
+    const error = (await aptAdapter()
+      .installKexecTools(runner, () => {})
+      .catch((e: unknown) => e)) as X2Error;
     expect(error.oneLine()).toMatch(/dpkg lock \(unattended-upgrades\?\): wait for it to finish and rerun/);
     expect(runner.commands('change')).toHaveLength(2);
   });
 
   it('refuses to install when debconf cannot be preseeded', async () => {
-    const runner = fakeRunner([[PRESEED, { exitCode: 1, stderr: 'debconf: DbDriver "config": /var/cache/debconf/config.dat is locked by another process' }]]);
-    const error = (await aptAdapter().installKexecTools(runner, () => {}).catch((e: unknown) => e)) as X2Error;
+    const runner = fakeRunner([
+      [PRESEED, { exitCode: 1, stderr: 'debconf: DbDriver "config": /var/cache/debconf/config.dat is locked by another process' }],
+    ]);
+    const error = (await aptAdapter()
+      .installKexecTools(runner, () => {})
+      .catch((e: unknown) => e)) as X2Error;
     expect(error.kind).toBe('packages');
     expect(error.remedy).toMatch(/--skip-package-install/);
     expect(runner.commands('change')).toEqual(['debconf-set-selections']);

@@ -12,7 +12,9 @@ const NONE = { dnf: false, yum: false, aptGet: false };
 const OPENEULER = os('NAME="openEuler"\nVERSION="22.03 (LTS-SP3)"\nID="openEuler"\nVERSION_ID="22.03"\n');
 const KYLIN_SERVER = os('NAME="Kylin Linux Advanced Server"\nVERSION="V10 (Lance)"\nID="kylin"\nVERSION_ID="V10"\n');
 const KYLIN_DESKTOP = os('NAME="Kylin"\nVERSION="银河麒麟桌面操作系统V10 (SP1)"\nID=kylin\nID_LIKE=debian\nVERSION_ID="v10"\n');
-const UOS_SERVER = os('PRETTY_NAME="UnionTech OS Server 20"\nNAME="UnionTech OS Server 20"\nVERSION_ID="20"\nID="uos"\nPLATFORM_ID="platform:uelc20"\n');
+const UOS_SERVER = os(
+  'PRETTY_NAME="UnionTech OS Server 20"\nNAME="UnionTech OS Server 20"\nVERSION_ID="20"\nID="uos"\nPLATFORM_ID="platform:uelc20"\n',
+);
 const UOS_DESKTOP = os('PRETTY_NAME="UnionTech OS Desktop 20 Pro"\nNAME="uos"\nVERSION_ID="20"\nID=uos\n');
 const DEEPIN = os('PRETTY_NAME="Deepin 20.9"\nNAME="Deepin"\nVERSION_ID="20.9"\nID=Deepin\n');
 const ANOLIS = os('NAME="Anolis OS"\nID="anolis"\nID_LIKE="rhel fedora centos"\nVERSION_ID="8.6"\n');

@@ -39,7 +39,14 @@ export function fakeRunner(script: [string[], Canned | Canned[]][] = [], program
       result = { argv, exitCode: 127, stdout: '', stderr: `${argv[0]}: not found`, notFound: true };
     } else {
       const canned = queue.length > 1 ? queue.shift()! : queue[0]!;
-      result = { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', notFound: false, ...(canned.signal ? { signal: canned.signal } : {}) };
+      result = {
+        argv,
+        exitCode: canned.exitCode ?? 0,
+        stdout: canned.stdout ?? '',
+        stderr: canned.stderr ?? '',
+        notFound: false,
+        ...(canned.signal ? { signal: canned.signal } : {}),
+      };
       for (const line of `${result.stdout}${result.stderr}`.split('\n').filter((l) => l !== '')) options?.onLine?.(line);
     }
     if (result.exitCode !== 0 && !options?.allowFailure) throw new CommandError(result);

@@ -4,7 +4,11 @@ import { X2Error } from '../../../src/errors.js';
 import { fakeRunner } from './fake-runner.js';
 
 const INSTALL = ['dnf', '-y', 'install', 'kexec-tools'];
-const DNF_NO_MATCH = { exitCode: 1, stdout: 'Last metadata expiration check: 12 days ago.\nNo match for argument: kexec-tools\n', stderr: 'Error: Unable to find a match: kexec-tools\n' };
+const DNF_NO_MATCH = {
+  exitCode: 1,
+  stdout: 'Last metadata expiration check: 12 days ago.\nNo match for argument: kexec-tools\n',
+  stderr: 'Error: Unable to find a match: kexec-tools\n',
+};
 const OK = { stdout: 'Installed:\n  kexec-tools-2.0.26-5.oe2203sp3.x86_64\n\nComplete!\n' };
 
 describe('yum adapter', () => {
@@ -43,8 +47,13 @@ describe('yum adapter', () => {
   });
 
   it('fails as a packages error naming the repositories and --skip-package-install', async () => {
-    const runner = fakeRunner([[INSTALL, DNF_NO_MATCH], [['dnf', 'makecache'], { stdout: '' }]]);
-    const error = (await yumAdapter('dnf').installKexecTools(runner, () => {}).catch((e: unknown) => e)) as X2Error;
+    const runner = fakeRunner([
+      [INSTALL, DNF_NO_MATCH],
+      [['dnf', 'makecache'], { stdout: '' }],
+    ]);
+    const error = (await yumAdapter('dnf')
+      .installKexecTools(runner, () => {})
+      .catch((e: unknown) => e)) as X2Error;
     expect(error).toBeInstanceOf(X2Error);
     expect(error.kind).toBe('packages');
     expect(error.oneLine()).toMatch(/no enabled repository carries kexec-tools.*--skip-package-install/);
@@ -54,9 +63,15 @@ describe('yum adapter', () => {
   });
 
   it('does not retry when the repositories themselves are broken', async () => {
-    const broken = { exitCode: 1, stderr: "Errors during downloading metadata for repository 'everything':\nError: Failed to download metadata for repo 'everything': Cannot download repomd.xml\n" };
+    const broken = {
+      exitCode: 1,
+      stderr:
+        "Errors during downloading metadata for repository 'everything':\nError: Failed to download metadata for repo 'everything': Cannot download repomd.xml\n",
+    };
     const runner = fakeRunner([[INSTALL, broken]]);
-    const error = (await yumAdapter('dnf').installKexecTools(runner, () => {}).catch((e: unknown) => e)) as X2Error;
+    const error = (await yumAdapter('dnf')
+      .installKexecTools(runner, () => {})
+      .catch((e: unknown) => e)) as X2Error;
     expect(error.message).toMatch(/repositories are unreachable or broken/);
     expect(runner.commands('change')).toEqual(['dnf -y install kexec-tools']);
   });

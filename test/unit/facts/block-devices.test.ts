@@ -8,8 +8,18 @@ describe('parseLsblk', () => {
   it('reads util-linux < 2.33 output: "0"/"1" booleans, sizes as strings, MOUNTPOINT only', () => {
     const [d] = parseLsblk(
       JSON.stringify({
-        blockdevices: [{ name: 'sda', kname: 'sda', type: 'disk', size: '21474836480', rm: '1', ro: '0', mountpoint: null,
-          children: [{ name: 'sda1', kname: 'sda1', type: 'part', size: '1048576', rm: '1', ro: '1', mountpoint: '/boot' }] }],
+        blockdevices: [
+          {
+            name: 'sda',
+            kname: 'sda',
+            type: 'disk',
+            size: '21474836480',
+            rm: '1',
+            ro: '0',
+            mountpoint: null,
+            children: [{ name: 'sda1', kname: 'sda1', type: 'part', size: '1048576', rm: '1', ro: '1', mountpoint: '/boot' }],
+          },
+        ],
       }),
     );
     expect(d?.sizeBytes).toBe(21474836480);
@@ -62,10 +72,15 @@ describe('toDisks', () => {
       raw('loop0', 'loop', { mountpoints: ['/snap/core/1'] }),
       raw('sr0', 'rom', { size: 1073741312 }),
       raw('nbd0', 'disk', { size: 0 }),
-      raw('nvme0n1', 'disk', { size: 512110190592, model: 'SAMSUNG MZVL2512HCJQ-00B00', serial: 'S675', wwn: 'eui.0025', tran: 'nvme', pttype: 'gpt' }, [
-        raw('nvme0n1p1', 'part', { size: 1127219200, start: 2048, partlabel: 'EFI', fstype: 'vfat', mountpoints: ['/boot/efi'] }),
-        raw('nvme0n1p3', 'part', { size: 500, partn: 7 }),
-      ]),
+      raw(
+        'nvme0n1',
+        'disk',
+        { size: 512110190592, model: 'SAMSUNG MZVL2512HCJQ-00B00', serial: 'S675', wwn: 'eui.0025', tran: 'nvme', pttype: 'gpt' },
+        [
+          raw('nvme0n1p1', 'part', { size: 1127219200, start: 2048, partlabel: 'EFI', fstype: 'vfat', mountpoints: ['/boot/efi'] }),
+          raw('nvme0n1p3', 'part', { size: 500, partn: 7 }),
+        ],
+      ),
       raw('mmcblk0', 'disk', {}, [raw('mmcblk0p2', 'part', { mountpoints: [null] })]),
       raw('sdb', 'disk', { tran: 'usb', rm: false, hotplug: true }),
       raw('sdc', 'disk', { rm: true }),
@@ -80,9 +95,24 @@ describe('toDisks', () => {
 
   it('carries identity, stable names and partitions', () => {
     const nvme = disks[0]!;
-    expect(nvme).toMatchObject({ sizeBytes: 512110190592, model: 'SAMSUNG MZVL2512HCJQ-00B00', serial: 'S675', wwn: 'eui.0025', transport: 'nvme', ptType: 'gpt' });
+    expect(nvme).toMatchObject({
+      sizeBytes: 512110190592,
+      model: 'SAMSUNG MZVL2512HCJQ-00B00',
+      serial: 'S675',
+      wwn: 'eui.0025',
+      transport: 'nvme',
+      ptType: 'gpt',
+    });
     expect(nvme.stableNames).toEqual(['/dev/disk/by-id/nvme-SAMSUNG_S675']);
-    expect(nvme.partitions[0]).toEqual({ path: '/dev/nvme0n1p1', number: 1, startBytes: 2048 * 512, sizeBytes: 1127219200, label: 'EFI', fsType: 'vfat', mountpoints: ['/boot/efi'] });
+    expect(nvme.partitions[0]).toEqual({
+      path: '/dev/nvme0n1p1',
+      number: 1,
+      startBytes: 2048 * 512,
+      sizeBytes: 1127219200,
+      label: 'EFI',
+      fsType: 'vfat',
+      mountpoints: ['/boot/efi'],
+    });
     expect(nvme.mountpoints).toEqual(['/boot/efi']);
   });
 

@@ -68,7 +68,11 @@ describe('EFI load options', () => {
   });
 
   it('describes entries without a partition (network boot, firmware apps) and keeps them apart', () => {
-    const pxe = loadOption('UEFI PXEv4', Buffer.concat([node(2, 1, Buffer.alloc(8)), node(1, 1, Buffer.alloc(2)), node(3, 11, Buffer.alloc(33)), end]), false);
+    const pxe = loadOption(
+      'UEFI PXEv4',
+      Buffer.concat([node(2, 1, Buffer.alloc(8)), node(1, 1, Buffer.alloc(2)), node(3, 11, Buffer.alloc(33)), end]),
+      false,
+    );
     const entry = parseLoadOption('0001', pxe);
     expect(entry).toMatchObject({ number: '0001', label: 'UEFI PXEv4', active: false, devicePath: 'Node(2,1)/Node(1,1)/MAC()' });
     expect(entry?.partitionGuid).toBeUndefined();
@@ -88,8 +92,14 @@ describe('readEfiBoot', () => {
       {
         [efivar('BootCurrent')]: Buffer.concat([attrs, Buffer.from([3, 0])]),
         [efivar('BootOrder')]: Buffer.concat([attrs, Buffer.from([3, 0, 1, 0, 0x0a, 0])]),
-        [efivar('Boot0003')]: Buffer.concat([attrs, loadOption('debian', Buffer.concat([hd(1, OLD_ESP), file('\\EFI\\debian\\grubx64.efi'), end]))]),
-        [efivar('Boot000A')]: Buffer.concat([attrs, loadOption('other', Buffer.concat([hd(2, OTHER_DISK), file('\\EFI\\centos\\shimx64.efi'), end]))]),
+        [efivar('Boot0003')]: Buffer.concat([
+          attrs,
+          loadOption('debian', Buffer.concat([hd(1, OLD_ESP), file('\\EFI\\debian\\grubx64.efi'), end])),
+        ]),
+        [efivar('Boot000A')]: Buffer.concat([
+          attrs,
+          loadOption('other', Buffer.concat([hd(2, OTHER_DISK), file('\\EFI\\centos\\shimx64.efi'), end])),
+        ]),
         [efivar('Boot0001')]: Buffer.concat([attrs, loadOption('UEFI Shell', Buffer.concat([node(4, 7, Buffer.alloc(16)), end]))]),
         [efivar('SecureBoot')]: Buffer.concat([attrs, Buffer.from([0])]),
         [`/sys/firmware/efi/efivars/BootXXXX-${G}`]: Buffer.from([0]),
@@ -117,7 +127,7 @@ describe('readEfiBoot on variables real firmware and efibootmgr wrote', () => {
   const files: Record<string, Buffer> = {};
   for (const name of readdirSync(dir)) files[`/sys/firmware/efi/efivars/${name}`] = readFileSync(path.join(dir, name));
 
-  it('reads efibootmgr\'s entry as OVMF did: HD(2,GPT,900cf499-...)/\\EFI\\openEuler\\shimx64.efi', async () => {
+  it("reads efibootmgr's entry as OVMF did: HD(2,GPT,900cf499-...)/\\EFI\\openEuler\\shimx64.efi", async () => {
     const facts = await readEfiBoot(memoryFs(files, { '/dev/disk/by-partuuid/900cf499-1bed-55f3-2bfb-e074e64d8d9b': '../../vda2' }));
     expect(facts?.bootOrder).toEqual(['0001', '0000', '0002', '0003']);
     expect(facts?.entries.find((e) => e.number === '0001')).toEqual({

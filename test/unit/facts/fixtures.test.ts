@@ -17,7 +17,6 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/hosts');
 const work = mkdtempSync(path.join(tmpdir(), 'x2nestos-facts-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 
-
 let copies = 0;
 function sandbox(name: string): { host: Host; dir: string } {
   const dir = path.join(work, `${name}-${copies++}`);
@@ -38,7 +37,9 @@ async function gather(name: string): Promise<{ facts: HostFacts; invocations: { 
 const GiB = 1024 ** 3;
 
 describe('every fixture', () => {
-  const names = readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const names = readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 
   it('has at least seven distro versions plus the captured machine', () => {
     expect(names.length).toBeGreaterThanOrEqual(8);
@@ -86,61 +87,191 @@ interface Expected {
 
 const EXPECTED: Record<string, Expected> = {
   'openeuler-22.03-lts-sp3': {
-    os: ['openeuler', '22.03'], family: 'yum', packageTool: 'dnf', arch: 'x86_64', kernel: '5.10.0-182.0.0.95.oe2203sp3.x86_64',
-    bootMode: 'bios', secureBoot: false, lockdown: 'none', consoles: ['tty0', 'ttyS0,115200'], memTotalKiB: 7834584,
+    os: ['openeuler', '22.03'],
+    family: 'yum',
+    packageTool: 'dnf',
+    arch: 'x86_64',
+    kernel: '5.10.0-182.0.0.95.oe2203sp3.x86_64',
+    bootMode: 'bios',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: ['tty0', 'ttyS0,115200'],
+    memTotalKiB: 7834584,
     root: { ok: true, disk: '/dev/vda', stableName: '/dev/disk/by-id/virtio-0a5c3e2f9b8d47e1a6c3', via: ['part /dev/vda2'] },
-    disks: ['/dev/vda', '/dev/vdb'], kexec: { load: true, file: true, sig: false, tool: '/usr/sbin/kexec' }, virt: 'kvm', workDir: [38216654848, 'ext4'],
+    disks: ['/dev/vda', '/dev/vdb'],
+    kexec: { load: true, file: true, sig: false, tool: '/usr/sbin/kexec' },
+    virt: 'kvm',
+    workDir: [38216654848, 'ext4'],
   },
   'openeuler-24.03-lts': {
-    os: ['openeuler', '24.03'], family: 'yum', packageTool: 'dnf', arch: 'aarch64', kernel: '6.6.0-28.0.0.34.oe2403.aarch64',
-    bootMode: 'uefi', secureBoot: false, lockdown: 'none', consoles: ['tty0', 'ttyAMA0,115200'], memTotalKiB: 3735076,
-    root: { ok: true, disk: '/dev/vda', stableName: '/dev/disk/by-id/virtio-ssd-1f3a9c20b7e4', via: ['lvm /dev/mapper/openeuler-root', 'part /dev/vda3'] },
-    disks: ['/dev/vda'], kexec: { load: true, file: true, sig: true, tool: undefined }, virt: 'kvm', workDir: [53411409920, 'ext4'],
+    os: ['openeuler', '24.03'],
+    family: 'yum',
+    packageTool: 'dnf',
+    arch: 'aarch64',
+    kernel: '6.6.0-28.0.0.34.oe2403.aarch64',
+    bootMode: 'uefi',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: ['tty0', 'ttyAMA0,115200'],
+    memTotalKiB: 3735076,
+    root: {
+      ok: true,
+      disk: '/dev/vda',
+      stableName: '/dev/disk/by-id/virtio-ssd-1f3a9c20b7e4',
+      via: ['lvm /dev/mapper/openeuler-root', 'part /dev/vda3'],
+    },
+    disks: ['/dev/vda'],
+    kexec: { load: true, file: true, sig: true, tool: undefined },
+    virt: 'kvm',
+    workDir: [53411409920, 'ext4'],
   },
   'centos-stream-9': {
-    os: ['centos', '9'], family: 'yum', packageTool: 'dnf', arch: 'x86_64', kernel: '5.14.0-447.el9.x86_64',
-    bootMode: 'uefi', secureBoot: true, lockdown: 'integrity', consoles: [], memTotalKiB: 65536412,
-    root: { ok: true, disk: '/dev/sda', stableName: '/dev/disk/by-id/wwn-0x5002538e40a1b2c3', via: ['lvm /dev/mapper/cs-root', 'part /dev/sda3'] },
-    disks: ['/dev/sda', '/dev/sdb'], kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' }, virt: undefined, workDir: [62881456128, 'xfs'],
+    os: ['centos', '9'],
+    family: 'yum',
+    packageTool: 'dnf',
+    arch: 'x86_64',
+    kernel: '5.14.0-447.el9.x86_64',
+    bootMode: 'uefi',
+    secureBoot: true,
+    lockdown: 'integrity',
+    consoles: [],
+    memTotalKiB: 65536412,
+    root: {
+      ok: true,
+      disk: '/dev/sda',
+      stableName: '/dev/disk/by-id/wwn-0x5002538e40a1b2c3',
+      via: ['lvm /dev/mapper/cs-root', 'part /dev/sda3'],
+    },
+    disks: ['/dev/sda', '/dev/sdb'],
+    kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' },
+    virt: undefined,
+    workDir: [62881456128, 'xfs'],
   },
   'rocky-9.4': {
-    os: ['rocky', '9.4'], family: 'yum', packageTool: 'dnf', arch: 'x86_64', kernel: '5.14.0-427.13.1.el9_4.x86_64',
-    bootMode: 'uefi', secureBoot: true, lockdown: 'integrity', consoles: ['tty0', 'ttyS0,115200n8'], memTotalKiB: 3825948,
+    os: ['rocky', '9.4'],
+    family: 'yum',
+    packageTool: 'dnf',
+    arch: 'x86_64',
+    kernel: '5.14.0-427.13.1.el9_4.x86_64',
+    bootMode: 'uefi',
+    secureBoot: true,
+    lockdown: 'integrity',
+    consoles: ['tty0', 'ttyS0,115200n8'],
+    memTotalKiB: 3825948,
     root: { ok: true, disk: '/dev/sda', stableName: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0-0-0-0', via: ['part /dev/sda4'] },
-    disks: ['/dev/sda'], kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' }, virt: 'kvm', workDir: [18160041984, 'xfs'],
+    disks: ['/dev/sda'],
+    kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' },
+    virt: 'kvm',
+    workDir: [18160041984, 'xfs'],
   },
   'kylin-v10-sp3': {
-    os: ['kylin', 'V10'], family: 'yum', packageTool: 'dnf', arch: 'aarch64', kernel: '4.19.90-52.22.v2207.ky10.aarch64',
+    os: ['kylin', 'V10'],
+    family: 'yum',
+    packageTool: 'dnf',
+    arch: 'aarch64',
+    kernel: '4.19.90-52.22.v2207.ky10.aarch64',
     // No SecureBoot variable among readable ones; a 4.19 kernel without the lockdown LSM.
-    bootMode: 'uefi', secureBoot: false, lockdown: 'none', consoles: ['ttyAMA0,115200'], memTotalKiB: 267521856,
-    root: { ok: true, disk: '/dev/sda', stableName: '/dev/disk/by-id/wwn-0x600062b2043e8c402a1b2c3d4e5f6a7b', via: ['lvm /dev/mapper/klas-root', 'part /dev/sda3'] },
-    disks: ['/dev/sda'], kexec: { load: true, file: false, sig: false, tool: '/usr/sbin/kexec' }, virt: undefined, workDir: [1011966574592, 'xfs'],
+    bootMode: 'uefi',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: ['ttyAMA0,115200'],
+    memTotalKiB: 267521856,
+    root: {
+      ok: true,
+      disk: '/dev/sda',
+      stableName: '/dev/disk/by-id/wwn-0x600062b2043e8c402a1b2c3d4e5f6a7b',
+      via: ['lvm /dev/mapper/klas-root', 'part /dev/sda3'],
+    },
+    disks: ['/dev/sda'],
+    kexec: { load: true, file: false, sig: false, tool: '/usr/sbin/kexec' },
+    virt: undefined,
+    workDir: [1011966574592, 'xfs'],
   },
   'debian-12': {
-    os: ['debian', '12'], family: 'apt', packageTool: 'apt-get', arch: 'x86_64', kernel: '6.1.0-18-amd64',
-    bootMode: 'bios', secureBoot: false, lockdown: 'none', consoles: ['tty0', 'ttyS1,115200n8'], memTotalKiB: 16299860,
-    root: { ok: true, disk: '/dev/sda', stableName: '/dev/disk/by-id/wwn-0x500a0751e1a2b3c4', via: ['lvm /dev/mapper/debian--vg-root', 'part /dev/sda5'] },
-    disks: ['/dev/sda'], kexec: { load: true, file: true, sig: true, tool: undefined }, virt: undefined, workDir: [465982091264, 'ext4'],
+    os: ['debian', '12'],
+    family: 'apt',
+    packageTool: 'apt-get',
+    arch: 'x86_64',
+    kernel: '6.1.0-18-amd64',
+    bootMode: 'bios',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: ['tty0', 'ttyS1,115200n8'],
+    memTotalKiB: 16299860,
+    root: {
+      ok: true,
+      disk: '/dev/sda',
+      stableName: '/dev/disk/by-id/wwn-0x500a0751e1a2b3c4',
+      via: ['lvm /dev/mapper/debian--vg-root', 'part /dev/sda5'],
+    },
+    disks: ['/dev/sda'],
+    kexec: { load: true, file: true, sig: true, tool: undefined },
+    virt: undefined,
+    workDir: [465982091264, 'ext4'],
   },
   'ubuntu-22.04': {
-    os: ['ubuntu', '22.04'], family: 'apt', packageTool: 'apt-get', arch: 'x86_64', kernel: '5.15.0-105-generic',
-    bootMode: 'uefi', secureBoot: false, lockdown: 'none', consoles: ['ttyS0,115200n8', 'tty0'], memTotalKiB: 32628180,
-    root: { ok: true, disk: '/dev/nvme0n1', stableName: '/dev/disk/by-id/nvme-SAMSUNG_MZVL2512HCJQ-00B00_S675NX0T123456', via: ['part /dev/nvme0n1p3'] },
-    disks: ['/dev/nvme0n1'], kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' }, virt: undefined, workDir: [475699138560, 'ext4'],
+    os: ['ubuntu', '22.04'],
+    family: 'apt',
+    packageTool: 'apt-get',
+    arch: 'x86_64',
+    kernel: '5.15.0-105-generic',
+    bootMode: 'uefi',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: ['ttyS0,115200n8', 'tty0'],
+    memTotalKiB: 32628180,
+    root: {
+      ok: true,
+      disk: '/dev/nvme0n1',
+      stableName: '/dev/disk/by-id/nvme-SAMSUNG_MZVL2512HCJQ-00B00_S675NX0T123456',
+      via: ['part /dev/nvme0n1p3'],
+    },
+    disks: ['/dev/nvme0n1'],
+    kexec: { load: true, file: true, sig: true, tool: '/usr/sbin/kexec' },
+    virt: undefined,
+    workDir: [475699138560, 'ext4'],
   },
   'ubuntu-24.04': {
-    os: ['ubuntu', '24.04'], family: 'apt', packageTool: 'apt-get', arch: 'x86_64', kernel: '6.8.0-31-generic',
-    bootMode: 'uefi', secureBoot: false, lockdown: 'none', consoles: [], memTotalKiB: 8029884,
-    root: [/spans 2 disks through md RAID \/dev\/md0/, /\/dev\/sda = \/dev\/disk\/by-id\/wwn-0x5000c500a1b2c3d4/, /\/dev\/sdb = \/dev\/disk\/by-id\/wwn-0x5000c500a1b2c3e5/, /--disk/],
-    disks: ['/dev/sda', '/dev/sdb'], kexec: { load: true, file: true, sig: true, tool: undefined }, virt: undefined, workDir: [933816946688, 'ext4'],
+    os: ['ubuntu', '24.04'],
+    family: 'apt',
+    packageTool: 'apt-get',
+    arch: 'x86_64',
+    kernel: '6.8.0-31-generic',
+    bootMode: 'uefi',
+    secureBoot: false,
+    lockdown: 'none',
+    consoles: [],
+    memTotalKiB: 8029884,
+    root: [
+      /spans 2 disks through md RAID \/dev\/md0/,
+      /\/dev\/sda = \/dev\/disk\/by-id\/wwn-0x5000c500a1b2c3d4/,
+      /\/dev\/sdb = \/dev\/disk\/by-id\/wwn-0x5000c500a1b2c3e5/,
+      /--disk/,
+    ],
+    disks: ['/dev/sda', '/dev/sdb'],
+    kexec: { load: true, file: true, sig: true, tool: undefined },
+    virt: undefined,
+    workDir: [933816946688, 'ext4'],
   },
   'debian-12-captured': {
     // This development machine: a KVM guest running the tools in a docker container, whole-disk ext4
     // on /dev/vda with no /dev/disk links, and a kernel built without kexec.
-    os: ['debian', '12'], family: 'apt', packageTool: 'apt-get', arch: 'x86_64', kernel: '6.18.44-fc-v657',
-    bootMode: 'bios', secureBoot: false, lockdown: undefined, consoles: ['ttyS0'], memTotalKiB: 24684092,
+    os: ['debian', '12'],
+    family: 'apt',
+    packageTool: 'apt-get',
+    arch: 'x86_64',
+    kernel: '6.18.44-fc-v657',
+    bootMode: 'bios',
+    secureBoot: false,
+    lockdown: undefined,
+    consoles: ['ttyS0'],
+    memTotalKiB: 24684092,
     root: { ok: true, disk: '/dev/vda', stableName: undefined, via: [] },
-    disks: ['/dev/vda'], kexec: { load: false, file: false, sig: false, tool: '/usr/sbin/kexec' }, virt: 'kvm', container: 'docker', systemd: false,
+    disks: ['/dev/vda'],
+    kexec: { load: false, file: false, sig: false, tool: '/usr/sbin/kexec' },
+    virt: 'kvm',
+    container: 'docker',
+    systemd: false,
     workDir: [-1, 'ext4'],
   },
 };
@@ -168,7 +299,14 @@ describe.each(Object.entries(EXPECTED))('%s', (name, want) => {
 
   it('reads memory, kexec support, virtualization and work dir space', () => {
     expect(facts.memory.totalBytes).toBe(want.memTotalKiB * 1024);
-    expect(facts.kexec).toMatchObject({ kexecLoad: want.kexec.load, kexecFileLoad: want.kexec.file, kexecSig: want.kexec.sig, tool: want.kexec.tool, loadDisabled: false, loaded: false });
+    expect(facts.kexec).toMatchObject({
+      kexecLoad: want.kexec.load,
+      kexecFileLoad: want.kexec.file,
+      kexecSig: want.kexec.sig,
+      tool: want.kexec.tool,
+      loadDisabled: false,
+      loaded: false,
+    });
     expect(facts.virtualization).toBe(want.virt);
     expect(facts.container).toBe(want.container);
     expect(facts.systemd).toBe(want.systemd ?? true);
@@ -215,7 +353,12 @@ describe('details the planner relies on', () => {
 
   it('centos-stream-9: the unused second disk has no mounts and its own wwn', async () => {
     const { facts } = await gather('centos-stream-9');
-    expect(facts.disks[1]).toMatchObject({ path: '/dev/sdb', mountpoints: [], partitions: [], stableNames: expect.arrayContaining(['/dev/disk/by-id/wwn-0x5000c500b1c2d3e4']) });
+    expect(facts.disks[1]).toMatchObject({
+      path: '/dev/sdb',
+      mountpoints: [],
+      partitions: [],
+      stableNames: expect.arrayContaining(['/dev/disk/by-id/wwn-0x5000c500b1c2d3e4']),
+    });
   });
 
   it('debian-12-captured: the kernel config came from /proc/config.gz and lockdown is unknown with a reason', async () => {

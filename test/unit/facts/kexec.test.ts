@@ -4,7 +4,8 @@ import { configEnabled, parseKernelConfig, parseLockdown, readKernelConfig, read
 import { fakeRunner } from '../distro/fake-runner.js';
 import { memoryFs } from './memory-host.js';
 
-const CONFIG = 'CONFIG_KEXEC=y\n# CONFIG_KEXEC_FILE is not set\nCONFIG_KEXEC_SIG=m\nCONFIG_SECURITY_LOCKDOWN_LSM=y\nCONFIG_LOCALVERSION=""\n';
+const CONFIG =
+  'CONFIG_KEXEC=y\n# CONFIG_KEXEC_FILE is not set\nCONFIG_KEXEC_SIG=m\nCONFIG_SECURITY_LOCKDOWN_LSM=y\nCONFIG_LOCALVERSION=""\n';
 
 describe('kernel config', () => {
   it('reads =y and =m as on, "is not set" and absence as off', () => {
@@ -25,7 +26,10 @@ describe('kernel config', () => {
   });
 
   it('gunzips /proc/config.gz when /boot has no config for the running release', async () => {
-    const fs = memoryFs({ '/boot/config-6.1.0-56-amd64': 'CONFIG_KEXEC=y\n', '/proc/config.gz': gzipSync('# CONFIG_KEXEC is not set\nCONFIG_KEXEC_FILE=y\n') });
+    const fs = memoryFs({
+      '/boot/config-6.1.0-56-amd64': 'CONFIG_KEXEC=y\n',
+      '/proc/config.gz': gzipSync('# CONFIG_KEXEC is not set\nCONFIG_KEXEC_FILE=y\n'),
+    });
     const src = await readKernelConfig(fs, '6.18.44');
     expect(src?.path).toBe('/proc/config.gz');
     expect(configEnabled(src!.config, 'CONFIG_KEXEC')).toBe(false);

@@ -3,7 +3,9 @@ import { parseMeminfo } from '../../../src/facts/memory.js';
 
 describe('parseMeminfo', () => {
   it('reads MemTotal and MemAvailable as KiB', () => {
-    const m = parseMeminfo('MemTotal:        2014512 kB\nMemFree:          123456 kB\nMemAvailable:    1500000 kB\nHugePages_Total:       0\n');
+    const m = parseMeminfo(
+      'MemTotal:        2014512 kB\nMemFree:          123456 kB\nMemAvailable:    1500000 kB\nHugePages_Total:       0\n',
+    );
     expect(m).toEqual({ totalBytes: 2014512 * 1024, availableBytes: 1500000 * 1024 });
   });
 

@@ -26,8 +26,18 @@ describe('parseOsRelease', () => {
 
 describe('osFactsOf', () => {
   it('lower-cases ID (openEuler writes "openEuler") and splits ID_LIKE', () => {
-    const os = osFactsOf({ ID: 'openEuler', ID_LIKE: 'rhel  centos Fedora', VERSION_ID: '22.03', PRETTY_NAME: 'openEuler 22.03 (LTS-SP3)' });
-    expect(os).toEqual({ id: 'openeuler', idLike: ['rhel', 'centos', 'fedora'], versionId: '22.03', prettyName: 'openEuler 22.03 (LTS-SP3)' });
+    const os = osFactsOf({
+      ID: 'openEuler',
+      ID_LIKE: 'rhel  centos Fedora',
+      VERSION_ID: '22.03',
+      PRETTY_NAME: 'openEuler 22.03 (LTS-SP3)',
+    });
+    expect(os).toEqual({
+      id: 'openeuler',
+      idLike: ['rhel', 'centos', 'fedora'],
+      versionId: '22.03',
+      prettyName: 'openEuler 22.03 (LTS-SP3)',
+    });
   });
 
   it('uses the os-release(5) defaults when fields are missing', () => {

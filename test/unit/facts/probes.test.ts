@@ -27,7 +27,9 @@ describe('virtualization and containers', () => {
     const none = fakeRunner();
     expect(await detectContainer(none, memoryFs({ '/run/.containerenv': '' }))).toEqual({ value: 'podman' });
     expect(await detectContainer(none, memoryFs({ '/.dockerenv': '' }))).toEqual({ value: 'docker' });
-    expect(await detectContainer(none, memoryFs({ '/proc/1/environ': 'PATH=/bin\0container=systemd-nspawn\0' }))).toEqual({ value: 'systemd-nspawn' });
+    expect(await detectContainer(none, memoryFs({ '/proc/1/environ': 'PATH=/bin\0container=systemd-nspawn\0' }))).toEqual({
+      value: 'systemd-nspawn',
+    });
     expect(await detectContainer(none, memoryFs({ '/proc/1/cgroup': '12:pids:/docker/4f3e2d\n' }))).toEqual({ value: 'docker' });
     expect(await detectContainer(none, memoryFs({ '/proc/1/cgroup': '0::/init.scope\n' }))).toEqual({ value: undefined });
     expect((await detectContainer(none, memoryFs({}))).unknown).toMatch(/not readable/);
@@ -74,7 +76,9 @@ describe('work directory space', () => {
 
   it('keeps the reason when df fails or prints something else', async () => {
     expect(parseDf('Filesystem 1B-blocks\n')).toBeUndefined();
-    const runner = fakeRunner([[['df', '-B1', '--output=avail,fstype', '/'], { exitCode: 1, stderr: "df: unrecognized option '--output=avail,fstype'" }]]);
+    const runner = fakeRunner([
+      [['df', '-B1', '--output=avail,fstype', '/'], { exitCode: 1, stderr: "df: unrecognized option '--output=avail,fstype'" }],
+    ]);
     const r = await measureWorkDir(runner, memoryFs({}), '/opt/x2nestos');
     expect(r.freeBytes).toBeUndefined();
     expect(r.unknown).toMatch(/unrecognized option/);
@@ -83,6 +87,8 @@ describe('work directory space', () => {
 
 describe('parseMounts', () => {
   it('decodes octal escapes in mount points', () => {
-    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n')).toEqual([{ source: '/dev/sdb1', target: '/mnt/my disk', fsType: 'ext4', options: ['rw'] }]);
+    expect(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n')).toEqual([
+      { source: '/dev/sdb1', target: '/mnt/my disk', fsType: 'ext4', options: ['rw'] },
+    ]);
   });
 });

@@ -23,7 +23,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 const hosts = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
-  .filter((name) => existsSync(path.join(FIXTURES, name, 'out/lsblk.json')) && existsSync(path.join(FIXTURES, name, 'root/sys/class/block')));
+  .filter(
+    (name) => existsSync(path.join(FIXTURES, name, 'out/lsblk.json')) && existsSync(path.join(FIXTURES, name, 'root/sys/class/block')),
+  );
 
 let copies = 0;
 function host(name: string) {
@@ -65,7 +67,10 @@ describe('kernel reading = lsblk JSON reading', () => {
     const reading = await readBlockTree(h);
     expect(reading.ok).toBe(true);
     const calls: string[] = [];
-    const spy = { ...h.runner, probe: (argv: readonly string[], o?: Parameters<typeof h.runner.probe>[1]) => (calls.push(argv.join(' ')), h.runner.probe(argv, o)) };
+    const spy = {
+      ...h.runner,
+      probe: (argv: readonly string[], o?: Parameters<typeof h.runner.probe>[1]) => (calls.push(argv.join(' ')), h.runner.probe(argv, o)),
+    };
     await readBlockTree({ runner: spy, fs: h.fs });
     expect(calls.filter((c) => c.startsWith('lsblk'))).toEqual([]);
   });
@@ -91,7 +96,10 @@ describe('kernel reading details', () => {
   it('reads transports from the device path: sata and nvme as lsblk prints them', async () => {
     const sata = host('centos-stream-9');
     const nvme = host('ubuntu-22.04');
-    expect((await diskFacts(sata.fs, await readKernelBlockDevices(sata.fs, sata.runner))).disks.map((d) => d.transport)).toEqual(['sata', 'sata']);
+    expect((await diskFacts(sata.fs, await readKernelBlockDevices(sata.fs, sata.runner))).disks.map((d) => d.transport)).toEqual([
+      'sata',
+      'sata',
+    ]);
     expect((await diskFacts(nvme.fs, await readKernelBlockDevices(nvme.fs, nvme.runner))).disks.map((d) => d.transport)).toEqual(['nvme']);
   });
 

@@ -27,7 +27,10 @@ describe.runIf(os.platform() === 'linux')('this machine', () => {
   it('gathers facts that agree with the kernel as Node sees it', async () => {
     const guard = hostGuard(process.env);
     expect(guard.forbidden).toBe(true);
-    const facts = await gatherFacts({ runner: execRunner(guard), fs: hostFs('/') }, { workDir: os.tmpdir(), uid: process.getuid?.() ?? -1 });
+    const facts = await gatherFacts(
+      { runner: execRunner(guard), fs: hostFs('/') },
+      { workDir: os.tmpdir(), uid: process.getuid?.() ?? -1 },
+    );
     expect(facts.kernelRelease).toBe(os.release());
     expect(facts.hostname).toBe(os.hostname());
     expect(facts.memory.totalBytes).toBe(os.totalmem());

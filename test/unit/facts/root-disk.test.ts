@@ -18,22 +18,39 @@ const refused = (r: RootDisk): string => {
 
 describe('findRootDisk', () => {
   it('finds a plain partition and its best stable name', () => {
-    const r = root([raw('vda', 'disk', {}, [raw('vda1', 'part', { mountpoints: ['/boot'] }), raw('vda2', 'part', { mountpoints: ['/'] })]), raw('vdb', 'disk', { mountpoints: ['/data'] })], {
-      vda: ['/dev/disk/by-id/virtio-abc', '/dev/disk/by-path/pci-0000:00:04.0'],
-    });
+    const r = root(
+      [
+        raw('vda', 'disk', {}, [raw('vda1', 'part', { mountpoints: ['/boot'] }), raw('vda2', 'part', { mountpoints: ['/'] })]),
+        raw('vdb', 'disk', { mountpoints: ['/data'] }),
+      ],
+      {
+        vda: ['/dev/disk/by-id/virtio-abc', '/dev/disk/by-path/pci-0000:00:04.0'],
+      },
+    );
     expect(r).toEqual({ ok: true, disk: '/dev/vda', stableName: '/dev/disk/by-id/virtio-abc', via: ['part /dev/vda2'] });
   });
 
   it('follows LUKS and LVM down to the one disk under them', () => {
-    const r = root([
-      raw('sda', 'disk', {}, [
-        raw('sda1', 'part', { mountpoints: ['/boot'] }),
-        raw('sda2', 'part', {}, [
-          raw('luks-3f1e', 'crypt', { kname: 'dm-0', path: '/dev/mapper/luks-3f1e' }, [lvm('vg-root', 'dm-1', { mountpoints: ['/'] }), lvm('vg-swap', 'dm-2', { mountpoints: ['[SWAP]'] })]),
+    const r = root(
+      [
+        raw('sda', 'disk', {}, [
+          raw('sda1', 'part', { mountpoints: ['/boot'] }),
+          raw('sda2', 'part', {}, [
+            raw('luks-3f1e', 'crypt', { kname: 'dm-0', path: '/dev/mapper/luks-3f1e' }, [
+              lvm('vg-root', 'dm-1', { mountpoints: ['/'] }),
+              lvm('vg-swap', 'dm-2', { mountpoints: ['[SWAP]'] }),
+            ]),
+          ]),
         ]),
-      ]),
-    ], { sda: ['/dev/disk/by-id/wwn-0x5000'] });
-    expect(r).toEqual({ ok: true, disk: '/dev/sda', stableName: '/dev/disk/by-id/wwn-0x5000', via: ['lvm /dev/mapper/vg-root', 'crypt /dev/mapper/luks-3f1e', 'part /dev/sda2'] });
+      ],
+      { sda: ['/dev/disk/by-id/wwn-0x5000'] },
+    );
+    expect(r).toEqual({
+      ok: true,
+      disk: '/dev/sda',
+      stableName: '/dev/disk/by-id/wwn-0x5000',
+      via: ['lvm /dev/mapper/vg-root', 'crypt /dev/mapper/luks-3f1e', 'part /dev/sda2'],
+    });
   });
 
   it('accepts a filesystem on the whole disk, with no stable name when udev links are missing', () => {
@@ -69,12 +86,19 @@ describe('findRootDisk', () => {
   });
 
   it('refuses a btrfs filesystem mounted from partitions of two disks', () => {
-    const reason = refused(root([raw('sda', 'disk', {}, [raw('sda2', 'part', { mountpoints: ['/'] })]), raw('sdb', 'disk', {}, [raw('sdb2', 'part', { mountpoints: ['/'] })])]));
+    const reason = refused(
+      root([
+        raw('sda', 'disk', {}, [raw('sda2', 'part', { mountpoints: ['/'] })]),
+        raw('sdb', 'disk', {}, [raw('sdb2', 'part', { mountpoints: ['/'] })]),
+      ]),
+    );
     expect(reason).toMatch(/spans 2 disks through a filesystem spanning them/);
   });
 
   it('refuses multipath, even with a single path', () => {
-    const mp = raw('mpatha', 'mpath', { kname: 'dm-0', path: '/dev/mapper/mpatha' }, [raw('mpatha2', 'part', { kname: 'dm-1', path: '/dev/mapper/mpatha2', mountpoints: ['/'] })]);
+    const mp = raw('mpatha', 'mpath', { kname: 'dm-0', path: '/dev/mapper/mpatha' }, [
+      raw('mpatha2', 'part', { kname: 'dm-1', path: '/dev/mapper/mpatha2', mountpoints: ['/'] }),
+    ]);
     const two = refused(root([raw('sda', 'disk', { tran: 'fc' }, [mp]), raw('sdb', 'disk', { tran: 'fc' }, [mp])]));
     expect(two).toMatch(/multipath device \/dev\/mapper\/mpatha, reached over 2 path/);
     expect(two).toContain('--disk');
@@ -83,7 +107,9 @@ describe('findRootDisk', () => {
 
   it('refuses a root on zram or over iSCSI', () => {
     expect(refused(root([raw('zram0', 'disk', { mountpoints: ['/'] })]))).toMatch(/zram0, a virtual block device/);
-    expect(refused(root([raw('sda', 'disk', { tran: 'iscsi' }, [raw('sda1', 'part', { mountpoints: ['/'] })])]))).toMatch(/iscsi disk reached over the network/);
+    expect(refused(root([raw('sda', 'disk', { tran: 'iscsi' }, [raw('sda1', 'part', { mountpoints: ['/'] })])]))).toMatch(
+      /iscsi disk reached over the network/,
+    );
   });
 
   it('explains network and overlay roots from /proc/mounts', () => {
@@ -91,7 +117,9 @@ describe('findRootDisk', () => {
     const nfs = refused(root(disks, {}, { source: '10.0.0.5:/export/root', target: '/', fsType: 'nfs4' }));
     expect(nfs).toMatch(/mounted over the network \(nfs4 10\.0\.0\.5:\/export\/root\)/);
     expect(nfs).toContain('--disk');
-    expect(refused(root(disks, {}, { source: 'overlay', target: '/', fsType: 'overlay' }))).toMatch(/\/ is overlay \(overlay\), not a filesystem on a local disk/);
+    expect(refused(root(disks, {}, { source: 'overlay', target: '/', fsType: 'overlay' }))).toMatch(
+      /\/ is overlay \(overlay\), not a filesystem on a local disk/,
+    );
     expect(refused(root(disks, {}, undefined))).toMatch(/no block device is mounted at \//);
   });
 });

@@ -22,7 +22,6 @@ function ref(file: string, extra: Partial<ArtifactRef> = {}): ArtifactRef {
   return { role: 'rootfs', location: server.url(`/${file}`), name: file, sha256: sha(body), sha256Source: 'stream', ...extra };
 }
 
-
 beforeAll(async () => {
   server = await startServer();
 });
@@ -257,7 +256,9 @@ describe('fetchArtifact over HTTP', () => {
     const closed = await startServer();
     const url = closed.url('/x.img');
     await closed.close();
-    const error = await caught(fetchArtifact({ role: 'kernel', location: url, name: 'x.img', sha256: sha(body), sha256Source: 'stream' }, dir, deps()));
+    const error = await caught(
+      fetchArtifact({ role: 'kernel', location: url, name: 'x.img', sha256: sha(body), sha256Source: 'stream' }, dir, deps()),
+    );
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
@@ -293,7 +294,11 @@ describe('fetchArtifact from local files', () => {
     await import('node:fs/promises').then((fs) => fs.mkdir(src));
     await writeFile(path.join(src, 'vmlinuz'), body);
     const out = path.join(dir, 'out');
-    const got = await fetchArtifact({ role: 'kernel', location: path.join(src, 'vmlinuz'), name: 'vmlinuz', sha256: sha(body), sha256Source: 'user' }, out, deps());
+    const got = await fetchArtifact(
+      { role: 'kernel', location: path.join(src, 'vmlinuz'), name: 'vmlinuz', sha256: sha(body), sha256Source: 'user' },
+      out,
+      deps(),
+    );
     expect(got).toMatchObject({ verified: true, sha256: sha(body), sizeBytes: body.length });
     expect((await readdir(out)).sort()).toEqual(['vmlinuz', 'vmlinuz.sha256']);
 
@@ -301,7 +306,11 @@ describe('fetchArtifact from local files', () => {
     expect(local).toMatchObject({ verified: false, sha256: sha(body) });
 
     const error = await caught(
-      fetchArtifact({ role: 'kernel', location: path.join(src, 'vmlinuz'), name: 'k3', sha256: 'f'.repeat(64), sha256Source: 'user' }, out, deps()),
+      fetchArtifact(
+        { role: 'kernel', location: path.join(src, 'vmlinuz'), name: 'k3', sha256: 'f'.repeat(64), sha256Source: 'user' },
+        out,
+        deps(),
+      ),
     );
     expect(error.kind).toBe('verification');
     expect(error.message).toContain('--kernel-sha256');
@@ -309,10 +318,18 @@ describe('fetchArtifact from local files', () => {
 
   it('checks a file in place when the source already is the destination', async () => {
     await writeFile(path.join(dir, 'rootfs.img'), body);
-    const got = await fetchArtifact({ role: 'rootfs', location: path.join(dir, 'rootfs.img'), name: 'rootfs.img', sha256: sha(body), sha256Source: 'release-dir' }, dir, deps());
+    const got = await fetchArtifact(
+      { role: 'rootfs', location: path.join(dir, 'rootfs.img'), name: 'rootfs.img', sha256: sha(body), sha256Source: 'release-dir' },
+      dir,
+      deps(),
+    );
     expect(got.verified).toBe(true);
     const error = await caught(
-      fetchArtifact({ role: 'rootfs', location: path.join(dir, 'rootfs.img'), name: 'rootfs.img', sha256: '0'.repeat(64), sha256Source: 'release-dir' }, dir, deps()),
+      fetchArtifact(
+        { role: 'rootfs', location: path.join(dir, 'rootfs.img'), name: 'rootfs.img', sha256: '0'.repeat(64), sha256Source: 'release-dir' },
+        dir,
+        deps(),
+      ),
     );
     expect(error.message).toContain('release.json');
     expect(await readFile(path.join(dir, 'rootfs.img'))).toHaveLength(body.length); // never deleted: it is the source

@@ -16,7 +16,11 @@ describe('withRetries', () => {
     expect(calls).toBe(5);
     expect(delays).toEqual([20, 40, 40, 40]);
     expect(error).toBeInstanceOf(X2Error);
-    expect(error).toMatchObject({ kind: 'network', message: 'fetching x failed after 5 attempts (connection reset)', remedy: 'try --release-dir' });
+    expect(error).toMatchObject({
+      kind: 'network',
+      message: 'fetching x failed after 5 attempts (connection reset)',
+      remedy: 'try --release-dir',
+    });
   });
 
   it('stops early when the next wait would leave the retry window', async () => {

@@ -23,7 +23,16 @@ const runner = execRunner(hostGuard({}));
 function artifact(name: string, contents: string, signature?: string): LocalArtifact {
   const p = path.join(work, name);
   writeFileSync(p, contents);
-  return { role: 'kernel', name, location: p, path: p, sizeBytes: contents.length, sha256: '0'.repeat(64), verified: true, ...(signature ? { signature } : {}) };
+  return {
+    role: 'kernel',
+    name,
+    location: p,
+    path: p,
+    sizeBytes: contents.length,
+    sha256: '0'.repeat(64),
+    verified: true,
+    ...(signature ? { signature } : {}),
+  };
 }
 
 describe('detached signatures (--signing-key)', () => {
@@ -46,26 +55,36 @@ describe('detached signatures (--signing-key)', () => {
   });
   it('accepts artifacts signed by the key', async () => {
     const a = artifact('vmlinuz', 'kernel bytes');
-    await expect(verifySignatures([{ ...a, signature: sign(a.path) }], armored, { http: noHttp, runner, workDir: work })).resolves.toBeUndefined();
+    await expect(
+      verifySignatures([{ ...a, signature: sign(a.path) }], armored, { http: noHttp, runner, workDir: work }),
+    ).resolves.toBeUndefined();
   });
   it('refuses a changed artifact', async () => {
     const a = artifact('initrd', 'initramfs bytes');
     const sig = sign(a.path);
     writeFileSync(a.path, 'initramfs bytes, altered');
-    await expect(verifySignatures([{ ...a, signature: sig }], armored, { http: noHttp, runner, workDir: work })).rejects.toMatchObject({ kind: 'verification', message: expect.stringMatching(/is not signed by the key/) });
+    await expect(verifySignatures([{ ...a, signature: sig }], armored, { http: noHttp, runner, workDir: work })).rejects.toMatchObject({
+      kind: 'verification',
+      message: expect.stringMatching(/is not signed by the key/),
+    });
   });
   it('refuses, never skips, when the release has no signature', async () => {
     const a = artifact('rootfs', 'rootfs bytes');
-    await expect(verifySignatures([a], armored, { http: noHttp, runner, workDir: work })).rejects.toThrow(/publishes no signature for the kernel/);
+    await expect(verifySignatures([a], armored, { http: noHttp, runner, workDir: work })).rejects.toThrow(
+      /publishes no signature for the kernel/,
+    );
   });
   it('refuses a signature by another key', async () => {
     const other = path.join(work, 'other-home');
     spawnSync('mkdir', ['-m', '700', '-p', other]);
-    const g2 = (...args: string[]) => spawnSync('gpg', ['--homedir', other, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args]);
+    const g2 = (...args: string[]) =>
+      spawnSync('gpg', ['--homedir', other, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args]);
     g2('--quick-gen-key', 'Someone else <x@example>', 'ed25519', 'sign', 'never');
     const a = artifact('other', 'bytes');
     g2('--detach-sign', '--output', `${a.path}.sig`, a.path);
     expect(readFileSync(`${a.path}.sig`).length).toBeGreaterThan(0);
-    await expect(verifySignatures([{ ...a, signature: `${a.path}.sig` }], armored, { http: noHttp, runner, workDir: work })).rejects.toMatchObject({ kind: 'verification' });
+    await expect(
+      verifySignatures([{ ...a, signature: `${a.path}.sig` }], armored, { http: noHttp, runner, workDir: work }),
+    ).rejects.toMatchObject({ kind: 'verification' });
   });
 });

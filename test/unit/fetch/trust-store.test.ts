@@ -46,7 +46,11 @@ describe('trustStore', () => {
     writeFileSync(path.join(root, 'etc/pki/tls/certs/ca-bundle.crt'), `${rootCertificates[0]}\n${ca.caPem}`);
     writeFileSync(path.join(root, 'etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem'), `${rootCertificates[0]}\n${ca.caPem}`);
     const store = await trustStore(hostFs(root), undefined, root);
-    expect(store.sources).toEqual(["Node's bundled CAs", '/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem']);
+    expect(store.sources).toEqual([
+      "Node's bundled CAs",
+      '/etc/pki/tls/certs/ca-bundle.crt',
+      '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+    ]);
     expect(store.ca).toHaveLength(rootCertificates.length + 1);
     expect(await body(nodeHttp({}, store))).toBe('hello');
   });
@@ -57,7 +61,9 @@ describe('trustStore', () => {
     expect(store.sources).toEqual(["Node's bundled CAs"]);
     const error = await caught(body(nodeHttp({}, store)));
     expect(error.kind).toBe('verification');
-    expect(error.message).toMatch(/^the https certificate of 127\.0\.0\.1:\d+ is not signed by a trusted CA \([A-Z_]+; tried Node's bundled CAs\)$/);
+    expect(error.message).toMatch(
+      /^the https certificate of 127\.0\.0\.1:\d+ is not signed by a trusted CA \([A-Z_]+; tried Node's bundled CAs\)$/,
+    );
     // --ca-file adds it, relative to the working directory.
     const withFile = await trustStore(hostFs(bare), path.relative(bare, ca.caFile), bare);
     expect(withFile.sources.at(-1)).toBe(`--ca-file ${ca.caFile}`);

@@ -35,7 +35,6 @@ const initramfs = (name: string, build?: string) =>
 const rootfs = (name: string, build?: string) =>
   cpioImage(name, { 'root.squashfs': randomBytes(4096), ...(build ? { 'etc/nestos-live-rootfs': `${build}\n` } : {}) }, false);
 
-
 describe('checkBuildIds', () => {
   it('accepts an initramfs and rootfs of the same build', async () => {
     const got = await checkBuildIds(await initramfs('i1', '24.03-LTS.20240625.0'), await rootfs('r1', '24.03-LTS.20240625.0'));

@@ -41,7 +41,14 @@ describe('cpioArchive, read by GNU cpio', () => {
     const listed = listCpio(cpioArchive(sample));
     const byName = new Map(listed.map((member) => [member.name, member]));
     // Parents come first and were added automatically (mode 0755), except etc/nestos given as 0700.
-    expect(listed.map((m) => m.name).slice(0, 6)).toEqual(['config.ign', 'etc', 'etc/nestos', 'etc/nestos/installer.d', 'etc/nestos/installer.d/0001-x2nestos.yaml', 'etc/nestos-firstboot-network']);
+    expect(listed.map((m) => m.name).slice(0, 6)).toEqual([
+      'config.ign',
+      'etc',
+      'etc/nestos',
+      'etc/nestos/installer.d',
+      'etc/nestos/installer.d/0001-x2nestos.yaml',
+      'etc/nestos-firstboot-network',
+    ]);
     expect(byName.get('etc')).toMatchObject({ mode: 'drwxr-xr-x', nlink: 4, uid: 0, gid: 0 });
     expect(byName.get('etc/nestos')).toMatchObject({ mode: 'drwx------', nlink: 3 });
     expect(byName.get('etc/nestos/installer.d')).toMatchObject({ mode: 'drwxr-xr-x', nlink: 2 });
@@ -76,10 +83,12 @@ describe('cpioArchive, read by GNU cpio', () => {
   });
 
   it('keeps the mode of a directory given after something inside it', () => {
-    const listed = listCpio(cpioArchive([
-      { type: 'file', path: '/etc/nestos/dest.ign', mode: 0o600, data: bytes('{}') },
-      { type: 'dir', path: 'etc/nestos', mode: 0o700 },
-    ]));
+    const listed = listCpio(
+      cpioArchive([
+        { type: 'file', path: '/etc/nestos/dest.ign', mode: 0o600, data: bytes('{}') },
+        { type: 'dir', path: 'etc/nestos', mode: 0o700 },
+      ]),
+    );
     expect(listed.map((m) => [m.name, m.mode])).toEqual([
       ['etc', 'drwxr-xr-x'],
       ['etc/nestos', 'drwx------'],
@@ -112,13 +121,15 @@ describe('cpioArchive against find | cpio -o -H newc', () => {
 
     const names = run('find', ['etc', 'usr'], { cwd: tree }).toString().trim().split('\n').sort();
     const theirs = run('cpio', ['-o', '-H', 'newc', '--quiet'], { cwd: tree, input: `${names.join('\n')}\n` });
-    const ours = cpioArchive(names.map((name): CpioEntry => {
-      const at = path.join(tree, name);
-      const stat = lstatSync(at);
-      if (stat.isSymbolicLink()) return { type: 'symlink', path: name, target: readlinkSync(at) };
-      if (stat.isDirectory()) return { type: 'dir', path: name, mode: stat.mode & 0o7777 };
-      return { type: 'file', path: name, mode: stat.mode & 0o7777, data: readFileSync(at) };
-    }));
+    const ours = cpioArchive(
+      names.map((name): CpioEntry => {
+        const at = path.join(tree, name);
+        const stat = lstatSync(at);
+        if (stat.isSymbolicLink()) return { type: 'symlink', path: name, target: readlinkSync(at) };
+        if (stat.isDirectory()) return { type: 'dir', path: name, mode: stat.mode & 0o7777 };
+        return { type: 'file', path: name, mode: stat.mode & 0o7777, data: readFileSync(at) };
+      }),
+    );
 
     const comparable = (archive: Buffer): unknown[] =>
       listCpio(archive).map(({ mode, nlink, size, name, target }) => ({ mode, nlink, size, name, target }));

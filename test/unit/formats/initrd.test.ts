@@ -28,7 +28,7 @@ const zstd = (data: Buffer, ...extra: string[]): Buffer => run('zstd', ['-q', '-
 const zeros = (n: number): Buffer => Buffer.alloc(n);
 
 async function* chunksOf(data: Buffer, sizes: () => number): AsyncGenerator<Uint8Array> {
-  for (let pos = 0; pos < data.length; ) {
+  for (let pos = 0; pos < data.length;) {
     const n = Math.max(1, sizes());
     yield data.subarray(pos, pos + n);
     pos += n;
@@ -42,7 +42,10 @@ function asText(found: Map<string, Buffer>): Record<string, string> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<X2Error> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isX2Error(error)) throw new Error(`expected an X2Error, got ${String(error)}`);
   return error;
 }
@@ -70,10 +73,13 @@ afterAll(() => cleanup());
 describe('findInInitrd on initrds made by GNU cpio and gzip / xz / zstd', () => {
   const compressors: [string, () => Buffer][] = [
     ['gzip', () => gzip(main)],
-    ['gzip with a file name in its header', () => {
-      writeFileSync(path.join(dir, 'main.cpio'), main);
-      return run('gzip', ['-c', '-N', path.join(dir, 'main.cpio')]);
-    }],
+    [
+      'gzip with a file name in its header',
+      () => {
+        writeFileSync(path.join(dir, 'main.cpio'), main);
+        return run('gzip', ['-c', '-N', path.join(dir, 'main.cpio')]);
+      },
+    ],
     ['xz --check=crc32', () => xz(main)],
     ['xz, multi-threaded (block sizes in the headers)', () => xz(main, '-T2', '--block-size=200KiB')],
     ['xz, several blocks, default CRC64 check', () => run('xz', ['-c', '--block-size=300KiB'], { input: main })],
@@ -90,10 +96,18 @@ describe('findInInitrd on initrds made by GNU cpio and gzip / xz / zstd', () => 
         './kernel/x86/microcode/GenuineIntel.bin',
         'usr/lib/missing',
       ]);
-      expect([...found.keys()].sort()).toEqual(['./kernel/x86/microcode/GenuineIntel.bin', '/usr/lib/zzz-last-member', 'etc/nestos-live-initramfs']);
+      expect([...found.keys()].sort()).toEqual([
+        './kernel/x86/microcode/GenuineIntel.bin',
+        '/usr/lib/zzz-last-member',
+        'etc/nestos-live-initramfs',
+      ]);
       expect(found.get('etc/nestos-live-initramfs')?.toString()).toBe('24.03-LTS.20240625.0\n');
       expect(found.get('/usr/lib/zzz-last-member')?.toString()).toBe('found at the very end\n');
-      expect(found.get('./kernel/x86/microcode/GenuineIntel.bin')?.equals(readFileSync(path.join(dir, 'trees/early/kernel/x86/microcode/GenuineIntel.bin')))).toBe(true);
+      expect(
+        found
+          .get('./kernel/x86/microcode/GenuineIntel.bin')
+          ?.equals(readFileSync(path.join(dir, 'trees/early/kernel/x86/microcode/GenuineIntel.bin'))),
+      ).toBe(true);
 
       const file = path.join(dir, `initrd-${label.replace(/\W+/g, '-')}.img`);
       writeFileSync(file, initrd);
@@ -112,7 +126,14 @@ describe('findInInitrd on initrds made by GNU cpio and gzip / xz / zstd', () => 
     const lastZstd = zstd(gnuCpio('last-zstd', { 'etc/last-zstd': 'last zstd\n' }));
     const pad = (b: Buffer): Buffer => Buffer.concat([b, zeros((4 - (b.length % 4)) % 4)]);
     const initrd = Buffer.concat([early, pad(zstd(main)), pad(customize), zeros(8), ours, plain, pad(lastGz), pad(lastZstd), zeros(4)]);
-    const names = ['etc/nestos-live-initramfs', 'etc/coreos/installer.d/0001.yaml', 'config.ign', 'etc/plain', 'etc/last-gz', 'etc/last-zstd'];
+    const names = [
+      'etc/nestos-live-initramfs',
+      'etc/coreos/installer.d/0001.yaml',
+      'config.ign',
+      'etc/plain',
+      'etc/last-gz',
+      'etc/last-zstd',
+    ];
 
     // Chunks of every size, down to one byte, must give the same answer.
     for (const sizes of [() => 1 << 20, () => 1 + Math.floor(Math.random() * 7), () => 4093]) {
@@ -184,7 +205,11 @@ describe('findInInitrd on a live rootfs (uncompressed cpio, huge first member)',
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     try {
-      const found = await findInInitrd(createReadStream(rootfs, { highWaterMark: 1 << 20 }), ['etc/nestos-live-rootfs', 'root.squashfs-not-wanted'], 'the live rootfs');
+      const found = await findInInitrd(
+        createReadStream(rootfs, { highWaterMark: 1 << 20 }),
+        ['etc/nestos-live-rootfs', 'root.squashfs-not-wanted'],
+        'the live rootfs',
+      );
       expect(found.get('etc/nestos-live-rootfs')?.toString()).toBe('24.03-LTS.20240625.0\n');
     } finally {
       clearInterval(sampler);
@@ -257,11 +282,17 @@ describe('findInInitrd refuses what it cannot read', () => {
     const member = zstd(main, '--no-check');
     const reservedBit = Buffer.from(member);
     reservedBit[4]! |= 0x08;
-    expect((await failure(findInInitrd(once(reservedBit), ['x']))).message).toMatch(/its zstd member is corrupt \(reserved frame header bit set\)/);
+    expect((await failure(findInInitrd(once(reservedBit), ['x']))).message).toMatch(
+      /its zstd member is corrupt \(reserved frame header bit set\)/,
+    );
 
     // Frame header: magic, descriptor, window descriptor (no single-segment flag), content size bytes.
     const descriptor = member[4]!;
-    const headerSize = 5 + ((descriptor >> 5) & 1 ? 0 : 1) + [0, 1, 2, 4][descriptor & 3]! + (descriptor >> 6 === 0 ? (descriptor >> 5) & 1 : 1 << (descriptor >> 6));
+    const headerSize =
+      5 +
+      ((descriptor >> 5) & 1 ? 0 : 1) +
+      [0, 1, 2, 4][descriptor & 3]! +
+      (descriptor >> 6 === 0 ? (descriptor >> 5) & 1 : 1 << (descriptor >> 6));
     const reservedType = Buffer.from(member);
     reservedType[headerSize]! |= 0x06;
     expect((await failure(findInInitrd(once(reservedType), ['x']))).message).toMatch(/its zstd member is corrupt \(reserved block type\)/);

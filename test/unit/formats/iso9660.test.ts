@@ -29,7 +29,10 @@ function sourceFiles(): string[] {
 
 function makeIso(name: string, args: string[], tool = 'xorriso'): string {
   const iso = path.join(dir, name);
-  run(tool, args.map((a) => a.replace('{iso}', iso).replace('{src}', source)));
+  run(
+    tool,
+    args.map((a) => a.replace('{iso}', iso).replace('{src}', source)),
+  );
   return iso;
 }
 
@@ -65,7 +68,10 @@ describe('openIso on images written by xorriso (Rock Ridge and Joliet names)', (
   const variants: [string, string[]][] = [
     ['mkisofs -R -J', ['-as', 'mkisofs', '-R', '-J', '-V', 'nestos-24.03.20240625', '-o', '{iso}', '{src}']],
     ['mkisofs default', ['-as', 'mkisofs', '-o', '{iso}', '{src}']],
-    ['mkisofs with El Torito', ['-as', 'mkisofs', '-R', '-b', 'isolinux/isolinux.bin', '-no-emul-boot', '-boot-load-size', '4', '-o', '{iso}', '{src}']],
+    [
+      'mkisofs with El Torito',
+      ['-as', 'mkisofs', '-R', '-b', 'isolinux/isolinux.bin', '-no-emul-boot', '-boot-load-size', '4', '-o', '{iso}', '{src}'],
+    ],
     ['mkisofs --norock -J (Joliet only)', ['-as', 'mkisofs', '--norock', '-J', '-o', '{iso}', '{src}']],
     ['-outdev -map (native)', ['-outdev', '{iso}', '-volid', 'NATIVE', '-map', '{src}', '/']],
     ['-outdev -map, Joliet only', ['-outdev', '{iso}', '-rockridge', 'off', '-joliet', 'on', '-map', '{src}', '/']],
@@ -98,7 +104,10 @@ describe('openIso on images written by xorriso (Rock Ridge and Joliet names)', (
 });
 
 describe('openIso on plain ISO 9660 names', () => {
-  for (const [label, level] of [['level 1', '1'], ['level 3', '3']] as const) {
+  for (const [label, level] of [
+    ['level 1', '1'],
+    ['level 3', '3'],
+  ] as const) {
     it(`${label}: finds the PXE files case-insensitively, without ;1 and the trailing dot`, async () => {
       const iso = makeIso(`plain-${level}.iso`, ['-as', 'mkisofs', '--norock', '-iso-level', level, '-o', '{iso}', '{src}']);
       const image = readFileSync(iso);
@@ -109,7 +118,11 @@ describe('openIso on plain ISO 9660 names', () => {
           const bytes = image.subarray(entry!.offset, entry!.offset + entry!.length);
           expect(bytes.equals(readFileSync(path.join(source, file))), file).toBe(true);
         }
-        expect((await found.list('images/pxeboot')).map((f) => f.path).sort()).toEqual(['IMAGES/PXEBOOT/INITRD.IMG', 'IMAGES/PXEBOOT/ROOTFS.IMG', 'IMAGES/PXEBOOT/VMLINUZ']);
+        expect((await found.list('images/pxeboot')).map((f) => f.path).sort()).toEqual([
+          'IMAGES/PXEBOOT/INITRD.IMG',
+          'IMAGES/PXEBOOT/ROOTFS.IMG',
+          'IMAGES/PXEBOOT/VMLINUZ',
+        ]);
       });
     });
   }
@@ -243,21 +256,30 @@ describe('multi-extent files (> 4 GiB)', () => {
   }
 
   it('joins contiguous extents into one range', async () => {
-    const found = await openIso(craftedIso([
-      { name: 'ROOTFS.IMG;1', lba: 20, size: 0xfffff800, flags: 0x80 },
-      { name: 'ROOTFS.IMG;1', lba: 20 + 0x1fffff, size: 12345, flags: 0 },
-      { name: 'VMLINUZ.;1', lba: 30, size: 10, flags: 0 },
-    ]));
-    expect(await found.find('rootfs.img')).toEqual({ path: 'ROOTFS.IMG', offset: 20 * 2048, length: 0xfffff800 + 12345, isDirectory: false });
+    const found = await openIso(
+      craftedIso([
+        { name: 'ROOTFS.IMG;1', lba: 20, size: 0xfffff800, flags: 0x80 },
+        { name: 'ROOTFS.IMG;1', lba: 20 + 0x1fffff, size: 12345, flags: 0 },
+        { name: 'VMLINUZ.;1', lba: 30, size: 10, flags: 0 },
+      ]),
+    );
+    expect(await found.find('rootfs.img')).toEqual({
+      path: 'ROOTFS.IMG',
+      offset: 20 * 2048,
+      length: 0xfffff800 + 12345,
+      isDirectory: false,
+    });
     expect(await found.find('vmlinuz')).toMatchObject({ offset: 30 * 2048, length: 10 });
     expect(found.volumeId).toBe('CRAFTED');
   });
 
   it('refuses extents that are not contiguous, naming the way around it', async () => {
-    const found = await openIso(craftedIso([
-      { name: 'ROOTFS.IMG;1', lba: 20, size: 0xfffff800, flags: 0x80 },
-      { name: 'ROOTFS.IMG;1', lba: 25, size: 12345, flags: 0 },
-    ]));
+    const found = await openIso(
+      craftedIso([
+        { name: 'ROOTFS.IMG;1', lba: 20, size: 0xfffff800, flags: 0x80 },
+        { name: 'ROOTFS.IMG;1', lba: 25, size: 12345, flags: 0 },
+      ]),
+    );
     const error = await found.find('rootfs.img').catch((e: unknown) => e);
     expect(isX2Error(error) && error.oneLine()).toMatch(/not contiguous.*--kernel, --initramfs and --rootfs/);
   });

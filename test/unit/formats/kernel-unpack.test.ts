@@ -14,7 +14,10 @@ import { combineInitrd } from '../../../src/stage/combine.js';
 import { hasTool, run, scratchDir } from './tools.js';
 
 function readableKernel(): string | undefined {
-  const kernels = readdirSync('/boot').filter((name) => name.startsWith('vmlinuz-')).sort().reverse();
+  const kernels = readdirSync('/boot')
+    .filter((name) => name.startsWith('vmlinuz-'))
+    .sort()
+    .reverse();
   for (const name of kernels) {
     try {
       accessSync(path.join('/boot', name), constants.R_OK);
@@ -33,7 +36,11 @@ const busybox = ['/usr/bin/busybox', '/bin/busybox'].find((candidate) => {
 });
 // The peers are installed by scripts/setup.sh; a missing one fails the test instead of skipping it.
 // Only the architecture is a reason to skip: the guest is an x86_64 QEMU booting this x86_64 kernel.
-const missingPeers = [kernel === undefined && 'a readable /boot/vmlinuz-*', busybox === undefined && 'a static busybox', !hasTool('qemu-system-x86_64') && 'qemu-system-x86_64'].filter(Boolean);
+const missingPeers = [
+  kernel === undefined && 'a readable /boot/vmlinuz-*',
+  busybox === undefined && 'a static busybox',
+  !hasTool('qemu-system-x86_64') && 'qemu-system-x86_64',
+].filter(Boolean);
 
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
@@ -65,9 +72,20 @@ describe.skipIf(process.arch !== 'x64')('the Linux kernel unpacks our combined i
     { type: 'file', path: 'etc/override', mode: 0o644, data: Buffer.from('from our payload\n') },
   ];
   const checked = [
-    'etc/nestos-live-initramfs', 'etc/xz-only', 'etc/zstd-only', 'etc/gzip-only', 'etc/nestos-live-rootfs', 'root.squashfs',
-    'config.ign', 'etc/nestos', 'etc/nestos/installer.d', 'etc/nestos/installer.d/0001-x2nestos.yaml', 'etc/nestos/current.yaml',
-    'etc/nestos-firstboot-network/eth0.nmconnection', 'usr/local/bin/odd-size', 'etc/override',
+    'etc/nestos-live-initramfs',
+    'etc/xz-only',
+    'etc/zstd-only',
+    'etc/gzip-only',
+    'etc/nestos-live-rootfs',
+    'root.squashfs',
+    'config.ign',
+    'etc/nestos',
+    'etc/nestos/installer.d',
+    'etc/nestos/installer.d/0001-x2nestos.yaml',
+    'etc/nestos/current.yaml',
+    'etc/nestos-firstboot-network/eth0.nmconnection',
+    'usr/local/bin/odd-size',
+    'etc/override',
   ];
 
   function gnuCpio(name: string, files: Record<string, string | Buffer>, mode?: number): Buffer {
@@ -84,7 +102,10 @@ describe.skipIf(process.arch !== 'x64')('the Linux kernel unpacks our combined i
     ({ dir, cleanup } = scratchDir('kernel'));
     const script = [
       '#!/bin/busybox sh',
-      ...checked.map((p) => `/bin/busybox echo "X2|${p}|$(/bin/busybox stat -c '%F|%a|%s' /${p} 2>/dev/null)|$(/bin/busybox sha256sum /${p} 2>/dev/null | /bin/busybox cut -c1-64)|$(/bin/busybox readlink /${p})"`),
+      ...checked.map(
+        (p) =>
+          `/bin/busybox echo "X2|${p}|$(/bin/busybox stat -c '%F|%a|%s' /${p} 2>/dev/null)|$(/bin/busybox sha256sum /${p} 2>/dev/null | /bin/busybox cut -c1-64)|$(/bin/busybox readlink /${p})"`,
+      ),
       "/bin/busybox echo 'X2|done'",
       '/bin/busybox poweroff -f',
       '',
@@ -96,31 +117,64 @@ describe.skipIf(process.arch !== 'x64')('the Linux kernel unpacks our combined i
     writeFileSync(early, run('cpio', ['-o', '-H', 'newc', '--quiet'], { cwd: path.join(dir, 'early'), input: 'init\nbin\nbin/busybox\n' }));
 
     const xzMember = run('xz', ['-c', '--check=crc32'], {
-      input: gnuCpio('xz', { 'etc/nestos-live-initramfs': '24.03-LTS.20240625.0\n', 'etc/xz-only': 'xz\n', 'etc/override': 'from the xz member\n' }),
+      input: gnuCpio('xz', {
+        'etc/nestos-live-initramfs': '24.03-LTS.20240625.0\n',
+        'etc/xz-only': 'xz\n',
+        'etc/override': 'from the xz member\n',
+      }),
     });
     const zstdMember = run('zstd', ['-q', '-c'], { input: gnuCpio('zstd', { 'etc/zstd-only': 'zstd\n' }) });
     // GNU gzip output has an odd length: combineInitrd must pad it for the next member.
     const gzipMember = run('gzip', ['-9', '-c'], { input: gnuCpio('gzip', { 'etc/gzip-only': 'gzip!\n' }) });
-    const rootfs = gnuCpio('rootfs', { 'root.squashfs': randomBytes(3 * 1024 * 1024 + 1), 'etc/nestos-live-rootfs': '24.03-LTS.20240625.0\n' });
+    const rootfs = gnuCpio('rootfs', {
+      'root.squashfs': randomBytes(3 * 1024 * 1024 + 1),
+      'etc/nestos-live-rootfs': '24.03-LTS.20240625.0\n',
+    });
 
     combined = path.join(dir, 'combined.img');
     await combineInitrd(
-      [{ path: early }, { data: xzMember }, { data: zstdMember }, { data: gzipMember }, { data: rootfs }, { data: compressedCpio(payload, 'gzip') }],
+      [
+        { path: early },
+        { data: xzMember },
+        { data: zstdMember },
+        { data: gzipMember },
+        { data: rootfs },
+        { data: compressedCpio(payload, 'gzip') },
+      ],
       combined,
     );
 
-    const boot = spawnSync('qemu-system-x86_64', [
-      '-accel', 'tcg', '-m', '256', '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
-      '-kernel', kernel!, '-initrd', combined,
-      '-append', 'console=ttyS0 quiet panic=-1',
-    ], { timeout: 150_000, maxBuffer: 16 << 20 });
+    const boot = spawnSync(
+      'qemu-system-x86_64',
+      [
+        '-accel',
+        'tcg',
+        '-m',
+        '256',
+        '-nographic',
+        '-no-reboot',
+        '-nodefaults',
+        '-serial',
+        'stdio',
+        '-kernel',
+        kernel!,
+        '-initrd',
+        combined,
+        '-append',
+        'console=ttyS0 quiet panic=-1',
+      ],
+      { timeout: 150_000, maxBuffer: 16 << 20 },
+    );
     const output = boot.stdout.toString('latin1');
     if (!output.includes('X2|done')) throw new Error(`the guest did not finish: ${output.slice(-2000)}`);
     unpackError = /Initramfs unpacking failed[^\n]*/.exec(output)?.[0];
     seen = new Map();
     for (const line of output.split('\n')) {
       // The first line shares the terminal with the firmware's escape codes.
-      const fields = line.replace(/\r/g, '').replace(/^.*?(?=X2\|)/, '').split('|');
+      const fields = line
+        .replace(/\r/g, '')
+        .replace(/^.*?(?=X2\|)/, '')
+        .split('|');
       if (fields[0] !== 'X2' || fields.length < 7) continue;
       const [, name, type, mode, size, hash, target] = fields as [string, string, string, string, string, string, string];
       if (type === '') continue;
@@ -142,7 +196,13 @@ describe.skipIf(process.arch !== 'x64')('the Linux kernel unpacks our combined i
   it('creates our entries with their modes, contents and link targets', () => {
     for (const entry of payload) {
       const got = seen.get(entry.path);
-      if (entry.type === 'file') expect(got, entry.path).toEqual({ type: 'regular file', mode: entry.mode.toString(8), size: entry.data.length, sha256: sha(entry.data) });
+      if (entry.type === 'file')
+        expect(got, entry.path).toEqual({
+          type: 'regular file',
+          mode: entry.mode.toString(8),
+          size: entry.data.length,
+          sha256: sha(entry.data),
+        });
       if (entry.type === 'dir') expect(got, entry.path).toMatchObject({ type: 'directory', mode: entry.mode.toString(8) });
       if (entry.type === 'symlink') expect(got, entry.path).toMatchObject({ type: 'symbolic link', target: entry.target });
     }
@@ -158,6 +218,8 @@ describe.skipIf(process.arch !== 'x64')('the Linux kernel unpacks our combined i
     const once = checked.filter((name) => name !== 'etc/override' && seen.get(name)?.type === 'regular file');
     expect(once).toHaveLength(10);
     const found = await findInInitrd(createReadStream(combined), once);
-    expect(Object.fromEntries([...found].map(([name, data]) => [name, sha(data)]))).toEqual(Object.fromEntries(once.map((name) => [name, seen.get(name)!.sha256])));
+    expect(Object.fromEntries([...found].map(([name, data]) => [name, sha(data)]))).toEqual(
+      Object.fromEntries(once.map((name) => [name, seen.get(name)!.sha256])),
+    );
   });
 });

@@ -34,15 +34,38 @@ describe('guided: answers', () => {
       inheritSshKeys: true,
       network: 'dhcp',
     });
-    const iso = answersToOptions(given, { ...answers, release: { kind: 'iso', iso: 'https://m/n.iso', isoSha256: 'a'.repeat(64) }, ignition: { kind: 'url', url: 'http://h/n.ign', allowHttp: true } }, undefined);
-    expect(iso).toMatchObject({ iso: 'https://m/n.iso', isoSha256: 'a'.repeat(64), ignition: 'http://h/n.ign', allowHttpIgnition: true, inheritSshKeys: false });
+    const iso = answersToOptions(
+      given,
+      {
+        ...answers,
+        release: { kind: 'iso', iso: 'https://m/n.iso', isoSha256: 'a'.repeat(64) },
+        ignition: { kind: 'url', url: 'http://h/n.ign', allowHttp: true },
+      },
+      undefined,
+    );
+    expect(iso).toMatchObject({
+      iso: 'https://m/n.iso',
+      isoSha256: 'a'.repeat(64),
+      ignition: 'http://h/n.ign',
+      allowHttpIgnition: true,
+      inheritSshKeys: false,
+    });
   });
 
   it('are saved as a config file that replays them through --config, without how this run looked', async () => {
-    const given = validateOptions({ streamBaseUrl: 'http://127.0.0.1:8080/streams/', json: true, lang: 'zh', dryRun: true, appendKarg: ['quiet'], rebootDelay: 5 });
+    const given = validateOptions({
+      streamBaseUrl: 'http://127.0.0.1:8080/streams/',
+      json: true,
+      lang: 'zh',
+      dryRun: true,
+      appendKarg: ['quiet'],
+      rebootDelay: 5,
+    });
     const options = answersToOptions(given, answers, '/var/lib/x2nestos/guided/ignition-1.ign');
     const text = replayConfig(options, english, new Date('2026-11-28T08:00:00Z'));
-    expect(text).toMatch(/^# x2nestos answers, saved by `x2nestos guided` on 2026-11-28T08:00:00.000Z\.\n# Replay without questions: x2nestos --config THIS-FILE --yes\n/);
+    expect(text).toMatch(
+      /^# x2nestos answers, saved by `x2nestos guided` on 2026-11-28T08:00:00.000Z\.\n# Replay without questions: x2nestos --config THIS-FILE --yes\n/,
+    );
     expect(text).toContain('stream-base-url: http://127.0.0.1:8080/streams/\n');
     expect(text).toContain('inherit-ssh-keys: true\n');
     expect(text).not.toMatch(/^(json|lang|dry-run|yes):/m);
@@ -58,10 +81,21 @@ describe('guided: the interview', () => {
     tr: english,
     facts,
     options: validateOptions({}),
-    preflight: preflight(facts, validateOptions({}), { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/w', toolVersion: '0', purpose: 'convert' }),
+    preflight: preflight(facts, validateOptions({}), {
+      kexecTool: { tool: HOST_KEXEC, blockers: [] },
+      workDir: '/w',
+      toolVersion: '0',
+      purpose: 'convert',
+    }),
     kexecTool: HOST_KEXEC,
     release: { streamRelease: async () => ({ ok: '24.03-LTS.1' }), liveIso: async () => ({ problem: 'no' }) },
-    ignition: { cwd: '/', hostname: 'web-01', readFile: async () => new Uint8Array(), inheritableKeys: async () => ({ keys: [], notes: [] }), hashPassword: () => '$6$x$y' },
+    ignition: {
+      cwd: '/',
+      hostname: 'web-01',
+      readFile: async () => new Uint8Array(),
+      inheritableKeys: async () => ({ keys: [], notes: [] }),
+      hashPassword: () => '$6$x$y',
+    },
     save: { cwd: '/tmp', kindOf: async () => undefined },
     dryRun: false,
     ...over,
@@ -102,13 +136,22 @@ describe('guided: the interview', () => {
       'Save these answers to a file, to replay this conversion later without question', // (wrapped at 80 columns)
     ]);
     // No interface carries an address here: "keep" cannot apply, DHCP is the default.
-    expect(result).toMatchObject({ dryRun: false, savePath: undefined, answers: { release: { kind: 'stream', release: '24.03-LTS.1' }, disk: { device: '/dev/vda' }, network: 'dhcp' } });
+    expect(result).toMatchObject({
+      dryRun: false,
+      savePath: undefined,
+      answers: { release: { kind: 'stream', release: '24.03-LTS.1' }, disk: { device: '/dev/vda' }, network: 'dhcp' },
+    });
     expect(result.answers.disk.keep).toBeUndefined();
   });
 
   it('on a host with problems, goes on only as a dry run, and not at all when told no', async () => {
     const blocked = hostFacts({ isRoot: false });
-    const pre = preflight(blocked, validateOptions({}), { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/w', toolVersion: '0', purpose: 'convert' });
+    const pre = preflight(blocked, validateOptions({}), {
+      kexecTool: { tool: HOST_KEXEC, blockers: [] },
+      workDir: '/w',
+      toolVersion: '0',
+      purpose: 'convert',
+    });
     const d = await drive();
     const refused = interview(base({ facts: blocked, preflight: pre }, d.ask));
     const go = await d.next();

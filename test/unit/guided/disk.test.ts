@@ -28,7 +28,12 @@ const facts = hostFacts({
     base.disks[0]!,
     disk({ path: '/dev/sdb', model: 'Samsung SSD 870', serial: 'S5SUNG0R', sizeBytes: 500 * GiB }),
     disk({ path: '/dev/sdc', model: 'DataTraveler', serial: 'USB123', sizeBytes: 16 * GiB, removable: true, transport: 'usb' }),
-    disk({ path: '/dev/sdd', serial: 'INUSE', mountpoints: ['/data'], partitions: [{ path: '/dev/sdd1', number: 1, startBytes: 1 << 20, sizeBytes: 99 * GiB, fsType: 'xfs', mountpoints: ['/data'] }] }),
+    disk({
+      path: '/dev/sdd',
+      serial: 'INUSE',
+      mountpoints: ['/data'],
+      partitions: [{ path: '/dev/sdd1', number: 1, startBytes: 1 << 20, sizeBytes: 99 * GiB, fsType: 'xfs', mountpoints: ['/data'] }],
+    }),
     disk({ path: '/dev/sde', serial: 'TINY', sizeBytes: 4 * GiB }),
   ],
 });
@@ -53,7 +58,12 @@ describe('guided: disk step', () => {
     expect(p.getScreen()).toContain('This choice is not available (the reason is beside it).');
     p.events.keypress('up');
     p.events.keypress('enter');
-    await expect(step).resolves.toEqual({ device: '/dev/sdb', installerName: '/dev/disk/by-id/ata-sdb', isRootDisk: false, sizeBytes: 500 * GiB });
+    await expect(step).resolves.toEqual({
+      device: '/dev/sdb',
+      installerName: '/dev/disk/by-id/ata-sdb',
+      isRootDisk: false,
+      sizeBytes: 500 * GiB,
+    });
   });
 
   it('takes the disk behind / by default', async () => {
@@ -95,7 +105,12 @@ describe('guided: choices that cannot apply are disabled with the reason, or not
 
     expect(shows(p, 'Keep a partition of /dev/vda? (everything else on it is erased)')).toBe(true);
     expect(shows(p, '❯ No, erase the whole disk')).toBe(true);
-    expect(shows(p, "- Keep partition 1: /dev/vda1 1.0 GiB ext4 /boot (partition 1 of /dev/vda (partindex 1) lies where NestOS's own partitions go (numbers 1-4, first 8.0 GiB))")).toBe(true);
+    expect(
+      shows(
+        p,
+        "- Keep partition 1: /dev/vda1 1.0 GiB ext4 /boot (partition 1 of /dev/vda (partindex 1) lies where NestOS's own partitions go (numbers 1-4, first 8.0 GiB))",
+      ),
+    ).toBe(true);
     expect(shows(p, 'Keep partition 5: /dev/vda5 7.0 GiB data xfs /srv')).toBe(true);
     expect(shows(p, 'Keep partitions')).toBe(false); // only one can be kept: no "all" choice
     // A disabled choice cannot be taken: Enter on it says so and the question stays.
@@ -119,7 +134,15 @@ describe('guided: choices that cannot apply are disabled with the reason, or not
   it('says in one line why nothing can be kept instead of asking a question with nothing to choose', async () => {
     const d = await drive();
     const sdd: DiskAnswer = { device: '/dev/sdd', installerName: '/dev/disk/by-id/ata-sdd', isRootDisk: false, sizeBytes: 100 * GiB };
-    const unmounted = hostFacts({ disks: [base.disks[0]!, disk({ path: '/dev/sdd', partitions: [{ path: '/dev/sdd1', number: 1, startBytes: 1 << 20, sizeBytes: 99 * GiB, fsType: 'xfs', mountpoints: [] }] })] });
+    const unmounted = hostFacts({
+      disks: [
+        base.disks[0]!,
+        disk({
+          path: '/dev/sdd',
+          partitions: [{ path: '/dev/sdd1', number: 1, startBytes: 1 << 20, sizeBytes: 99 * GiB, fsType: 'xfs', mountpoints: [] }],
+        }),
+      ],
+    });
     expect(await askKeep(d.ask, english, unmounted, options, sdd)).toEqual([]);
     expect(d.said).toEqual(['Partitions of /dev/sdd: none can be kept, NestOS takes partitions 1-4 and the first 8.0 GiB of the disk.']);
   });

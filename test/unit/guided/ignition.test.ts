@@ -115,7 +115,19 @@ describe('guided: Ignition step', () => {
 
   it("offers this host's keys when there are some, and then carries them with --inherit-ssh-keys", async () => {
     const d = await drive();
-    const step = askIgnition(d.ask, english, host({ inheritableKeys: async () => ({ keys: [{ user: 'root', fingerprint: 'SHA256:a' }, { user: 'alice', fingerprint: 'SHA256:b' }], notes: [] }) }));
+    const step = askIgnition(
+      d.ask,
+      english,
+      host({
+        inheritableKeys: async () => ({
+          keys: [
+            { user: 'root', fingerprint: 'SHA256:a' },
+            { user: 'alice', fingerprint: 'SHA256:b' },
+          ],
+          notes: [],
+        }),
+      }),
+    );
     (await d.next()).events.keypress('enter');
     const source = await d.next();
     expect(shows(source, "❯ This host's keys (2, of root, alice)")).toBe(true);
@@ -129,7 +141,10 @@ describe('guided: Ignition step', () => {
 
   it('reads keys from a file, refusing a file without a usable key', async () => {
     const keyFile = path.join(dir, 'keys.pub');
-    writeFileSync(keyFile, `# admins\n${readFileSync(path.join(KEYS_DIR, 'ed25519.pub'), 'utf8')}garbage line\n${readFileSync(path.join(KEYS_DIR, 'ecdsa256.pub'), 'utf8')}`);
+    writeFileSync(
+      keyFile,
+      `# admins\n${readFileSync(path.join(KEYS_DIR, 'ed25519.pub'), 'utf8')}garbage line\n${readFileSync(path.join(KEYS_DIR, 'ecdsa256.pub'), 'utf8')}`,
+    );
     const junk = path.join(dir, 'junk.pub');
     writeFileSync(junk, 'ssh-rsa AAAA!!!\n');
     const d = await drive();
@@ -150,7 +165,8 @@ describe('guided: Ignition step', () => {
     (await d.next()).events.keypress('enter');
     const result = await step;
     expect(result).toMatchObject({ kind: 'build', keyCount: 2 });
-    const users = (validateIgnition((result as { text: string }).text).config!.passwd as { users: { sshAuthorizedKeys: string[] }[] }).users;
+    const users = (validateIgnition((result as { text: string }).text).config!.passwd as { users: { sshAuthorizedKeys: string[] }[] })
+      .users;
     expect(users[0]!.sshAuthorizedKeys).toHaveLength(2);
   });
 

@@ -15,11 +15,15 @@ function checks(over: Partial<ReleaseChecks> = {}): ReleaseChecks & { calls: str
     calls,
     streamRelease: async (stream) => {
       calls.push(`stream ${stream}`);
-      return stream === '2403-LTS' || stream === '2503-LTS' ? { ok: `${stream.slice(0, 2)}.${stream.slice(2)}.20241110.0` } : { problem: `stream ${stream} has no x86_64 build` };
+      return stream === '2403-LTS' || stream === '2503-LTS'
+        ? { ok: `${stream.slice(0, 2)}.${stream.slice(2)}.20241110.0` }
+        : { problem: `stream ${stream} has no x86_64 build` };
     },
     liveIso: async (location, sha) => {
       calls.push(`iso ${location} ${sha ?? '-'}`);
-      return location.includes('good') ? { ok: location.startsWith('http') ? location : `/abs/${location}` } : { problem: `--iso ${location} has no images/pxeboot: it is not a NestOS live ISO` };
+      return location.includes('good')
+        ? { ok: location.startsWith('http') ? location : `/abs/${location}` }
+        : { problem: `--iso ${location} has no images/pxeboot: it is not a NestOS live ISO` };
     },
     ...over,
   };
@@ -40,11 +44,18 @@ describe('guided: release step', () => {
   });
 
   it('refuses the current release when the stream cannot be read, with the reason, and takes another stream after checking it', async () => {
-    const c = checks({ streamRelease: async (s) => (s === 'nope' || s === '2403-LTS' ? { problem: `the stream metadata at https://m/${s}.json answered HTTP 404 (not found)` } : { ok: '25.03-LTS.1' }) });
+    const c = checks({
+      streamRelease: async (s) =>
+        s === 'nope' || s === '2403-LTS'
+          ? { problem: `the stream metadata at https://m/${s}.json answered HTTP 404 (not found)` }
+          : { ok: '25.03-LTS.1' },
+    });
     const d = await drive();
     const step = askRelease(d.ask, english, options(), c);
     const p = await d.next();
-    expect(flat(p)).toMatch(/- The current release of stream 2403-LTS \(the stream metadata at https:\/\/m\/2403-LTS\.json answered HTTP 404 \(not found\)\)/);
+    expect(flat(p)).toMatch(
+      /- The current release of stream 2403-LTS \(the stream metadata at https:\/\/m\/2403-LTS\.json answered HTTP 404 \(not found\)\)/,
+    );
     expect(p.getScreen()).toMatch(/❯ Another stream\.\.\./);
     p.events.keypress('up');
     p.events.keypress('enter'); // a refused choice cannot be taken

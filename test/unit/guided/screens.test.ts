@@ -41,7 +41,12 @@ const network: NetworkModel = {
   primary: 'eth0',
 };
 const facts = hostFacts({ network });
-const run = { kexecTool: { tool: HOST_KEXEC, blockers: [] }, workDir: '/var/lib/x2nestos', toolVersion: '0.2.0', purpose: 'convert' as const };
+const run = {
+  kexecTool: { tool: HOST_KEXEC, blockers: [] },
+  workDir: '/var/lib/x2nestos',
+  toolVersion: '0.2.0',
+  purpose: 'convert' as const,
+};
 
 describe('guided: summary', () => {
   it('shows what was detected, kexec readiness included', () => {
@@ -66,13 +71,17 @@ describe('guided: summary', () => {
     const text = renderSummary({ ...blocked, packageTool: 'dnf' }, pre, DNF_KEXEC, english);
     const lines = text.split('\n');
     expect(lines[0]).toBe('This host cannot be converted until these are fixed:');
-    expect(text).toContain('  ✗ running inside a container (docker); kexec needs the host itself\n    → run x2nestos on the host, not in a container');
+    expect(text).toContain(
+      '  ✗ running inside a container (docker); kexec needs the host itself\n    → run x2nestos on the host, not in a container',
+    );
     expect(text).toContain('  ✗ converting needs root\n    → run it with sudo');
     expect(text).toContain('  ✗ kexec is disabled on this kernel until the next boot (kernel.kexec_load_disabled = 1)');
     expect(text).toContain('pass --work-dir on a disk-backed filesystem');
     expect(text).not.toContain('multipath'); // asked about at the disk question
     expect(text.indexOf('✗')).toBeLessThan(text.indexOf('Detected on this host'));
-    expect(text).toContain('kexec     blocked (see above); kexec-tools will be installed with dnf; Secure Boot on; kernel lockdown integrity');
+    expect(text).toContain(
+      'kexec     blocked (see above); kexec-tools will be installed with dnf; Secure Boot on; kernel lockdown integrity',
+    );
   });
 });
 
@@ -81,7 +90,12 @@ describe('guided: network step', () => {
     const d = await drive();
     const step = askNetwork(d.ask, english, network);
     const p = await d.next();
-    expect(shows(p, "❯ Keep this host's configuration: eth0 2001:db8::21/64 static, 192.168.10.21/24 static, gateway 192.168.10.1; DNS 192.168.10.2")).toBe(true);
+    expect(
+      shows(
+        p,
+        "❯ Keep this host's configuration: eth0 2001:db8::21/64 static, 192.168.10.21/24 static, gateway 192.168.10.1; DNS 192.168.10.2",
+      ),
+    ).toBe(true);
     expect(shows(p, 'addresses, routes and DNS stay as they are')).toBe(true);
     expect(shows(p, 'DHCP on eth0')).toBe(true);
     p.events.keypress('enter');
@@ -105,7 +119,14 @@ describe('guided: network step', () => {
 
 describe('guided: saving the answers', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'x2nestos-guided-save-'));
-  const checks = { cwd: dir, kindOf: (p: string) => stat(p).then((s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)), () => undefined) };
+  const checks = {
+    cwd: dir,
+    kindOf: (p: string) =>
+      stat(p).then(
+        (s) => (s.isDirectory() ? ('dir' as const) : ('file' as const)),
+        () => undefined,
+      ),
+  };
 
   it('saves nothing unless asked', async () => {
     const d = await drive();
@@ -138,7 +159,16 @@ describe('guided: the screen before the switch', () => {
       facts,
       options: validateOptions({ ignition: '/x.ign', ...options }),
       release: release(),
-      ignition: { source: '/x.ign', sha256: 'a'.repeat(64), specVersion: '3.2.0', sshKeys: [], passwordUsers: [], warnings: [], additions: [], identityNotes: [] },
+      ignition: {
+        source: '/x.ign',
+        sha256: 'a'.repeat(64),
+        specVersion: '3.2.0',
+        sshKeys: [],
+        passwordUsers: [],
+        warnings: [],
+        additions: [],
+        identityNotes: [],
+      },
       destIgnition: Buffer.from('{"ignition":{"version":"3.2.0"}}'),
       userKeyfiles: [],
       kexecTool: HOST_KEXEC,

@@ -16,9 +16,24 @@ const placeholders = (s: string) => [...s.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/
 
 /** Texts that read the same in Chinese: names of things, formats, code. */
 const SAME_IN_CHINESE = new Set([
-  'Ignition', 'ISO', 'DHCP', 'SLAAC', 'kexec', 'md RAID', 'initramfs', 'rootfs', 'live initramfs', 'live rootfs', 'the initramfs',
-  '-----BEGIN PGP PUBLIC KEY BLOCK-----', '/etc/hostname = {hostname}', '--rootfs-mode {mode}', 'dhcp', 'DNS {servers}',
-  'kexec_file_load', 'kexec_load',
+  'Ignition',
+  'ISO',
+  'DHCP',
+  'SLAAC',
+  'kexec',
+  'md RAID',
+  'initramfs',
+  'rootfs',
+  'live initramfs',
+  'live rootfs',
+  'the initramfs',
+  '-----BEGIN PGP PUBLIC KEY BLOCK-----',
+  '/etc/hostname = {hostname}',
+  '--rootfs-mode {mode}',
+  'dhcp',
+  'DNS {servers}',
+  'kexec_file_load',
+  'kexec_load',
 ]);
 
 describe('the Chinese catalog', () => {
@@ -50,7 +65,8 @@ describe('the Chinese catalog', () => {
       const unknown = placeholders(value).filter((p) => !placeholders(key).includes(p));
       if (unknown.length) problems.push(`${JSON.stringify(key)}: ${unknown.join(', ')} not in the English`);
       // Untranslated: the Chinese is the English, word for word (names and code excepted).
-      if (value === key && !SAME_IN_CHINESE.has(key) && /[A-Za-z]{3,}/.test(key.replace(/\{[^}]+\}/g, ''))) problems.push(`${JSON.stringify(key)}: not translated`);
+      if (value === key && !SAME_IN_CHINESE.has(key) && /[A-Za-z]{3,}/.test(key.replace(/\{[^}]+\}/g, '')))
+        problems.push(`${JSON.stringify(key)}: not translated`);
       if (/\{\}/.test(key)) problems.push(`${JSON.stringify(key)}: unnamed placeholder`);
     }
     expect(problems).toEqual([]);
@@ -62,7 +78,8 @@ describe('the Chinese catalog', () => {
     for (const [area, entries] of Object.entries(AREAS)) {
       for (const [key, value] of Object.entries(entries)) {
         const before = seen.get(key);
-        if (before && before[1] !== value) clashes.push(`${JSON.stringify(key)}: ${before[0]} ${JSON.stringify(before[1])} vs ${area} ${JSON.stringify(value)}`);
+        if (before && before[1] !== value)
+          clashes.push(`${JSON.stringify(key)}: ${before[0]} ${JSON.stringify(before[1])} vs ${area} ${JSON.stringify(value)}`);
         seen.set(key, [area, value]);
       }
     }
@@ -85,7 +102,8 @@ describe('the Chinese catalog', () => {
       const english = fill(p.template, values);
       const expected = fill(p.target, values);
       const got = zh.msg(english);
-      if (got !== expected) wrong.push(`${JSON.stringify(p.template)}\n    got      ${JSON.stringify(got)}\n    expected ${JSON.stringify(expected)}`);
+      if (got !== expected)
+        wrong.push(`${JSON.stringify(p.template)}\n    got      ${JSON.stringify(got)}\n    expected ${JSON.stringify(expected)}`);
     }
     expect(wrong, wrong.join('\n')).toEqual([]);
   });

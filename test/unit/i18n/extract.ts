@@ -42,9 +42,19 @@ const CODE_FILES = new Set([
 ]);
 
 const VALIDATOR_FILES = new Set(
-  ['validate', 'validate-resource', 'validate-storage', 'validate-systemd', 'data-url', 'json-ast', 'go-url', 'go-decode', 'unit-file', 'references', 'issues'].map(
-    (f) => `src/ignition/${f}.ts`,
-  ),
+  [
+    'validate',
+    'validate-resource',
+    'validate-storage',
+    'validate-systemd',
+    'data-url',
+    'json-ast',
+    'go-url',
+    'go-decode',
+    'unit-file',
+    'references',
+    'issues',
+  ].map((f) => `src/ignition/${f}.ts`),
 );
 
 /** [file, skeleton]: texts that are data for programs or files, not messages. */
@@ -57,8 +67,8 @@ export const NOT_FOR_PEOPLE: [string, string, string][] = [
   ['src/network/keyfiles.ts', 'runtime state', 'part of that comment'],
   ['src/ignition/source.ts', 'application/vnd.coreos.ignition+json, application/json;q=0.9, */*;q=0.1', 'an HTTP Accept header'],
   ['distro-adapters/apt.ts', 'kexec-tools kexec-tools/load_kexec boolean false\n', 'debconf preseed input'],
-  ['src/effects/exec.ts', 'timed out after {} ms', 'stands in for a command\'s stderr'],
-  ['src/effects/sandbox.ts', '{}: not found', 'the sandbox\'s stand-in stderr'],
+  ['src/effects/exec.ts', 'timed out after {} ms', "stands in for a command's stderr"],
+  ['src/effects/sandbox.ts', '{}: not found', "the sandbox's stand-in stderr"],
   ['src/options/schema.ts', 'https://nestos.org.cn/NestOS-release/streams/', 'a URL'],
   ['src/cli.ts', 'x2nestos: internal error: {}\n{}\n{}\n', 'internal errors are bugs, reported in English with the log'],
   ['src/cli.ts', 'x2nestos: internal error: {}\n', 'the same'],
@@ -89,7 +99,11 @@ export function skeletonOf(n: TextNode): string {
 
 /** Option specs (`-y, --yes`, `--disk <dev>`) and command lines (`sudo x2nestos plan ...`) are the same in every language. */
 const isCode = (s: string) =>
-  /^(-\w, )?--[\w-]+( <[^>]+>| \{\})?$/.test(s) || /^(sudo )?x2nestos( |$)/.test(s) || /^\s*ssh /.test(s) || s.startsWith('source <(') || s === 'help [command]';
+  /^(-\w, )?--[\w-]+( <[^>]+>| \{\})?$/.test(s) ||
+  /^(sudo )?x2nestos( |$)/.test(s) ||
+  /^\s*ssh /.test(s) ||
+  s.startsWith('source <(') ||
+  s === 'help [command]';
 /** A label column (`Kernel      {}`): one word, but for people. */
 const isLabelled = (s: string) => /^[A-Z][a-z]+ {2,}\S/.test(s);
 /** Agreement words chosen inside an English sentence (`${n === 1 ? 'is' : 'are'}`): its translation has no use for them. */
@@ -155,7 +169,10 @@ export function extractTexts(): FoundText[] {
       if (ts.isConditionalExpression(e)) {
         visitBranch(e.whenTrue);
         visitBranch(e.whenFalse);
-      } else if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      } else if (
+        ts.isBinaryExpression(e) &&
+        (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+      ) {
         visitBranch(e.right);
       } else if (ts.isParenthesizedExpression(e)) branches(e.expression);
     };

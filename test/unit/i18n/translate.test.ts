@@ -59,10 +59,16 @@ describe('translating composed messages', () => {
     expect(zh.msg('the Ignition config /srv/n.ign is invalid: $.passwd.users.0: duplicate entry (and 2 more)')).toBe(
       'Ignition 配置 /srv/n.ign 无效：$.passwd.users.0: duplicate entry（另有 2 处）',
     );
-    expect(zh.msg('kernel lockdown (integrity, Secure Boot on): only a NestOS kernel signed with a key this kernel trusts can be loaded; if the load is refused, disable Secure Boot')).toBe(
-      '内核锁定（integrity，安全启动已开启）：只能加载由此内核信任的密钥签名的 NestOS 内核；若加载被拒绝，请关闭安全启动',
-    );
-    expect(zh.msg('/ spans 2 disks through LVM /dev/mapper/vg-root (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb); x2nestos will not guess which one to overwrite: choose the disk to install NestOS on with --disk /dev/disk/by-id/<name>')).toBe(
+    expect(
+      zh.msg(
+        'kernel lockdown (integrity, Secure Boot on): only a NestOS kernel signed with a key this kernel trusts can be loaded; if the load is refused, disable Secure Boot',
+      ),
+    ).toBe('内核锁定（integrity，安全启动已开启）：只能加载由此内核信任的密钥签名的 NestOS 内核；若加载被拒绝，请关闭安全启动');
+    expect(
+      zh.msg(
+        '/ spans 2 disks through LVM /dev/mapper/vg-root (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb); x2nestos will not guess which one to overwrite: choose the disk to install NestOS on with --disk /dev/disk/by-id/<name>',
+      ),
+    ).toBe(
       '/ 通过 LVM /dev/mapper/vg-root 跨越 2 块磁盘 (/dev/sda = /dev/disk/by-id/ata-A, /dev/sdb)；x2nestos 不会猜测该覆盖哪一块：请用 --disk /dev/disk/by-id/<名称> 选择安装 NestOS 的磁盘',
     );
   });
@@ -78,7 +84,11 @@ describe('translating composed messages', () => {
   it('translates a message with "N more problems" appended (throwFirstBlocker)', () => {
     const e = (() => {
       try {
-        throwFirstBlocker([{ kind: 'precondition', message: 'converting needs root', remedy: 'run it with sudo' }, { kind: 'kexec', message: 'x' }, { kind: 'kexec', message: 'y' }]);
+        throwFirstBlocker([
+          { kind: 'precondition', message: 'converting needs root', remedy: 'run it with sudo' },
+          { kind: 'kexec', message: 'x' },
+          { kind: 'kexec', message: 'y' },
+        ]);
       } catch (x) {
         return x as Error;
       }
@@ -111,16 +121,33 @@ describe('translating composed messages', () => {
       container: 'lxc',
       family: undefined,
       arch: 'riscv64',
-      kexec: { kexecLoad: false, kexecFileLoad: false, loadDisabled: true, lockdown: 'confidentiality', secureBoot: true, loaded: true, tool: undefined },
+      kexec: {
+        kexecLoad: false,
+        kexecFileLoad: false,
+        loadDisabled: true,
+        lockdown: 'confidentiality',
+        secureBoot: true,
+        loaded: true,
+        tool: undefined,
+      },
       workDirFsType: 'tmpfs',
       workDirFreeBytes: 1024,
       memory: { totalBytes: 512 * 1024 ** 2, availableBytes: 100 * 1024 ** 2 },
     });
-    const options = validateOptions({ disk: '/dev/vdb', savePartlabel: ['nothing-*'], liveKarg: ['root=/dev/sda', 'a b'], rootfsMode: 'url', network: 'dhcp' });
+    const options = validateOptions({
+      disk: '/dev/vdb',
+      savePartlabel: ['nothing-*'],
+      liveKarg: ['root=/dev/sda', 'a b'],
+      rootfsMode: 'url',
+      network: 'dhcp',
+    });
     const { plan } = planConversion({
       facts,
       options,
-      release: { ...release(), artifacts: { ...release().artifacts, rootfs: { ...release().artifacts.rootfs, location: '/local/rootfs.img' } } },
+      release: {
+        ...release(),
+        artifacts: { ...release().artifacts, rootfs: { ...release().artifacts.rootfs, location: '/local/rootfs.img' } },
+      },
       ignition: undefined,
       destIgnition: undefined,
       userKeyfiles: [],
@@ -130,7 +157,13 @@ describe('translating composed messages', () => {
       toolVersion: '0',
       purpose: 'convert',
     });
-    const texts = [...plan.blockers.flatMap((b) => [b.message, b.remedy ?? '']), ...plan.warnings, ...plan.steps, ...plan.network.notes, plan.memory.reason].filter(Boolean);
+    const texts = [
+      ...plan.blockers.flatMap((b) => [b.message, b.remedy ?? '']),
+      ...plan.warnings,
+      ...plan.steps,
+      ...plan.network.notes,
+      plan.memory.reason,
+    ].filter(Boolean);
     expect(texts.length).toBeGreaterThan(15);
     const english = texts.filter((t) => !CJK.test(zh.msg(t)) && !/^--[\w-]+ \w+$/.test(t));
     expect(english).toEqual([]);

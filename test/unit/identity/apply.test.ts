@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 describe('applyIdentity, rendered by the real Ignition', () => {
-  it('gives nest the inherited keys next to the user\'s own, and writes hostname and host keys', () => {
+  it("gives nest the inherited keys next to the user's own, and writes hostname and host keys", () => {
     const { text, additions } = applyIdentity(USER_CONFIG, { keys: inherited, hostKeyFiles, hostname: 'web-01' });
     expect(ignitionValidate(text)).toMatchObject({ ok: true, errors: [], warnings: [] });
 
@@ -73,16 +73,17 @@ describe('applyIdentity, rendered by the real Ignition', () => {
       '/etc/hostname = web-01',
       'SSH host keys: ed25519, rsa',
     ]);
-    expect(additions).toContain(
-      `ssh key for nest: ${inherited[0]!.fingerprint} (ssh-ed25519, from root's /root/.ssh/authorized_keys)`,
-    );
+    expect(additions).toContain(`ssh key for nest: ${inherited[0]!.fingerprint} (ssh-ed25519, from root's /root/.ssh/authorized_keys)`);
   });
 
   it('keeps what the user wrote: keys nest already has, their hostname, their half of a host key pair', () => {
     // The user already gives nest alice's key (under another comment) and writes /etc/hostname
     // and an RSA host public key of their own.
     const alice = inherited.find((k) => k.type === 'ecdsa-sha2-nistp256')!;
-    const own = USER_CONFIG.replace(`"${USER_KEY}"`, `"${USER_KEY}", "${alice.key.split(' ').slice(0, 2).join(' ')} alice on her desk"`).replace(
+    const own = USER_CONFIG.replace(
+      `"${USER_KEY}"`,
+      `"${USER_KEY}", "${alice.key.split(' ').slice(0, 2).join(' ')} alice on her desk"`,
+    ).replace(
       '"path": "/etc/motd"',
       '"path": "/etc/hostname", "overwrite": true, "contents": { "source": "data:,mine%0A" } }, { "path": "/etc/ssh/ssh_host_rsa_key.pub"',
     );
@@ -103,7 +104,10 @@ describe('applyIdentity, rendered by the real Ignition', () => {
   it('changes nothing when there is nothing to add, and never shows key material in the plan lines', () => {
     expect(applyIdentity(USER_CONFIG, { keys: [], hostKeyFiles: [] })).toEqual({ text: USER_CONFIG, additions: [] });
     const { additions } = applyIdentity(USER_CONFIG, { keys: inherited, hostKeyFiles });
-    const material = [...inherited.map((k) => k.key.split(' ')[1]!), ...hostKeyFiles.flatMap((f) => f.contents.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----')))];
+    const material = [
+      ...inherited.map((k) => k.key.split(' ')[1]!),
+      ...hostKeyFiles.flatMap((f) => f.contents.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))),
+    ];
     for (const m of material) expect(additions.join('\n')).not.toContain(m.slice(0, 40));
   });
 

@@ -38,7 +38,9 @@ describe('inheritableKeys on a host whose sshd uses the default key files', () =
       `alice /home/alice/.ssh/authorized_keys ssh-rsa ${fp('old_rsa1024')}`,
     ]);
     // Options stripped, key text and comment exactly as the user wrote them.
-    expect(keys.map((k) => k.key)).toEqual(['root_ed25519', 'ops_rsa', 'alice_ecdsa256', 'alice_ecdsa384', 'yubikey_sk_ed25519', 'old_rsa1024'].map(keyFixture));
+    expect(keys.map((k) => k.key)).toEqual(
+      ['root_ed25519', 'ops_rsa', 'alice_ecdsa256', 'alice_ecdsa384', 'yubikey_sk_ed25519', 'old_rsa1024'].map(keyFixture),
+    );
   });
 
   it('agrees with ssh-keygen -lf on every fingerprint, and carries only keys OpenSSH can load', async () => {
@@ -48,10 +50,18 @@ describe('inheritableKeys on a host whose sshd uses the default key files', () =
     for (const name of readdirSync(path.join(FIXTURES, 'keys')).map((f) => f.replace(/\.pub$/, ''))) {
       const [expected] = [...sshKeygenFingerprints(keyFixture(name)).keys()];
       const single = await inheritableKeys(
-        fakeHost({ ...fileHost(), sshd: 'debian', files: { '/root': { kind: 'dir', mode: 0o700 }, '/root/.ssh/authorized_keys': { content: `${keyFixture(name)}\n`, mode: 0o600 } } }),
+        fakeHost({
+          ...fileHost(),
+          sshd: 'debian',
+          files: { '/root': { kind: 'dir', mode: 0o700 }, '/root/.ssh/authorized_keys': { content: `${keyFixture(name)}\n`, mode: 0o600 } },
+        }),
       );
       if (name === 'ancient_dsa') expect(single.keys).toEqual([]);
-      else expect(single.keys.map((k) => k.fingerprint), name).toEqual([expected]);
+      else
+        expect(
+          single.keys.map((k) => k.fingerprint),
+          name,
+        ).toEqual([expected]);
     }
   });
 
@@ -92,7 +102,14 @@ describe('inheritableKeys on a host whose sshd uses the default key files', () =
     await inheritableKeys(host);
     const argvs = host.runner.calls.map((c) => c.argv.join(' '));
     const cats = argvs.filter((a) => a.includes(' cat -- '));
-    const homes: Record<string, string> = { root: '/root/', alice: '/home/alice/', bob: '/srv/bob/', carol: '/home/carol/', frank: '/home/frank/', svc: '/var/lib/svc/' };
+    const homes: Record<string, string> = {
+      root: '/root/',
+      alice: '/home/alice/',
+      bob: '/srv/bob/',
+      carol: '/home/carol/',
+      frank: '/home/frank/',
+      svc: '/var/lib/svc/',
+    };
     for (const cat of cats) {
       const [, , user, , , , file] = cat.split(' ');
       expect(file!.startsWith(homes[user!]!), cat).toBe(true);
@@ -119,7 +136,7 @@ describe('inheritableKeys where sshd cannot be asked', () => {
   it('falls back to ~/.ssh/authorized_keys and authorized_keys2 when sshd is not installed', async () => {
     const { keys, notes } = await inheritableKeys(fakeHost(fileHost({ sshd: 'missing' })));
     expect(notes).toContain(
-      '/usr/sbin/sshd is not installed: looking for keys in sshd\'s default places (~/.ssh/authorized_keys, ~/.ssh/authorized_keys2)',
+      "/usr/sbin/sshd is not installed: looking for keys in sshd's default places (~/.ssh/authorized_keys, ~/.ssh/authorized_keys2)",
     );
     expect(notes.filter((n) => n.includes('not installed'))).toHaveLength(1);
     expect(keys).toHaveLength(6);

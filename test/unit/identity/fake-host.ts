@@ -62,7 +62,14 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
   const nodes = new Map<string, Node>();
   const put = (p: string, n: FakeNode): void => {
     const kind = n.kind ?? (n.target !== undefined ? 'link' : n.content !== undefined ? 'file' : 'dir');
-    nodes.set(p, { kind, uid: n.uid ?? 0, gid: n.gid ?? n.uid ?? 0, mode: n.mode ?? (kind === 'dir' ? 0o755 : 0o644), content: n.content ?? '', target: n.target ?? '' });
+    nodes.set(p, {
+      kind,
+      uid: n.uid ?? 0,
+      gid: n.gid ?? n.uid ?? 0,
+      mode: n.mode ?? (kind === 'dir' ? 0o755 : 0o644),
+      content: n.content ?? '',
+      target: n.target ?? '',
+    });
   };
   put('/', { kind: 'dir' });
   for (const [p, n] of Object.entries({
@@ -112,7 +119,13 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
     return (node.mode & bit) !== 0;
   };
 
-  const ok = (argv: readonly string[], stdout: string, stderr = '', exitCode = 0): RunResult => ({ argv, exitCode, stdout, stderr, notFound: false });
+  const ok = (argv: readonly string[], stdout: string, stderr = '', exitCode = 0): RunResult => ({
+    argv,
+    exitCode,
+    stdout,
+    stderr,
+    notFound: false,
+  });
 
   const sshdT = (argv: readonly string[]): RunResult => {
     const m = /^user=([^,]+),host=([^,]+),addr=127\.0\.0\.1$/.exec(argv[3] ?? '');
@@ -133,7 +146,15 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
       if (args.length === 1) return ok(argv, db);
       const lines = [...db.split('\n'), ...dirDb.split('\n')];
       const found = args.slice(1).map((name) => lines.find((l) => l.startsWith(`${name}:`)));
-      return ok(argv, found.filter((l) => l !== undefined).map((l) => `${l}\n`).join(''), '', found.includes(undefined) ? 2 : 0);
+      return ok(
+        argv,
+        found
+          .filter((l) => l !== undefined)
+          .map((l) => `${l}\n`)
+          .join(''),
+        '',
+        found.includes(undefined) ? 2 : 0,
+      );
     }
     if (cmd === '/usr/sbin/sshd' && spec.sshd !== 'missing') return sshdT(argv);
     if (cmd === 'runuser' && args[0] === '-u' && args[2] === '--') {
@@ -142,7 +163,8 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
       const inner = args.slice(3);
       if (inner[0] === 'cat' && inner[1] === '--' && inner.length === 3) {
         const r = resolve(inner[2]!, user);
-        if ('error' in r) return ok(argv, '', `cat: ${inner[2]}: ${r.error === 'ENOENT' ? 'No such file or directory' : 'Permission denied'}\n`, 1);
+        if ('error' in r)
+          return ok(argv, '', `cat: ${inner[2]}: ${r.error === 'ENOENT' ? 'No such file or directory' : 'Permission denied'}\n`, 1);
         if (r.node.kind === 'dir') return ok(argv, '', `cat: ${inner[2]}: Is a directory\n`, 1);
         if (!allowed(r.node, user, 0o4)) return ok(argv, '', `cat: ${inner[2]}: Permission denied\n`, 1);
         return ok(argv, r.node.content);
@@ -165,7 +187,8 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
       const lines = args.slice(3).map((p) => {
         const n = nodes.get(p);
         if (n === undefined) return undefined;
-        const type = n.kind === 'dir' ? 'directory' : n.kind === 'link' ? 'symbolic link' : n.content === '' ? 'regular empty file' : 'regular file';
+        const type =
+          n.kind === 'dir' ? 'directory' : n.kind === 'link' ? 'symbolic link' : n.content === '' ? 'regular empty file' : 'regular file';
         return `${n.uid} ${n.mode.toString(8)} ${type}\n`;
       });
       return ok(argv, lines.filter((l) => l !== undefined).join(''), '', lines.includes(undefined) ? 1 : 0);
@@ -173,7 +196,12 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
     if (cmd === 'id' && args[0] === '-Gn' && args[1] === '--') {
       const user = args[2]!;
       if (account(user) === undefined) return ok(argv, '', `id: '${user}': no such user\n`, 1);
-      return ok(argv, `${gidsOf(user).map((g) => groups.find((x) => x.gid === g)?.name ?? String(g)).join(' ')}\n`);
+      return ok(
+        argv,
+        `${gidsOf(user)
+          .map((g) => groups.find((x) => x.gid === g)?.name ?? String(g))
+          .join(' ')}\n`,
+      );
     }
     return undefined;
   };
@@ -210,7 +238,10 @@ export function fakeHost(spec: FakeHostSpec): FakeHost {
     },
     async list(dir) {
       const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-      return [...nodes.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length)).sort();
+      return [...nodes.keys()]
+        .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+        .map((p) => p.slice(prefix.length))
+        .sort();
     },
     async link(p) {
       const n = nodes.get(p);

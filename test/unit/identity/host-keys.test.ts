@@ -93,13 +93,17 @@ describe('hostKeys', () => {
     // A .pub that belongs to another key must not be written beside this one.
     files['/etc/ssh/ssh_host_ecdsa_key.pub'] = { content: made.ed25519b!.pub };
     const result = await hostKeys(host('missing', files));
-    expect(result.files.map((f) => f.path)).toEqual(['/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_rsa_key']);
+    expect(result.files.map((f) => f.path)).toEqual([
+      '/etc/ssh/ssh_host_ecdsa_key',
+      '/etc/ssh/ssh_host_ed25519_key',
+      '/etc/ssh/ssh_host_rsa_key',
+    ]);
     expect(result.notes).toEqual([
       '/usr/sbin/sshd is not installed: taking the host keys from /etc/ssh/ssh_host_*_key',
       'host key /etc/ssh/ssh_host_ecdsa_key: its .pub belongs to another key and is left behind',
-      "host key ecdsa from /etc/ssh/ssh_host_ecdsa_key: no ssh_host_ecdsa_key.pub beside it; sshd reads the public half from the private key",
-      "host key ed25519 from /etc/ssh/ssh_host_ed25519_key: no ssh_host_ed25519_key.pub beside it; sshd reads the public half from the private key",
-      "host key rsa from /etc/ssh/ssh_host_rsa_key: no ssh_host_rsa_key.pub beside it; sshd reads the public half from the private key",
+      'host key ecdsa from /etc/ssh/ssh_host_ecdsa_key: no ssh_host_ecdsa_key.pub beside it; sshd reads the public half from the private key',
+      'host key ed25519 from /etc/ssh/ssh_host_ed25519_key: no ssh_host_ed25519_key.pub beside it; sshd reads the public half from the private key',
+      'host key rsa from /etc/ssh/ssh_host_rsa_key: no ssh_host_rsa_key.pub beside it; sshd reads the public half from the private key',
     ]);
   });
 

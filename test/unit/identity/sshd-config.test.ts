@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inheritableKeys } from '../../../src/identity/authorized-keys.js';
-import { authorizedKeysPath, keysCommandArgv, matchPatternList, parseSshdT, splitCommand, sshdRefusal } from '../../../src/identity/sshd-config.js';
+import {
+  authorizedKeysPath,
+  keysCommandArgv,
+  matchPatternList,
+  parseSshdT,
+  splitCommand,
+  sshdRefusal,
+} from '../../../src/identity/sshd-config.js';
 import { fakeHost, FIXTURES, keyFixture } from './fake-host.js';
 import { fileHost, GROUP } from './scenarios.js';
 
@@ -19,7 +26,10 @@ describe('sshd -T output (captured from OpenSSH 9.2)', () => {
     });
     expect(captured('debian-root').authorizedKeysCommand).toBeUndefined();
     // `Match User bob` in the config: sshd evaluated it for -C user=bob.
-    expect(captured('custom-bob')).toMatchObject({ authorizedKeysFiles: ['%h/.ssh/bob_keys'], authorizedKeysCommand: '/usr/local/bin/fetch-key "%u" %t %k' });
+    expect(captured('custom-bob')).toMatchObject({
+      authorizedKeysFiles: ['%h/.ssh/bob_keys'],
+      authorizedKeysCommand: '/usr/local/bin/fetch-key "%u" %t %k',
+    });
     expect(captured('custom-alice')).toMatchObject({
       // `~` was expanded by sshd when it parsed the file, `%%` was not.
       authorizedKeysFiles: ['/etc/ssh/authorized_keys/%u', '.ssh/authorized_keys', '/root/.ssh/extra_%U', '%%h/literal'],
@@ -27,7 +37,11 @@ describe('sshd -T output (captured from OpenSSH 9.2)', () => {
       allowGroups: ['admins', 'root', 'wheel'],
       denyUsers: ['mallory', 'carol@10.0.0.*'],
     });
-    expect(captured('cmdonly-root')).toMatchObject({ authorizedKeysFiles: [], allowUsers: ['root', 'alice@192.168.1.*', 'b?b'], authorizedKeysCommandUser: 'keylookup' });
+    expect(captured('cmdonly-root')).toMatchObject({
+      authorizedKeysFiles: [],
+      allowUsers: ['root', 'alice@192.168.1.*', 'b?b'],
+      authorizedKeysCommandUser: 'keylookup',
+    });
   });
 
   it('expands AuthorizedKeysFile tokens as sshd does, relative to the home directory', () => {
@@ -38,7 +52,9 @@ describe('sshd -T output (captured from OpenSSH 9.2)', () => {
       { path: '/root/.ssh/extra_1001' },
       { path: '/home/alice/%h/literal' },
     ]);
-    expect(authorizedKeysPath('.ssh/keys_%C', alice)).toEqual({ problem: 'AuthorizedKeysFile .ssh/keys_%C uses %C, which sshd does not know' });
+    expect(authorizedKeysPath('.ssh/keys_%C', alice)).toEqual({
+      problem: 'AuthorizedKeysFile .ssh/keys_%C uses %C, which sshd does not know',
+    });
   });
 
   it('splits and expands AuthorizedKeysCommand like sshd, refusing what needs a live connection', () => {
@@ -50,7 +66,9 @@ describe('sshd -T output (captured from OpenSSH 9.2)', () => {
       problem: 'AuthorizedKeysCommand needs %t (an offered key), so its keys cannot be listed ahead of a login',
     });
     expect(keysCommandArgv('/bin/echo 100%%f', alice)).toEqual({ argv: ['/bin/echo', '100%f'] });
-    expect(keysCommandArgv('keys %u', alice)).toEqual({ problem: 'AuthorizedKeysCommand keys is not an absolute path, so sshd does not run it' });
+    expect(keysCommandArgv('keys %u', alice)).toEqual({
+      problem: 'AuthorizedKeysCommand keys is not an absolute path, so sshd does not run it',
+    });
     expect(splitCommand(`/x 'a b' "c \\"d\\"" e\\ f \\\\g`)).toEqual(['/x', 'a b', 'c "d"', 'e f', '\\g']);
     expect(splitCommand('/x "open')).toBeUndefined();
   });
@@ -59,9 +77,13 @@ describe('sshd -T output (captured from OpenSSH 9.2)', () => {
     expect(sshdRefusal(captured('custom-root'), 'root', ['root'])).toBe('sshd refuses root logins (PermitRootLogin no)');
     expect(sshdRefusal(captured('custom-alice'), 'alice', ['alice', 'wheel', 'admins'])).toBeUndefined();
     expect(sshdRefusal(captured('custom-alice'), 'root', ['root'])).toMatch(/forced-commands-only/);
-    expect(sshdRefusal(captured('custom-root'), 'frank', ['frank', 'ops'])).toBe("sshd does not allow any of this user's groups (AllowGroups)");
+    expect(sshdRefusal(captured('custom-root'), 'frank', ['frank', 'ops'])).toBe(
+      "sshd does not allow any of this user's groups (AllowGroups)",
+    );
     expect(sshdRefusal(captured('custom-root'), 'carol', ['wheel'])).toBe('sshd denies this user (DenyUsers carol@10.0.0.*)');
-    expect(sshdRefusal(captured('cmdonly-root'), 'alice', [])).toBe('sshd allows this user only from some addresses (AllowUsers alice@192.168.1.*)');
+    expect(sshdRefusal(captured('cmdonly-root'), 'alice', [])).toBe(
+      'sshd allows this user only from some addresses (AllowUsers alice@192.168.1.*)',
+    );
     expect(sshdRefusal(captured('cmdonly-bob'), 'bob', [])).toBeUndefined();
     expect(sshdRefusal(captured('cmdonly-root'), 'bobby', [])).toBe('sshd does not allow this user (AllowUsers)');
   });
@@ -118,7 +140,10 @@ describe('inheritableKeys on a host with Match blocks, AllowGroups and an Author
           'keylookup /usr/local/bin/keys-for --user root --home /root --uid 0': {
             stdout: `${keyFixture('root_ed25519')}\ncommand="/bin/date" ${keyFixture('deploy_ed25519')}\n`,
           },
-          'keylookup /usr/local/bin/keys-for --user bob --home /srv/bob --uid 1002': { stdout: `${keyFixture('bob_ecdsa521')}\n`, exitCode: 1 },
+          'keylookup /usr/local/bin/keys-for --user bob --home /srv/bob --uid 1002': {
+            stdout: `${keyFixture('bob_ecdsa521')}\n`,
+            exitCode: 1,
+          },
         },
       }),
     );
@@ -143,6 +168,8 @@ describe('group patterns', () => {
     expect(matchPatternList('interns', 'st*,!interns')).toBe(-1);
     expect(sshdRefusal(view, 'tom', ['staff'])).toBeUndefined();
     expect(sshdRefusal(view, 'ivy', ['interns', 'staff'])).toBe("sshd does not allow any of this user's groups (AllowGroups)");
-    expect(sshdRefusal({ ...view, denyGroups: ['inter?s'] }, 'ivy', ['interns', 'staff'])).toBe("sshd denies this user's group (DenyGroups inter?s)");
+    expect(sshdRefusal({ ...view, denyGroups: ['inter?s'] }, 'ivy', ['interns', 'staff'])).toBe(
+      "sshd denies this user's group (DenyGroups inter?s)",
+    );
   });
 });

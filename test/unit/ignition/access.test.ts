@@ -25,7 +25,8 @@ const decoded = (cfg: Record<string, unknown>): Record<string, unknown> => {
   expect(report.errors).toEqual([]);
   return report.config!;
 };
-const withKeys = (...keys: string[]): Record<string, unknown> => decoded({ passwd: { users: [{ name: 'nest', sshAuthorizedKeys: keys }] } });
+const withKeys = (...keys: string[]): Record<string, unknown> =>
+  decoded({ passwd: { users: [{ name: 'nest', sshAuthorizedKeys: keys }] } });
 
 function thrown(fn: () => unknown): X2Error {
   try {
@@ -96,18 +97,29 @@ describe('sshKeysOf', () => {
   });
 
   it('follows configs embedded as data: URLs, gzip-compressed or not, and drops deleted users', () => {
-    const child = JSON.stringify({ ignition: { version: '3.2.0' }, passwd: { users: [{ name: 'ops', sshAuthorizedKeys: [key('rsa3072.pub')] }] } });
+    const child = JSON.stringify({
+      ignition: { version: '3.2.0' },
+      passwd: { users: [{ name: 'ops', sshAuthorizedKeys: [key('rsa3072.pub')] }] },
+    });
     const config = decoded({
       ignition: {
         version: '3.3.0',
         config: {
           merge: [
             { source: `data:;base64,${Buffer.from(child).toString('base64')}` },
-            { source: `data:;base64,${gzipSync(JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'gone', shouldExist: false }] } })).toString('base64')}`, compression: 'gzip' },
+            {
+              source: `data:;base64,${gzipSync(JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'gone', shouldExist: false }] } })).toString('base64')}`,
+              compression: 'gzip',
+            },
           ],
         },
       },
-      passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [key('ed25519.pub')] }, { name: 'gone', sshAuthorizedKeys: [key('ecdsa256.pub')] }] },
+      passwd: {
+        users: [
+          { name: 'nest', sshAuthorizedKeys: [key('ed25519.pub')] },
+          { name: 'gone', sshAuthorizedKeys: [key('ecdsa256.pub')] },
+        ],
+      },
     });
     expect(sshKeysOf(config).map((k) => `${k.user} ${k.type}`)).toEqual(['nest ssh-ed25519', 'ops ssh-rsa']);
   });
@@ -136,7 +148,9 @@ describe('assertNotLockedOut', () => {
   });
 
   it('says when keys may come from a referenced config it cannot see', () => {
-    const config = decoded({ ignition: { version: '3.3.0', config: { merge: [{ source: 'https://user:pw@cfg.example.com/base.ign?token=secret' }] } } });
+    const config = decoded({
+      ignition: { version: '3.3.0', config: { merge: [{ source: 'https://user:pw@cfg.example.com/base.ign?token=secret' }] } },
+    });
     const e = thrown(() => assertNotLockedOut(config, { allowNoSshKey: false }));
     expect(e.message).toContain('https://cfg.example.com/base.ign?…');
     expect(e.oneLine()).not.toMatch(/secret|pw@/);

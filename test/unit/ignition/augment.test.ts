@@ -28,7 +28,10 @@ const USER_CONFIG = `{
 }
 `;
 
-type Rendered = { passwd?: { users?: { name: string; sshAuthorizedKeys?: string[] }[] }; storage?: { files?: { path: string; contents?: { source?: string } }[] } };
+type Rendered = {
+  passwd?: { users?: { name: string; sshAuthorizedKeys?: string[] }[] };
+  storage?: { files?: { path: string; contents?: { source?: string } }[] };
+};
 const rendered = (text: string): Rendered => ignitionFetch(text) as Rendered;
 const user = (r: Rendered, name: string): Record<string, unknown> | undefined => r.passwd?.users?.find((u) => u.name === name);
 const fileText = (r: Rendered, p: string): string | undefined => {
@@ -42,7 +45,7 @@ const innerOf = (wrapper: string): string => {
 };
 
 describe('withSshKeys and withFiles, rendered by the real Ignition', () => {
-  it('gives nest the user\'s and the added keys and leaves every other setting as the user wrote it', () => {
+  it("gives nest the user's and the added keys and leaves every other setting as the user wrote it", () => {
     const out = withSshKeys(USER_CONFIG, 'nest', [HOST_KEY_1, HOST_KEY_2, USER_KEY]);
     expect(ignitionValidate(out)).toMatchObject({ ok: true, errors: [] });
     expect(innerOf(out)).toBe(USER_CONFIG);
@@ -59,7 +62,7 @@ describe('withSshKeys and withFiles, rendered by the real Ignition', () => {
     expect(user(after, 'ops')).toEqual(user(before, 'ops'));
   });
 
-  it('creates the nest entry when the user\'s config has none', () => {
+  it("creates the nest entry when the user's config has none", () => {
     const out = withSshKeys('{"ignition":{"version":"3.0.0"}}', 'nest', [HOST_KEY_1]);
     expect(JSON.parse(out)).toMatchObject({ ignition: { version: '3.0.0' } });
     expect(user(rendered(out), 'nest')).toEqual({ name: 'nest', sshAuthorizedKeys: [HOST_KEY_1] });
@@ -77,29 +80,33 @@ describe('withSshKeys and withFiles, rendered by the real Ignition', () => {
     const userHostname = USER_CONFIG.replace('"path": "/etc/motd"', '"path": "/etc/hostname"');
     expect(withFiles(userHostname, [hostname])).toBe(userHostname);
     const onlyKey = withFiles(userHostname, [hostname, hostKey]);
-    expect((JSON.parse(onlyKey) as { storage: { files: { path: string }[] } }).storage.files.map((f) => f.path)).toEqual(['/etc/ssh/ssh_host_ed25519_key']);
+    expect((JSON.parse(onlyKey) as { storage: { files: { path: string }[] } }).storage.files.map((f) => f.path)).toEqual([
+      '/etc/ssh/ssh_host_ed25519_key',
+    ]);
     expect(fileText(rendered(onlyKey), '/etc/hostname')).toBe('managed by ignition\n');
   });
 
-  it('lets the user\'s definition win even when skipExisting is off (Ignition merges the user\'s config last)', () => {
+  it("lets the user's definition win even when skipExisting is off (Ignition merges the user's config last)", () => {
     const userHostname = USER_CONFIG.replace('"path": "/etc/motd"', '"path": "/etc/hostname"');
     const out = withFiles(userHostname, [{ path: '/etc/hostname', mode: 0o644, contents: 'old-host\n' }], { skipExisting: false });
     expect(out).not.toBe(userHostname);
     expect(fileText(rendered(out), '/etc/hostname')).toBe('managed by ignition\n');
   });
 
-  it('composes without nesting: both additions in one wrapper around the user\'s exact bytes', () => {
+  it("composes without nesting: both additions in one wrapper around the user's exact bytes", () => {
     const out = withFiles(withSshKeys(USER_CONFIG, 'nest', [HOST_KEY_1]), [{ path: '/etc/hostname', mode: 0o644, contents: 'old-host\n' }]);
     expect(innerOf(out)).toBe(USER_CONFIG);
     const again = withSshKeys(out, 'nest', [HOST_KEY_1, HOST_KEY_2]);
     expect(innerOf(again)).toBe(USER_CONFIG);
     expect(withSshKeys(again, 'nest', [HOST_KEY_2])).toBe(again);
     const r = rendered(again);
-    expect([...((user(r, 'nest') as { sshAuthorizedKeys: string[] }).sshAuthorizedKeys)].sort()).toEqual([HOST_KEY_1, HOST_KEY_2, USER_KEY].sort());
+    expect([...(user(r, 'nest') as { sshAuthorizedKeys: string[] }).sshAuthorizedKeys].sort()).toEqual(
+      [HOST_KEY_1, HOST_KEY_2, USER_KEY].sort(),
+    );
     expect(fileText(r, '/etc/hostname')).toBe('old-host\n');
   });
 
-  it('keeps the additions when the user\'s config replaces itself', () => {
+  it("keeps the additions when the user's config replaces itself", () => {
     const real = JSON.stringify({ ignition: { version: '3.3.0' }, passwd: { users: [{ name: 'nest', sshAuthorizedKeys: [USER_KEY] }] } });
     const replacing = JSON.stringify({
       ignition: { version: '3.3.0', config: { replace: { source: `data:;base64,${Buffer.from(real).toString('base64')}` } } },

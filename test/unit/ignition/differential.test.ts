@@ -11,7 +11,9 @@ import { validateIgnition } from '../../../src/ignition/validate.js';
 import { ignitionValidate } from './oracle.js';
 
 const CORPUS = path.join(import.meta.dirname, '../../fixtures/ignition/corpus');
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.ign')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.ign'))
+  .sort();
 
 const sorted = (list: string[]): string[] => [...new Set(list)].sort();
 
@@ -27,9 +29,10 @@ describe('validateIgnition agrees with ignition-validate 2.14', () => {
   it.each(files)('%s', (file) => {
     const bytes = readFileSync(path.join(CORPUS, file));
     const oracle = ignitionValidate(bytes);
-    expect(oracle.ok, `the corpus name claims ${file.includes('-valid-') ? 'valid' : 'invalid'}; ignition-validate says ${JSON.stringify(oracle)}`).toBe(
-      file.includes('-valid-'),
-    );
+    expect(
+      oracle.ok,
+      `the corpus name claims ${file.includes('-valid-') ? 'valid' : 'invalid'}; ignition-validate says ${JSON.stringify(oracle)}`,
+    ).toBe(file.includes('-valid-'));
 
     const ours = validateIgnition(bytes);
     expect(ours.ok).toBe(oracle.ok);

@@ -30,7 +30,9 @@ describe('liveConfig', () => {
   });
 
   it('writes every file with overwrite, its mode, and contents that decode back byte for byte', () => {
-    const config = JSON.parse(liveConfig(files)) as { storage: { files: { path: string; mode: number; overwrite: boolean; contents: { source: string } }[] } };
+    const config = JSON.parse(liveConfig(files)) as {
+      storage: { files: { path: string; mode: number; overwrite: boolean; contents: { source: string } }[] };
+    };
     expect(config.storage.files.map((f) => [f.path, f.mode, f.overwrite])).toEqual(files.map((f) => [f.path, f.mode, true]));
     config.storage.files.forEach((f, i) => {
       const original = files[i]!.contents;
@@ -43,7 +45,10 @@ describe('liveConfig', () => {
     for (const bad of [
       [{ path: 'etc/x', mode: 0o600, contents: '' }],
       [{ path: '/etc/../x', mode: 0o600, contents: '' }],
-      [{ path: '/etc/x', mode: 0o600, contents: '' }, { path: '/etc/x', mode: 0o600, contents: '' }],
+      [
+        { path: '/etc/x', mode: 0o600, contents: '' },
+        { path: '/etc/x', mode: 0o600, contents: '' },
+      ],
       [{ path: '/etc/x', mode: 0o4755, contents: '' }],
     ]) {
       let error: unknown;

@@ -73,10 +73,30 @@ export function ignitionFetch(config: string): Record<string, unknown> {
     chmodSync(dir, 0o777);
     const file = path.join(dir, 'config.ign');
     writeFileSync(file, config, { mode: 0o644 });
-    const args = ['-platform', 'file', '-stage', 'fetch', '-log-to-stdout', '-root', path.join(dir, 'root'), '-config-cache', path.join(dir, 'cache.json'), '-state-file', path.join(dir, 'state'), '-neednet', path.join(dir, 'neednet')];
+    const args = [
+      '-platform',
+      'file',
+      '-stage',
+      'fetch',
+      '-log-to-stdout',
+      '-root',
+      path.join(dir, 'root'),
+      '-config-cache',
+      path.join(dir, 'cache.json'),
+      '-state-file',
+      path.join(dir, 'state'),
+      '-neednet',
+      path.join(dir, 'neednet'),
+    ];
     const asNobody = process.getuid?.() === 0;
-    const argv = asNobody ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', IGNITION_BINARY, ...args] : [IGNITION_BINARY, ...args];
-    const run = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { IGNITION_CONFIG_FILE: file, PATH: '/usr/bin:/bin' }, timeout: 60_000 });
+    const argv = asNobody
+      ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', IGNITION_BINARY, ...args]
+      : [IGNITION_BINARY, ...args];
+    const run = spawnSync(argv[0]!, argv.slice(1), {
+      encoding: 'utf8',
+      env: { IGNITION_CONFIG_FILE: file, PATH: '/usr/bin:/bin' },
+      timeout: 60_000,
+    });
     if (run.status !== 0) throw new Error(`ignition fetch stage failed (${run.status}):\n${run.stdout}${run.stderr}`);
     return JSON.parse(readFileSync(path.join(dir, 'cache.json'), 'utf8')) as Record<string, unknown>;
   } finally {

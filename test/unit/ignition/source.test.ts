@@ -38,7 +38,9 @@ const loopbackHttp: Http = {
 };
 
 /** A fake Http answering from a table; counts requests. */
-function fakeHttp(answers: Record<string, { status: number; body?: string; url?: string; headers?: Record<string, string> }>): Http & { requests: string[]; cancelled: number } {
+function fakeHttp(
+  answers: Record<string, { status: number; body?: string; url?: string; headers?: Record<string, string> }>,
+): Http & { requests: string[]; cancelled: number } {
   const fake = {
     requests: [] as string[],
     cancelled: 0,
@@ -95,7 +97,9 @@ describe('loadIgnition from a file', () => {
   it('says what is wrong with a missing file or a directory, as a usage error naming --ignition', async () => {
     const missing = await rejection(loadIgnition(path.join(dir, 'nope.ign'), deps, { allowHttp: false }));
     expect(missing.kind).toBe('usage');
-    expect(missing.oneLine()).toBe(`the Ignition config file ${path.join(dir, 'nope.ign')} does not exist: pass the path of a readable Ignition config file to --ignition`);
+    expect(missing.oneLine()).toBe(
+      `the Ignition config file ${path.join(dir, 'nope.ign')} does not exist: pass the path of a readable Ignition config file to --ignition`,
+    );
     expect((await rejection(loadIgnition(dir, deps, { allowHttp: false }))).message).toMatch(/is a directory$/);
   });
 
@@ -170,7 +174,9 @@ describe('loadIgnition from a URL', () => {
 
   it('refuses a declared oversize body without reading it, and a redirect down to plain HTTP', async () => {
     const big = fakeHttp({ 'https://x/big.ign': { status: 200, headers: { 'content-length': String(MAX_IGNITION_BYTES + 1) } } });
-    expect((await rejection(loadIgnition('https://x/big.ign', { http: big, readFile: readFileBytes }, { allowHttp: false }))).kind).toBe('ignition');
+    expect((await rejection(loadIgnition('https://x/big.ign', { http: big, readFile: readFileBytes }, { allowHttp: false }))).kind).toBe(
+      'ignition',
+    );
     expect(big.cancelled).toBe(1);
     const downgraded = fakeHttp({ 'https://x/a.ign': { status: 200, body: CONFIG, url: 'http://x/a.ign' } });
     const e = await rejection(loadIgnition('https://x/a.ign', { http: downgraded, readFile: readFileBytes }, { allowHttp: false }));

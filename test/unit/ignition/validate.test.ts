@@ -31,7 +31,10 @@ describe('validateIgnition: input and version', () => {
     expect(errorsOf('{"ignition":{"version":"3.4.0"}}')[0]?.message).toBe('unsupported config version');
     expect(errorsOf('{"ignition":{"version":"3.3.0+x"}}')[0]?.message).toBe('unsupported config version');
     expect(errorsOf('{"ignition":{"version":"3.3"}}')[0]?.message).toBe("invalid config version (couldn't parse)");
-    expect(errorsOf('{"ignition":{"version":3}}')[0]).toMatchObject({ path: '$.ignition.version', message: expect.stringMatching(/cannot unmarshal number/) });
+    expect(errorsOf('{"ignition":{"version":3}}')[0]).toMatchObject({
+      path: '$.ignition.version',
+      message: expect.stringMatching(/cannot unmarshal number/),
+    });
     for (const version of ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0-experimental']) {
       expect(validateIgnition(`{"ignition":{"version":"${version}"}}`)).toMatchObject({ ok: true, version });
     }
@@ -39,12 +42,16 @@ describe('validateIgnition: input and version', () => {
 
   it('reads numbers and types the way Go decodes them', () => {
     expect(errorsOf(files({ path: '/a', mode: '420' }))[0]).toMatchObject({ path: '$.storage.files[0].mode' });
-    expect(errorsOf('{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"/a","mode":420.0}]}}')[0]?.message).toMatch(/number 420\.0/);
+    expect(errorsOf('{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"/a","mode":420.0}]}}')[0]?.message).toMatch(
+      /number 420\.0/,
+    );
     expect(validateIgnition(files({ path: '/a', mode: 420 })).ok).toBe(true);
   });
 
   it('matches keys case-insensitively but warns about them, and returns the decoded config', () => {
-    const report = validateIgnition('{"ignition":{"version":"3.3.0"},"Passwd":{"users":[{"name":"nest","sshAuthorizedKeys":["k"]}]},"x":1}');
+    const report = validateIgnition(
+      '{"ignition":{"version":"3.3.0"},"Passwd":{"users":[{"name":"nest","sshAuthorizedKeys":["k"]}]},"x":1}',
+    );
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([
       { path: '$.Passwd', message: 'Unused key Passwd' },
@@ -72,7 +79,8 @@ describe('validateIgnition: storage', () => {
 
   it('checks sources: schemes per spec version, data URLs, compression, hashes, overwrite', () => {
     const source = (s: string, version = '3.3.0'): string | undefined =>
-      validateIgnition(JSON.stringify({ ignition: { version }, storage: { files: [{ path: '/a', contents: { source: s } }] } })).errors[0]?.message;
+      validateIgnition(JSON.stringify({ ignition: { version }, storage: { files: [{ path: '/a', contents: { source: s } }] } })).errors[0]
+        ?.message;
     expect(source('ftp://x/a')).toBe('invalid url scheme');
     expect(source('gs://b/o', '3.1.0')).toBe('invalid url scheme');
     expect(source('gs://b/o', '3.2.0')).toBeUndefined();
@@ -95,7 +103,9 @@ describe('validateIgnition: storage', () => {
   it('checks modes and link targets', () => {
     expect(errorsOf(files({ path: '/a', mode: 0o10000 }))).toEqual([{ path: '$.storage.files[0].mode', message: 'illegal file mode' }]);
     expect(validateIgnition(files({ path: '/a', mode: 0o4755 })).warnings[0]?.message).toMatch(/setuid\/setgid\/sticky/);
-    expect(errorsOf(v33({ storage: { links: [{ path: '/a' }] } }))).toEqual([{ path: '$.storage.links[0].target', message: 'link target is required' }]);
+    expect(errorsOf(v33({ storage: { links: [{ path: '/a' }] } }))).toEqual([
+      { path: '$.storage.links[0].target', message: 'link target is required' },
+    ]);
     expect(errorsOf(v33({ storage: { links: [{ path: '/l', target: '/x' }], files: [{ path: '/l/f' }] } }))).toEqual([
       { path: '$.storage.files[0]', message: 'file path includes link in config' },
     ]);
@@ -110,7 +120,9 @@ describe('validateIgnition: systemd and passwd', () => {
     expect(errorsOf(v33({ systemd: { units: [{ name: 'a.service', contents: '[Unit\n' }] } }))).toEqual([
       { path: '$.systemd.units[0].contents', message: 'invalid unit content: unable to find end of section' },
     ]);
-    const report = validateIgnition(v33({ systemd: { units: [{ name: 'a.service', enabled: true, contents: '[Service]\nExecStart=/bin/true\n' }] } }));
+    const report = validateIgnition(
+      v33({ systemd: { units: [{ name: 'a.service', enabled: true, contents: '[Service]\nExecStart=/bin/true\n' }] } }),
+    );
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([
       { path: '$.systemd.units[0].contents', message: 'unit "a.service" is enabled, but has no install section so enable does nothing' },
@@ -118,7 +130,9 @@ describe('validateIgnition: systemd and passwd', () => {
   });
 
   it('refuses repeated users, keys and units', () => {
-    expect(errorsOf(v33({ passwd: { users: [{ name: 'nest' }, { name: 'nest' }] } }))).toEqual([{ path: '$.passwd.users[1]', message: 'duplicate entry defined' }]);
+    expect(errorsOf(v33({ passwd: { users: [{ name: 'nest' }, { name: 'nest' }] } }))).toEqual([
+      { path: '$.passwd.users[1]', message: 'duplicate entry defined' },
+    ]);
     expect(errorsOf(v33({ passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['k', 'k'] }] } }))).toEqual([
       { path: '$.passwd.users[0].sshAuthorizedKeys[1]', message: 'duplicate entry defined' },
     ]);

@@ -11,7 +11,12 @@ import type { HostFs } from '../../../src/effects/hostfs.js';
 
 describe('ifcfg', () => {
   it('reads shell quoting the way sh does', () => {
-    expect(parseShellVars(`A="x y"\nB='z # w'\nC=plain # comment\nexport D="q\\"r"\n#E=no\n`)).toEqual({ A: 'x y', B: 'z # w', C: 'plain', D: 'q"r' });
+    expect(parseShellVars(`A="x y"\nB='z # w'\nC=plain # comment\nexport D="q\\"r"\n#E=no\n`)).toEqual({
+      A: 'x y',
+      B: 'z # w',
+      C: 'plain',
+      D: 'q"r',
+    });
   });
 
   it('numbered addresses, netmask, IPv6 with autoconf off and DHCPv6 on', () => {
@@ -28,7 +33,10 @@ describe('ifcfg', () => {
 
   it('DHCP, IPv6 disabled, static IPv6 with secondaries', () => {
     expect(parseIfcfg('/x/ifcfg-eth0', 'BOOTPROTO=dhcp\nIPV6INIT=no\n')).toMatchObject({ ipv4: 'auto', ipv6: 'ignore' });
-    const d = parseIfcfg('/x/ifcfg-eth0', 'BOOTPROTO=none\nIPV6INIT=yes\nIPV6_AUTOCONF=no\nIPV6ADDR=2001:db8::5/64\nIPV6ADDR_SECONDARIES="2001:db8::6/64 2001:db8::7"\nIPV6_DEFAULTGW=2001:db8::1%eth0\n');
+    const d = parseIfcfg(
+      '/x/ifcfg-eth0',
+      'BOOTPROTO=none\nIPV6INIT=yes\nIPV6_AUTOCONF=no\nIPV6ADDR=2001:db8::5/64\nIPV6ADDR_SECONDARIES="2001:db8::6/64 2001:db8::7"\nIPV6_DEFAULTGW=2001:db8::1%eth0\n',
+    );
     expect(d).toMatchObject({ ipv4: 'disabled', ipv6: 'manual', gateway6: '2001:db8::1' });
     expect(d.addresses.map((a) => `${a.address}/${a.prefix}`)).toEqual(['2001:db8::5/64', '2001:db8::6/64', '2001:db8::7/64']);
   });
@@ -47,7 +55,16 @@ describe('NetworkManager keyfile', () => {
       '/etc/NetworkManager/system-connections/a.nmconnection',
       '[connection]\nid=a\ntype=802-3-ethernet\ncontroller=br0\n[802-3-ethernet]\nmac-address=AA:BB:CC:DD:EE:FF\n[ipv4]\nmethod=manual\naddresses1=192.0.2.5/24;192.0.2.1;\naddress2=192.0.2.6/24\ndns=192.0.2.53;192.0.2.54;\ndns-search=a.example;\n[ipv6]\nmethod=auto\n',
     );
-    expect(d).toMatchObject({ kind: 'ethernet', mac: 'aa:bb:cc:dd:ee:ff', controller: 'br0', gateway4: '192.0.2.1', ipv4: 'manual', ipv6: 'auto', dns: ['192.0.2.53', '192.0.2.54'], search: ['a.example'] });
+    expect(d).toMatchObject({
+      kind: 'ethernet',
+      mac: 'aa:bb:cc:dd:ee:ff',
+      controller: 'br0',
+      gateway4: '192.0.2.1',
+      ipv4: 'manual',
+      ipv6: 'auto',
+      dns: ['192.0.2.53', '192.0.2.54'],
+      search: ['a.example'],
+    });
     expect(d.addresses.map((a) => a.address)).toEqual(['192.0.2.5', '192.0.2.6']);
   });
 });
@@ -73,7 +90,14 @@ iface eno1 inet manual
 `,
     );
     const [bond0, eno1] = declarationsFromStanzas(stanzas);
-    expect(bond0).toMatchObject({ kind: 'bond', members: ['eno1', 'eno2'], bondMode: '802.3ad', bondOptions: { miimon: '100', lacp_rate: 'fast' }, ipv4: 'manual', ipv6: 'dhcp' });
+    expect(bond0).toMatchObject({
+      kind: 'bond',
+      members: ['eno1', 'eno2'],
+      bondMode: '802.3ad',
+      bondOptions: { miimon: '100', lacp_rate: 'fast' },
+      ipv4: 'manual',
+      ipv6: 'dhcp',
+    });
     expect(bond0!.addresses.map((a) => `${a.address}/${a.prefix}`)).toEqual(['10.0.0.5/24', '10.0.1.5/24']);
     expect(eno1?.controller).toBe('bond0');
     expect(eno1?.ipv4).toBeUndefined();
@@ -88,7 +112,11 @@ iface eno1 inet manual
     };
     const fs = {
       read: async (p: string) => files[p],
-      list: async (d: string) => Object.keys(files).filter((p) => p.startsWith(`${d}/`)).map((p) => p.slice(d.length + 1)).sort(),
+      list: async (d: string) =>
+        Object.keys(files)
+          .filter((p) => p.startsWith(`${d}/`))
+          .map((p) => p.slice(d.length + 1))
+          .sort(),
     } as unknown as HostFs;
     const decls = await readIfupdown(fs);
     expect(decls.map((d) => [d.name, d.kind, d.ipv4, d.ipv6])).toEqual([
@@ -118,7 +146,10 @@ describe('netplan', () => {
     vlan30: {id: 30, link: bond0, addresses: ["2001:db8:30::5/64"], accept-ra: false}
 `,
       },
-      { path: '/etc/netplan/90-override.yaml', text: 'network:\n  bonds:\n    bond0:\n      dhcp4: false\n      addresses: [10.3.0.5/24]\n' },
+      {
+        path: '/etc/netplan/90-override.yaml',
+        text: 'network:\n  bonds:\n    bond0:\n      dhcp4: false\n      addresses: [10.3.0.5/24]\n',
+      },
     ]);
     const by = (name: string) => decls.find((d) => d.name === name);
     expect(by('eno1')).toMatchObject({ mac: '52:54:00:00:00:01', controller: 'bond0' });

@@ -177,7 +177,11 @@ describe('gatherNetwork on captured hosts', () => {
     const m = await gather('multi-runtime');
     expect(m.interfaces.map((i) => i.name)).toEqual(['ens4', 'eth0']);
     expect(m.primary).toBe('eth0');
-    expect(iface(m, 'eth0').addresses.filter((a) => a.family === 4).map((a) => a.address)).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(
+      iface(m, 'eth0')
+        .addresses.filter((a) => a.family === 4)
+        .map((a) => a.address),
+    ).toEqual(['192.0.2.10', '192.0.2.11']);
     expect(iface(m, 'eth0')).toMatchObject({ ipv4Method: 'manual', ipv6Method: 'auto', ipv6AddrGenMode: 'stable-privacy' });
     expect(iface(m, 'ens4').routes).toEqual([
       { family: 4, destination: '10.20.0.0/16', gateway: '10.10.0.1' },

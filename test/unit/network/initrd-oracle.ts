@@ -26,13 +26,20 @@ export function nmInitrdGenerator(kargs: string[]): Generated {
   const tmp = mkdtempSync(path.join(tmpdir(), 'x2n-initrd-'));
   try {
     const dirs = ['-c', `${tmp}/c`, '-p', `${tmp}/p`, '-i', `${tmp}/i`, '-r', `${tmp}/r`, '-d', tmp];
-    const r = spawnSync(GENERATOR, [...dirs, '-s', '--', ...kargs], { encoding: 'utf8', cwd: tmp, env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } });
+    const r = spawnSync(GENERATOR, [...dirs, '-s', '--', ...kargs], {
+      encoding: 'utf8',
+      cwd: tmp,
+      env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' },
+    });
     if (r.status !== 0) throw new Error(`nm-initrd-generator exited with ${r.status}: ${r.stderr}`);
     const connections = new Map<string, Groups>();
-    for (const chunk of r.stdout.split(/^\*\*\* Connection '(.+)' \*\*\*$/m).slice(1).reduce<[string, string][]>((acc, part, i, all) => {
-      if (i % 2 === 0) acc.push([part, all[i + 1] ?? '']);
-      return acc;
-    }, [])) {
+    for (const chunk of r.stdout
+      .split(/^\*\*\* Connection '(.+)' \*\*\*$/m)
+      .slice(1)
+      .reduce<[string, string][]>((acc, part, i, all) => {
+        if (i % 2 === 0) acc.push([part, all[i + 1] ?? '']);
+        return acc;
+      }, [])) {
       const [id, body] = chunk;
       const groups: Groups = new Map();
       let current: Map<string, string> | undefined;

@@ -12,9 +12,34 @@ describe('plain iproute2 output', () => {
       ].join('\n'),
     );
     expect(links).toEqual([
-      { ifindex: 2, ifname: 'eth0', flags: ['BROADCAST', 'MULTICAST', 'SLAVE', 'UP', 'LOWER_UP'], mtu: 1500, master: 'bond0', link_type: 'ether', address: '52:54:00:aa:00:01' },
-      { ifindex: 4, ifname: 'bond0', flags: ['BROADCAST', 'MULTICAST', 'MASTER', 'UP', 'LOWER_UP'], mtu: 1500, link_type: 'ether', address: '52:54:00:aa:00:01', linkinfo: { info_kind: 'bond' } },
-      { ifindex: 5, ifname: 'bond0.30', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, link: 'bond0', link_type: 'ether', address: '52:54:00:aa:00:01', linkinfo: { info_kind: 'vlan', info_data: { id: 30 } } },
+      {
+        ifindex: 2,
+        ifname: 'eth0',
+        flags: ['BROADCAST', 'MULTICAST', 'SLAVE', 'UP', 'LOWER_UP'],
+        mtu: 1500,
+        master: 'bond0',
+        link_type: 'ether',
+        address: '52:54:00:aa:00:01',
+      },
+      {
+        ifindex: 4,
+        ifname: 'bond0',
+        flags: ['BROADCAST', 'MULTICAST', 'MASTER', 'UP', 'LOWER_UP'],
+        mtu: 1500,
+        link_type: 'ether',
+        address: '52:54:00:aa:00:01',
+        linkinfo: { info_kind: 'bond' },
+      },
+      {
+        ifindex: 5,
+        ifname: 'bond0.30',
+        flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+        mtu: 1500,
+        link: 'bond0',
+        link_type: 'ether',
+        address: '52:54:00:aa:00:01',
+        linkinfo: { info_kind: 'vlan', info_data: { id: 30 } },
+      },
       { ifindex: 6, ifname: 'sit0', flags: ['NOARP'], mtu: 1480, link_type: 'sit', linkinfo: { info_kind: 'sit' } },
     ]);
   });
@@ -37,9 +62,19 @@ describe('plain iproute2 output', () => {
 
   it('reads route types, gateways via another family, and multipath hops on their own lines', () => {
     expect(
-      parseRouteText('default proto static metric 100 \n\tnexthop via 10.0.0.1 dev eth0 weight 1 \n\tnexthop via 10.0.1.1 dev eth1 weight 1 \nblackhole 10.66.0.0/16 \ndefault via inet6 fe80::1 dev eth0 proto bird metric 32 \n'),
+      parseRouteText(
+        'default proto static metric 100 \n\tnexthop via 10.0.0.1 dev eth0 weight 1 \n\tnexthop via 10.0.1.1 dev eth1 weight 1 \nblackhole 10.66.0.0/16 \ndefault via inet6 fe80::1 dev eth0 proto bird metric 32 \n',
+      ),
     ).toEqual([
-      { dst: 'default', protocol: 'static', metric: 100, nexthops: [['via', '10.0.0.1', 'dev', 'eth0', 'weight', '1'], ['via', '10.0.1.1', 'dev', 'eth1', 'weight', '1']] },
+      {
+        dst: 'default',
+        protocol: 'static',
+        metric: 100,
+        nexthops: [
+          ['via', '10.0.0.1', 'dev', 'eth0', 'weight', '1'],
+          ['via', '10.0.1.1', 'dev', 'eth1', 'weight', '1'],
+        ],
+      },
       { type: 'blackhole', dst: '10.66.0.0/16' },
       { dst: 'default', via: { family: 'inet6', host: 'fe80::1' }, dev: 'eth0', protocol: 'bird', metric: 32 },
     ]);

@@ -123,7 +123,9 @@ describe("NetworkManager's initrd generator reads the kargs as the host's networ
         let top = model.interfaces.find((i) => i.name === (iface ?? model.primary))!;
         while (top.controller) top = model.interfaces.find((i) => i.name === top.controller)!;
         // The connection the ip= arguments configure.
-        const dev = /^ip=(?:.*:)?([^:\]]+):(?:none|(?:dhcp6?|auto6)(?:,(?:dhcp6?|auto6))*)(?::\d+)?$/.exec(args.find((a) => a.startsWith('ip='))!)![1]!;
+        const dev = /^ip=(?:.*:)?([^:\]]+):(?:none|(?:dhcp6?|auto6)(?:,(?:dhcp6?|auto6))*)(?::\d+)?$/.exec(
+          args.find((a) => a.startsWith('ip='))!,
+        )![1]!;
         const conn = out.connections.get(dev);
         expect(conn, `${dev} among ${[...out.connections.keys()].join(', ')}`).toBeDefined();
         if (top.mtu && top.mtu !== 1500) expect(conn!.get('ethernet')?.get('mtu')).toBe(String(top.mtu));

@@ -50,7 +50,11 @@ describe('the oracle rejects what NetworkManager would not apply', () => {
     ['an invalid method', `${base}\n[ipv4]\nmethod=static\n`, /ipv4\.method/],
     ['manual without an address', `${base}\n[ipv4]\nmethod=manual\n`, /ipv4\.addresses/],
     ['a prefix NM silently repairs', `${base}\n[ipv4]\nmethod=manual\naddress1=192.0.2.10/99\n`, /came back as 192\.0\.2\.10\/24/],
-    ['NM 1.46 port names that NM 1.42 drops', `${base}controller=bond0\nport-type=bond\n\n[ethernet]\nmac-address=52:54:00:b0:00:01\n`, /controller=bond0 was dropped/],
+    [
+      'NM 1.46 port names that NM 1.42 drops',
+      `${base}controller=bond0\nport-type=bond\n\n[ethernet]\nmac-address=52:54:00:b0:00:01\n`,
+      /controller=bond0 was dropped/,
+    ],
     ['a short MAC', `${base}\n[ethernet]\nmac-address=52:54:00:b0:00\n`, /mac-address=52:54:00:b0:00 was dropped/],
     ['a route whose gateway is of the other family', `${base}\n[ipv4]\nmethod=auto\nroute1=10.0.0.0/8,fe80::1\n`, /route1=.* was dropped/],
     ['DNS on a disabled family', `${base}\n[ipv4]\nmethod=disabled\ndns=192.0.2.53;\n`, /ipv4\.dns/],
@@ -79,7 +83,12 @@ describe('renderKeyfiles', () => {
     const bond0 = file(files, 'bond0.nmconnection');
     expect(section(bond0, 'connection')).toContain('interface-name=bond0');
     expect(section(bond0, 'bond')).toEqual(['mode=802.3ad', 'lacp_rate=fast', 'miimon=100', 'xmit_hash_policy=layer3+4']);
-    expect(section(bond0, 'ipv4')).toEqual(['address1=203.0.113.10/24,203.0.113.1', 'dns=203.0.113.53;', 'may-fail=false', 'method=manual']);
+    expect(section(bond0, 'ipv4')).toEqual([
+      'address1=203.0.113.10/24,203.0.113.1',
+      'dns=203.0.113.53;',
+      'may-fail=false',
+      'method=manual',
+    ]);
   });
 
   it('static IPv4 + IPv6 with DNS split by family and the search list once', () => {
@@ -121,7 +130,11 @@ describe('renderKeyfiles', () => {
 
   it('SLAAC keeps an EUI-64 address, DHCPv6 stays DHCPv6', () => {
     expect(section(file(render('slaac-networkd'), 'enp1s0.nmconnection'), 'ipv6')).toEqual(['addr-gen-mode=eui64', 'method=auto']);
-    expect(section(file(render('dhcpv6-nm'), 'eth0.nmconnection'), 'ipv6')).toEqual(['dns=2001:db8:6::53;', 'may-fail=false', 'method=dhcp']);
+    expect(section(file(render('dhcpv6-nm'), 'eth0.nmconnection'), 'ipv6')).toEqual([
+      'dns=2001:db8:6::53;',
+      'may-fail=false',
+      'method=dhcp',
+    ]);
   });
 
   it('a VLAN names its parent by connection UUID, with its static route', () => {
@@ -184,15 +197,60 @@ describe('shapes no fixture host has', () => {
     dns: { servers: ['192.0.2.53', '2001:db8::53'], search: ['x.example'] },
     notCarried: [],
     interfaces: [
-      { name: 'bond0', kind: 'bond', bondMode: 'active-backup', bondOptions: { miimon: '100', primary: 'ens1' }, members: ['ens1', 'ens2'], mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'ignore' },
-      { name: 'bond0.42', kind: 'vlan', parent: 'bond0', vlanId: 42, mtu: 9000, ipv4Method: 'manual', ipv6Method: 'ignore',
+      {
+        name: 'bond0',
+        kind: 'bond',
+        bondMode: 'active-backup',
+        bondOptions: { miimon: '100', primary: 'ens1' },
+        members: ['ens1', 'ens2'],
+        mtu: 9000,
+        addresses: [],
+        routes: [],
+        ipv4Method: 'disabled',
+        ipv6Method: 'ignore',
+      },
+      {
+        name: 'bond0.42',
+        kind: 'vlan',
+        parent: 'bond0',
+        vlanId: 42,
+        mtu: 9000,
+        ipv4Method: 'manual',
+        ipv6Method: 'ignore',
         addresses: [{ family: 4, address: '192.0.2.10', prefix: 24, method: 'static' }],
-        routes: [{ family: 4, destination: 'default', gateway: '192.0.2.1', metric: 100 }] },
-      { name: 'ens1', kind: 'ethernet', mac: '52:54:00:00:00:01', controller: 'bond0', mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'disabled' },
-      { name: 'ens2', kind: 'ethernet', mac: '52:54:00:00:00:02', controller: 'bond0', mtu: 9000, addresses: [], routes: [], ipv4Method: 'disabled', ipv6Method: 'disabled' },
-      { name: 'ens3', kind: 'ethernet', mac: '52:54:00:00:00:03', ipv4Method: 'manual', ipv6Method: 'ignore',
+        routes: [{ family: 4, destination: 'default', gateway: '192.0.2.1', metric: 100 }],
+      },
+      {
+        name: 'ens1',
+        kind: 'ethernet',
+        mac: '52:54:00:00:00:01',
+        controller: 'bond0',
+        mtu: 9000,
+        addresses: [],
+        routes: [],
+        ipv4Method: 'disabled',
+        ipv6Method: 'disabled',
+      },
+      {
+        name: 'ens2',
+        kind: 'ethernet',
+        mac: '52:54:00:00:00:02',
+        controller: 'bond0',
+        mtu: 9000,
+        addresses: [],
+        routes: [],
+        ipv4Method: 'disabled',
+        ipv6Method: 'disabled',
+      },
+      {
+        name: 'ens3',
+        kind: 'ethernet',
+        mac: '52:54:00:00:00:03',
+        ipv4Method: 'manual',
+        ipv6Method: 'ignore',
         addresses: [{ family: 4, address: '198.51.100.10', prefix: 24, method: 'static' }],
-        routes: [{ family: 4, destination: 'default', gateway: '198.51.100.1', metric: 200 }] },
+        routes: [{ family: 4, destination: 'default', gateway: '198.51.100.1', metric: 200 }],
+      },
     ],
   };
 
@@ -203,8 +261,19 @@ describe('shapes no fixture host has', () => {
     expect(section(vlan, 'ethernet')).toEqual(['mtu=9000']);
     // The parent by its connection's UUID, whatever the kernel calls it.
     expect(section(vlan, 'vlan')).toEqual(['id=42', `parent=${connectionUuid('bond0')}`]);
-    expect(section(vlan, 'ipv4')).toEqual(['address1=192.0.2.10/24,192.0.2.1', 'dns=192.0.2.53;', 'dns-search=x.example;', 'may-fail=false', 'method=manual', 'route-metric=100']);
-    expect(section(file(files, 'ens3.nmconnection'), 'ipv4')).toEqual(['address1=198.51.100.10/24,198.51.100.1', 'method=manual', 'route-metric=200']);
+    expect(section(vlan, 'ipv4')).toEqual([
+      'address1=192.0.2.10/24,192.0.2.1',
+      'dns=192.0.2.53;',
+      'dns-search=x.example;',
+      'may-fail=false',
+      'method=manual',
+      'route-metric=100',
+    ]);
+    expect(section(file(files, 'ens3.nmconnection'), 'ipv4')).toEqual([
+      'address1=198.51.100.10/24,198.51.100.1',
+      'method=manual',
+      'route-metric=200',
+    ]);
     expect(section(file(files, 'bond0.nmconnection'), 'bond')).toEqual(['mode=active-backup', 'miimon=100', 'primary=ens1']);
   });
 

@@ -10,8 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-export const NMCLI_MISSING =
-  'nmcli is not installed: the keyfile tests need a real NetworkManager (apt-get install -y network-manager)';
+export const NMCLI_MISSING = 'nmcli is not installed: the keyfile tests need a real NetworkManager (apt-get install -y network-manager)';
 
 export function nmcliVersion(): string | undefined {
   const r = spawnSync('nmcli', ['--version'], { encoding: 'utf8' });

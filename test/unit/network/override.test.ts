@@ -56,7 +56,10 @@ describe('networkPayload', () => {
       keyfiles: [],
       notes: ['--network none: no network configuration is carried; NestOS starts with NetworkManager defaults (DHCP on every NIC)'],
     });
-    usageError(() => networkPayload(model, { mode: 'none', userKeyfiles: [{ name: 'a', contents: USER }] }), /contradict.*drop --network none/);
+    usageError(
+      () => networkPayload(model, { mode: 'none', userKeyfiles: [{ name: 'a', contents: USER }] }),
+      /contradict.*drop --network none/,
+    );
   });
 
   it('user keyfiles replace the rendered ones, named *.nmconnection, sorted', async () => {
@@ -72,7 +75,14 @@ describe('networkPayload', () => {
     expect(p.keyfiles[1]!.contents).toBe(USER);
     expect(p.notes).toEqual(['2 keyfile(s) from --network-keyfile replace the configuration measured on this host']);
     usageError(
-      () => networkPayload(model, { mode: 'keep', userKeyfiles: [{ name: 'x/uplink', contents: USER }, { name: 'y/uplink.nmconnection', contents: USER }] }),
+      () =>
+        networkPayload(model, {
+          mode: 'keep',
+          userKeyfiles: [
+            { name: 'x/uplink', contents: USER },
+            { name: 'y/uplink.nmconnection', contents: USER },
+          ],
+        }),
       /two files named uplink\.nmconnection: rename one/,
     );
   });
@@ -100,7 +110,9 @@ describe('user keyfiles are checked before they are embedded', () => {
 
   it('unreadable files name the flag', async () => {
     const files: Record<string, string> = { '/ok.nmconnection': USER };
-    await expect(loadUserKeyfiles(['/ok.nmconnection'], async (p) => files[p])).resolves.toEqual([{ name: '/ok.nmconnection', contents: USER }]);
+    await expect(loadUserKeyfiles(['/ok.nmconnection'], async (p) => files[p])).resolves.toEqual([
+      { name: '/ok.nmconnection', contents: USER },
+    ]);
     await expect(loadUserKeyfiles(['/missing'], async (p) => files[p])).rejects.toThrow(/--network-keyfile \/missing cannot be read/);
   });
 });

@@ -9,11 +9,22 @@ const files = (map: Record<string, string>) => async (p: string) => {
 describe('options', () => {
   it('applies defaults', async () => {
     const o = await loadOptions({}, undefined, files({}));
-    expect(o).toMatchObject({ stream: '2403-LTS', streamBaseUrl: 'https://nestos.org.cn/NestOS-release/streams/', rootfsMode: 'auto', network: 'keep', yes: false, reboot: true });
+    expect(o).toMatchObject({
+      stream: '2403-LTS',
+      streamBaseUrl: 'https://nestos.org.cn/NestOS-release/streams/',
+      rootfsMode: 'auto',
+      network: 'keep',
+      yes: false,
+      reboot: true,
+    });
     expect(o.workDir).toBeUndefined();
   });
   it('reads kebab-case keys from the config file and lets flags win', async () => {
-    const o = await loadOptions({ stream: 'stable' }, '/c.yaml', files({ '/c.yaml': 'stream: 2403-LTS\nstream-base-url: http://10.0.0.1/streams/\nappend-karg: [quiet]\nyes: true\n' }));
+    const o = await loadOptions(
+      { stream: 'stable' },
+      '/c.yaml',
+      files({ '/c.yaml': 'stream: 2403-LTS\nstream-base-url: http://10.0.0.1/streams/\nappend-karg: [quiet]\nyes: true\n' }),
+    );
     expect(o.stream).toBe('stable');
     expect(o.streamBaseUrl).toBe('http://10.0.0.1/streams/');
     expect(o.appendKarg).toEqual(['quiet']);

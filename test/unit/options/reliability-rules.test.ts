@@ -33,13 +33,21 @@ describe('parseProxy (like curl)', () => {
 });
 
 describe('checkOptionValues', () => {
-  const flags = { takesValue: new Set(['--ignition', '--work-dir']), known: new Set(['--ignition', '--work-dir', '--yes', '-y', '--json']) };
+  const flags = {
+    takesValue: new Set(['--ignition', '--work-dir']),
+    known: new Set(['--ignition', '--work-dir', '--yes', '-y', '--json']),
+  };
   it('refuses an option where a value belongs', () => {
     expect(() => checkOptionValues(['--ignition', '--yes'], flags)).toThrow('--ignition needs a value; got the option --yes');
     expect(() => checkOptionValues(['--work-dir', '-y'], flags)).toThrow('--work-dir needs a value; got the option -y');
   });
   it('accepts values, explicit =, unknown dashes and anything after --', () => {
-    for (const argv of [['--ignition', 'a.ign', '--yes'], ['--ignition=--yes'], ['--ignition', '-weird.ign'], ['--', '--ignition', '--yes']]) {
+    for (const argv of [
+      ['--ignition', 'a.ign', '--yes'],
+      ['--ignition=--yes'],
+      ['--ignition', '-weird.ign'],
+      ['--', '--ignition', '--yes'],
+    ]) {
       expect(() => checkOptionValues(argv, flags)).not.toThrow();
     }
   });
@@ -48,11 +56,19 @@ describe('checkOptionValues', () => {
 describe('consoles and the command line', () => {
   it('takes name[,options] only', () => {
     expect(consoleProblems(['ttyS0', 'ttyS0,115200n8', 'tty0', 'hvc0', 'ttyAMA0,115200', 'uart8250,mmio32,0xfe215040'])).toEqual([]);
-    expect(consoleProblems(['ttyS0 init=/bin/sh', 'root=/dev/sda', '', 'ttyS0,115200 quiet', '-x']).map((p) => p.kind)).toEqual(['usage', 'usage', 'usage', 'usage', 'usage']);
+    expect(consoleProblems(['ttyS0 init=/bin/sh', 'root=/dev/sda', '', 'ttyS0,115200 quiet', '-x']).map((p) => p.kind)).toEqual([
+      'usage',
+      'usage',
+      'usage',
+      'usage',
+      'usage',
+    ]);
   });
   it('counts the command line against COMMAND_LINE_SIZE with the NUL', () => {
     expect(commandLineProblems(['a'.repeat(2047)], 'x86_64')).toEqual([]);
-    expect(commandLineProblems(['a'.repeat(2048)], 'x86_64')[0]!.message).toBe('the live kernel command line is 2048 bytes, more than the x86_64 kernel accepts (2047)');
+    expect(commandLineProblems(['a'.repeat(2048)], 'x86_64')[0]!.message).toBe(
+      'the live kernel command line is 2048 bytes, more than the x86_64 kernel accepts (2047)',
+    );
     expect(commandLineProblems(['a'.repeat(3000)], 'aarch64')).toEqual([]);
   });
 });

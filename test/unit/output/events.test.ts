@@ -9,8 +9,15 @@ function harness() {
   const lines: string[] = [];
   const human: string[] = [];
   let now = 1_000_000;
-  const events = eventStream((line) => lines.push(line), () => new Date(now));
-  const reporter = withEvents(createReporter({ fancy: false, quiet: false, log: nullLogger, write: (t) => human.push(t) }), events, () => now);
+  const events = eventStream(
+    (line) => lines.push(line),
+    () => new Date(now),
+  );
+  const reporter = withEvents(
+    createReporter({ fancy: false, quiet: false, log: nullLogger, write: (t) => human.push(t) }),
+    events,
+    () => now,
+  );
   const parsed = () => lines.map((l) => JSON.parse(l) as ProgressEvent);
   return { lines, human, reporter, events, parsed, tick: (ms: number) => (now += ms) };
 }

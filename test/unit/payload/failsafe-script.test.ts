@@ -5,7 +5,21 @@
  * (systemctl, reboot, mount, useradd ...): a command that is not stubbed is not found, never run.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,13 +30,34 @@ import { FAILSAFE_KEYS_PATH, OUTCOME_FILE } from '../../../src/payload/failsafe.
 import { describeLastAttempt, readLastAttempt } from '../../../src/stage/outcome.js';
 
 const MiB = 1024 * 1024;
-const SAFE_TOOLS = ['dd', 'sha256sum', 'cut', 'cat', 'mkdir', 'chmod', 'sed', 'tr', 'awk', 'grep', 'mv', 'cp', 'date', 'tail', 'rm', 'ln', 'rmdir', 'sync', 'sh'];
+const SAFE_TOOLS = [
+  'dd',
+  'sha256sum',
+  'cut',
+  'cat',
+  'mkdir',
+  'chmod',
+  'sed',
+  'tr',
+  'awk',
+  'grep',
+  'mv',
+  'cp',
+  'date',
+  'tail',
+  'rm',
+  'ln',
+  'rmdir',
+  'sync',
+  'sh',
+];
 const STUBS: Record<string, string> = {
   systemctl: 'case "$*" in is-active*) echo "${STUB_INSTALLER_STATE:-failed}" ;; esac',
   mount: 'for last; do :; done; rmdir "$last" && ln -s "$FAKE_OLD_FS" "$last"',
   umount: 'rm -f "$1"',
   journalctl: 'echo "Installing to /dev/disk/by-id/x"; echo "Error: couldn\'t find \\"device\\" (os error 2)"',
-  useradd: 'mkdir -p "$X2NESTOS_FAILSAFE_ROOT/home/nest"; echo "nest:x:1000:1000::/home/nest:/bin/sh" >>"$X2NESTOS_FAILSAFE_ROOT/etc/passwd"',
+  useradd:
+    'mkdir -p "$X2NESTOS_FAILSAFE_ROOT/home/nest"; echo "nest:x:1000:1000::/home/nest:/bin/sh" >>"$X2NESTOS_FAILSAFE_ROOT/etc/passwd"',
   reboot: '',
   findfs: 'exit 1',
   chown: '',
@@ -66,15 +101,23 @@ async function world(): Promise<World> {
   const fill = (offset: number, text: string) => writeAt(disk, offset, text);
   fill(0, 'EFI PART old table');
   fill(16 * MiB - 512, 'EFI PART backup');
-  const fingerprint = await fingerprintDisk(hostFs('/'), { path: disk, sizeBytes: 16 * MiB, partitions: [{ path: 'p1', number: 1, startBytes: MiB, sizeBytes: 14 * MiB, mountpoints: [] }] });
+  const fingerprint = await fingerprintDisk(hostFs('/'), {
+    path: disk,
+    sizeBytes: 16 * MiB,
+    partitions: [{ path: 'p1', number: 1, startBytes: MiB, sizeBytes: 14 * MiB, mountpoints: [] }],
+  });
   if (!fingerprint.ok) throw new Error(fingerprint.reason);
   fill(5 * MiB, 'filesystem data written after staging');
 
   const root = path.join(dir, 'root');
-  for (const d of ['etc/sudoers.d', 'etc/x2nestos', 'sys/class/tty/console', 'dev/disk/by-uuid']) mkdirSync(path.join(root, d), { recursive: true });
+  for (const d of ['etc/sudoers.d', 'etc/x2nestos', 'sys/class/tty/console', 'dev/disk/by-uuid'])
+    mkdirSync(path.join(root, d), { recursive: true });
   writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   writeFileSync(path.join(root, 'etc/shadow'), 'root:*:19000::::::\n');
-  writeFileSync(path.join(root, FAILSAFE_KEYS_PATH), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2y6u7IxH0o4K8kq1KXx6r7kq1KXx6r7kq1KXx6r7kq nest@example\n');
+  writeFileSync(
+    path.join(root, FAILSAFE_KEYS_PATH),
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE2y6u7IxH0o4K8kq1KXx6r7kq1KXx6r7kq1KXx6r7kq nest@example\n',
+  );
   writeFileSync(path.join(root, 'sys/class/tty/console/active'), 'tty0 ttyS0\n');
   writeFileSync(path.join(root, 'dev/tty0'), '');
   writeFileSync(path.join(root, 'dev/ttyS0'), '');
@@ -113,9 +156,18 @@ function run(w: World, script: string, reason: string, env: Record<string, strin
   const r = spawnSync(shell[0]!, [...shell.slice(1), script, reason], {
     encoding: 'utf8',
     cwd: w.dir,
-    env: { PATH: path.join(w.dir, 'bin'), X2NESTOS_FAILSAFE_ROOT: w.root, X2NESTOS_FAILSAFE_STATE: w.state, FAKE_OLD_FS: w.oldFs, STUB_LOG: path.join(w.dir, 'calls.log'), ...env },
+    env: {
+      PATH: path.join(w.dir, 'bin'),
+      X2NESTOS_FAILSAFE_ROOT: w.root,
+      X2NESTOS_FAILSAFE_STATE: w.state,
+      FAKE_OLD_FS: w.oldFs,
+      STUB_LOG: path.join(w.dir, 'calls.log'),
+      ...env,
+    },
   });
-  const calls = existsSync(path.join(w.dir, 'calls.log')) ? readFileSync(path.join(w.dir, 'calls.log'), 'utf8').split('\n').filter(Boolean) : [];
+  const calls = existsSync(path.join(w.dir, 'calls.log'))
+    ? readFileSync(path.join(w.dir, 'calls.log'), 'utf8').split('\n').filter(Boolean)
+    : [];
   writeFileSync(path.join(w.dir, 'calls.log'), '');
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls };
 }
@@ -135,15 +187,26 @@ const outcomeOnOldSystem = (w: World) => path.join(w.oldFs, 'var/lib/x2nestos', 
 
 describe('the regions the host records', () => {
   it('are the bytes no partition owns in the first and last MiB', () => {
-    const parts = (list: [number, number][]) => list.map(([startBytes, sizeBytes], i) => ({ path: `p${i}`, number: i + 1, startBytes, sizeBytes, mountpoints: [] }));
+    const parts = (list: [number, number][]) =>
+      list.map(([startBytes, sizeBytes], i) => ({ path: `p${i}`, number: i + 1, startBytes, sizeBytes, mountpoints: [] }));
     // GPT: 1 MiB alignment, last partition ends 33 sectors before the end.
     const size = 10 * 1024 * MiB;
-    expect(unownedRegions({ sizeBytes: size, partitions: parts([[MiB, 512 * MiB], [513 * MiB, size - 513 * MiB - 33 * 512]]) })).toEqual([
+    expect(
+      unownedRegions({
+        sizeBytes: size,
+        partitions: parts([
+          [MiB, 512 * MiB],
+          [513 * MiB, size - 513 * MiB - 33 * 512],
+        ]),
+      }),
+    ).toEqual([
       { startSector: 0, sectors: 2048 },
       { startSector: size / 512 - 33, sectors: 33 },
     ]);
     // An old MBR layout: partition 1 at sector 63, the last one up to the very end.
-    expect(unownedRegions({ sizeBytes: size, partitions: parts([[63 * 512, size - 63 * 512]]) })).toEqual([{ startSector: 0, sectors: 63 }]);
+    expect(unownedRegions({ sizeBytes: size, partitions: parts([[63 * 512, size - 63 * 512]]) })).toEqual([
+      { startSector: 0, sectors: 63 },
+    ]);
     // No partition table at all: the whole first and last MiB.
     expect(unownedRegions({ sizeBytes: size, partitions: [] })).toEqual([
       { startSector: 0, sectors: 2048 },
@@ -152,7 +215,11 @@ describe('the regions the host records', () => {
   });
 
   it('are refused when the head of the disk cannot be told apart (an unknown partition start)', async () => {
-    const r = await fingerprintDisk(hostFs('/'), { path: '/dev/null', sizeBytes: 16 * MiB, partitions: [{ path: 'p1', number: 1, startBytes: 0, sizeBytes: MiB, mountpoints: [] }] });
+    const r = await fingerprintDisk(hostFs('/'), {
+      path: '/dev/null',
+      sizeBytes: 16 * MiB,
+      partitions: [{ path: 'p1', number: 1, startBytes: 0, sizeBytes: MiB, mountpoints: [] }],
+    });
     expect(r).toEqual({ ok: false, device: '/dev/null', reason: 'lsblk did not report where its partitions start' });
   });
 
@@ -184,7 +251,9 @@ describe('the failsafe script in the live system', () => {
     expect(outcome.installerSaid).toBe('Error: couldn\'t find "device" (os error 2)');
     // What `x2nestos status` makes of it, read from the work directory of the old system.
     const last = await readLastAttempt(path.join(w.oldFs, 'var/lib/x2nestos'));
-    expect(last.found && 'attempt' in last && describeLastAttempt(last.attempt)).toMatch(/: the installer failed before writing to .*\(installer: Error: couldn't find "device" \(os error 2\)\); your system was rebooted unchanged$/);
+    expect(last.found && 'attempt' in last && describeLastAttempt(last.attempt)).toMatch(
+      /: the installer failed before writing to .*\(installer: Error: couldn't find "device" \(os error 2\)\); your system was rebooted unchanged$/,
+    );
     expect(existsSync(path.join(w.state, 'old-system'))).toBe(false); // unmounted
   });
 
@@ -193,15 +262,24 @@ describe('the failsafe script in the live system', () => {
     const r = run(w, scriptFor(w, { destDevice: path.join(w.dir, 'no-such-disk') }), 'installer-failed');
     expect(r.calls).toContain('systemctl reboot --force');
     const outcome = JSON.parse(readFileSync(outcomeOnOldSystem(w), 'utf8')) as Record<string, unknown>;
-    expect(outcome).toMatchObject({ disk: 'missing', action: 'rebooted', message: `the live system could not find the disk ${path.join(w.dir, 'no-such-disk')}` });
+    expect(outcome).toMatchObject({
+      disk: 'missing',
+      action: 'rebooted',
+      message: `the live system could not find the disk ${path.join(w.dir, 'no-such-disk')}`,
+    });
   });
 
-  it('written disk: retries once, then stays up reachable as nest with the config\'s keys', async () => {
+  it("written disk: retries once, then stays up reachable as nest with the config's keys", async () => {
     const w = await world();
     const script = scriptFor(w);
     scribble(w.disk, 0);
     const first = run(w, script, 'installer-failed');
-    expect(first.calls).toEqual(expect.arrayContaining(['systemctl reset-failed nestos-installer.service', 'systemctl --no-block start nestos-installer-post.target']));
+    expect(first.calls).toEqual(
+      expect.arrayContaining([
+        'systemctl reset-failed nestos-installer.service',
+        'systemctl --no-block start nestos-installer-post.target',
+      ]),
+    );
     expect(first.calls.some((c) => c.startsWith('systemctl reboot') || c.startsWith('mount'))).toBe(false);
     expect(first.stdout).toContain(`the installer failed after writing to ${w.disk}; retrying the install once`);
     expect(existsSync(outcomeOnOldSystem(w))).toBe(false); // never mount a filesystem of a written disk
@@ -239,7 +317,11 @@ describe('the failsafe script in the live system', () => {
     const stop = r.calls.indexOf('systemctl stop nestos-installer.service');
     expect(stop).toBeGreaterThanOrEqual(0);
     expect(r.calls.indexOf('systemctl reboot --force')).toBeGreaterThan(stop);
-    expect(JSON.parse(readFileSync(outcomeOnOldSystem(w), 'utf8'))).toMatchObject({ reason: 'timeout', disk: 'untouched', message: `the installer did not finish within 30 minutes and had not written to ${w.disk}` });
+    expect(JSON.parse(readFileSync(outcomeOnOldSystem(w), 'utf8'))).toMatchObject({
+      reason: 'timeout',
+      disk: 'untouched',
+      message: `the installer did not finish within 30 minutes and had not written to ${w.disk}`,
+    });
   });
 
   it('deadline while the installer is writing: leaves it running and makes the system reachable', async () => {
@@ -249,7 +331,9 @@ describe('the failsafe script in the live system', () => {
     expect(r.calls.some((c) => c.startsWith('systemctl stop') || c.includes('reboot') || c.includes('post.target'))).toBe(false);
     expect(r.calls).toContain('systemctl --no-block start NetworkManager.service sshd.service');
     // A later timer run after it stayed up does nothing more.
-    expect(run(w, scriptFor(w), 'timeout', { STUB_INSTALLER_STATE: 'activating' }).calls.filter((c) => !c.startsWith('systemctl is-active'))).toEqual([]);
+    expect(
+      run(w, scriptFor(w), 'timeout', { STUB_INSTALLER_STATE: 'activating' }).calls.filter((c) => !c.startsWith('systemctl is-active')),
+    ).toEqual([]);
   });
 
   // NestOS runs it with bash, Debian's /bin/sh is dash. (Not busybox ash here: it runs its own

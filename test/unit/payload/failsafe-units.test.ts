@@ -32,7 +32,10 @@ function unitDir(timeoutSeconds: number): string {
     path.join(dir, LIVE_UNIT_NAMES.installer),
     '[Unit]\nDescription=stub of the live installer\nOnFailure=emergency.target\nOnFailureJobMode=replace-irreversibly\n\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
   );
-  writeFileSync(path.join(dir, LIVE_UNIT_NAMES.installerChain), '[Unit]\nDescription=stub\nRequires=nestos-installer.service\nAfter=nestos-installer.service\n');
+  writeFileSync(
+    path.join(dir, LIVE_UNIT_NAMES.installerChain),
+    '[Unit]\nDescription=stub\nRequires=nestos-installer.service\nAfter=nestos-installer.service\n',
+  );
   mkdirSync(path.join(dir, 'etc', 'x2nestos'), { recursive: true });
   return dir;
 }
@@ -49,7 +52,7 @@ function verify(dir: string, units: string[]): { status: number | null; output: 
 describe('the failsafe units', () => {
   const [dropinUnit, service, timer] = failsafeUnits(1800);
 
-  it('reset the installer\'s OnFailure= list before naming the failsafe, and pull in the deadline', () => {
+  it("reset the installer's OnFailure= list before naming the failsafe, and pull in the deadline", () => {
     expect(dropinUnit?.name).toBe('nestos-installer.service');
     expect(dropinUnit?.contents).toBeUndefined(); // the live image's unit stays; only a drop-in is added
     const lines = dropinUnit?.dropins?.[0]?.contents.split('\n') ?? [];
@@ -69,16 +72,24 @@ describe('the failsafe units', () => {
     expect(failsafeUnits(5400)[2]?.contents).toContain('OnBootSec=5400s');
   });
 
-  it('pass systemd-analyze verify, with stubs of the live image\'s units', () => {
+  it("pass systemd-analyze verify, with stubs of the live image's units", () => {
     const dir = unitDir(1800);
-    const r = verify(dir, [LIVE_UNIT_NAMES.installer, LIVE_UNIT_NAMES.timer, failsafeInstance('installer-failed'), failsafeInstance('timeout')]);
+    const r = verify(dir, [
+      LIVE_UNIT_NAMES.installer,
+      LIVE_UNIT_NAMES.timer,
+      failsafeInstance('installer-failed'),
+      failsafeInstance('timeout'),
+    ]);
     expect(r.output).toBe('');
     expect(r.status).toBe(0);
   });
 
   it('the verify check can fail: a broken drop-in is reported', () => {
     const dir = unitDir(1800);
-    writeFileSync(path.join(dir, `${LIVE_UNIT_NAMES.installer}.d`, FAILSAFE_DROPIN), '[Unit]\nOnFailure=\nOnFailure=x2nestos-failsafe@installer-failed.service\nWants=x2nestos-failsafe.timer\n[Service]\nTypo=oneshot\n');
+    writeFileSync(
+      path.join(dir, `${LIVE_UNIT_NAMES.installer}.d`, FAILSAFE_DROPIN),
+      '[Unit]\nOnFailure=\nOnFailure=x2nestos-failsafe@installer-failed.service\nWants=x2nestos-failsafe.timer\n[Service]\nTypo=oneshot\n',
+    );
     const r = verify(dir, [LIVE_UNIT_NAMES.installer]);
     expect(r.output).toMatch(/Unknown key.*'Typo'/);
   });
@@ -86,8 +97,14 @@ describe('the failsafe units', () => {
   it('go into the live config as units Ignition 2.14 accepts', () => {
     const text = liveConfig([], failsafeUnits(1800));
     expect(validateIgnition(text).ok).toBe(true);
-    const config = JSON.parse(text) as { systemd: { units: { name: string; contents?: string; dropins?: unknown[]; enabled?: boolean }[] } };
-    expect(config.systemd.units.map((u) => u.name)).toEqual(['nestos-installer.service', 'x2nestos-failsafe@.service', 'x2nestos-failsafe.timer']);
+    const config = JSON.parse(text) as {
+      systemd: { units: { name: string; contents?: string; dropins?: unknown[]; enabled?: boolean }[] };
+    };
+    expect(config.systemd.units.map((u) => u.name)).toEqual([
+      'nestos-installer.service',
+      'x2nestos-failsafe@.service',
+      'x2nestos-failsafe.timer',
+    ]);
     // Started by dependencies only: enabling would need multi-user.target, never reached in an automated install.
     expect(config.systemd.units.every((u) => u.enabled === undefined)).toBe(true);
   });

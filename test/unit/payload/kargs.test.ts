@@ -6,12 +6,31 @@ import { parse } from 'yaml';
 describe('live kernel arguments', () => {
   it('always lets Ignition run, keeps the host console order, and adds nothing forbidden', () => {
     const args = liveKernelArgs({ consoles: ['tty0', 'ttyS0,115200n8'], networkKargs: [], extra: [] });
-    expect(args).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt', 'console=tty0', 'console=ttyS0,115200n8']);
+    expect(args).toEqual([
+      'ignition.firstboot',
+      'ignition.platform.id=metal',
+      'mitigations=auto,nosmt',
+      'console=tty0',
+      'console=ttyS0,115200n8',
+    ]);
     expect(args.some((a) => /^(root|ostree|nestos\.liveiso)=/.test(a))).toBe(false);
   });
   it('adds the rootfs URL with network only in URL mode', () => {
-    const args = liveKernelArgs({ consoles: [], rootfsUrl: 'https://m/rootfs.img', networkKargs: ['rd.neednet=1', 'ip=eth0:dhcp'], extra: ['rd.debug'] });
-    expect(args).toEqual(['ignition.firstboot', 'ignition.platform.id=metal', 'mitigations=auto,nosmt', 'nestos.live.rootfs_url=https://m/rootfs.img', 'rd.neednet=1', 'ip=eth0:dhcp', 'rd.debug']);
+    const args = liveKernelArgs({
+      consoles: [],
+      rootfsUrl: 'https://m/rootfs.img',
+      networkKargs: ['rd.neednet=1', 'ip=eth0:dhcp'],
+      extra: ['rd.debug'],
+    });
+    expect(args).toEqual([
+      'ignition.firstboot',
+      'ignition.platform.id=metal',
+      'mitigations=auto,nosmt',
+      'nestos.live.rootfs_url=https://m/rootfs.img',
+      'rd.neednet=1',
+      'ip=eth0:dhcp',
+      'rd.debug',
+    ]);
   });
   it('refuses user arguments that select another boot path', () => {
     for (const bad of ['root=/dev/sda1', 'nestos.liveiso=x', 'ostree=/x']) {
@@ -24,7 +43,14 @@ describe('live kernel arguments', () => {
 
 describe('installer config', () => {
   it('writes only keys every installer version accepts, offline, with the stable device', () => {
-    const config = installerConfig({ destDevice: '/dev/disk/by-id/virtio-X', consoles: ['ttyS0,115200n8'], appendKargs: ['quiet'], copyNetwork: true, savePartlabel: ['data'], savePartindex: [] });
+    const config = installerConfig({
+      destDevice: '/dev/disk/by-id/virtio-X',
+      consoles: ['ttyS0,115200n8'],
+      appendKargs: ['quiet'],
+      copyNetwork: true,
+      savePartlabel: ['data'],
+      savePartindex: [],
+    });
     const text = renderInstallerConfig(config, 'test');
     expect(text.startsWith('# test\n')).toBe(true);
     const back = parse(text) as Record<string, unknown>;

@@ -5,13 +5,29 @@ import type { TargetDisk } from '../../../src/plan/types.js';
 import { hostFacts } from './host.js';
 
 const GiB = 1024 ** 3;
-const target = (kept: TargetDisk['kept'] = []): TargetDisk => ({ device: '/dev/vda', installerName: '/dev/disk/by-id/virtio-HOSTDISK1', sizeBytes: 20 * GiB, isRootDisk: true, kept });
-const label = (device: string, label: string, fsType: string, disks: string[], partitions: string[] = []): FilesystemLabel => ({ device, label, fsType, disks, partitions });
+const target = (kept: TargetDisk['kept'] = []): TargetDisk => ({
+  device: '/dev/vda',
+  installerName: '/dev/disk/by-id/virtio-HOSTDISK1',
+  sizeBytes: 20 * GiB,
+  isRootDisk: true,
+  kept,
+});
+const label = (device: string, label: string, fsType: string, disks: string[], partitions: string[] = []): FilesystemLabel => ({
+  device,
+  label,
+  fsType,
+  disks,
+  partitions,
+});
 
 describe('bootLabelBlockers', () => {
   it('ignores labels on the disk the installer erases, and labels NestOS does not look up', () => {
     const facts = hostFacts({
-      labels: [label('/dev/vda1', 'boot', 'ext4', ['/dev/vda'], ['/dev/vda1']), label('/dev/vdb1', 'data', 'xfs', ['/dev/vdb'], ['/dev/vdb1']), label('/dev/vdb2', 'EFI-SYSTEM', 'vfat', ['/dev/vdb'], ['/dev/vdb2'])],
+      labels: [
+        label('/dev/vda1', 'boot', 'ext4', ['/dev/vda'], ['/dev/vda1']),
+        label('/dev/vdb1', 'data', 'xfs', ['/dev/vdb'], ['/dev/vdb1']),
+        label('/dev/vdb2', 'EFI-SYSTEM', 'vfat', ['/dev/vdb'], ['/dev/vdb2']),
+      ],
     });
     expect(bootLabelBlockers(facts, target())).toEqual([]);
   });
@@ -21,17 +37,21 @@ describe('bootLabelBlockers', () => {
     ['xfs', /xfs_admin -L <new-label> \/dev\/vdb1/],
     ['vfat', /fatlabel \/dev\/vdb1 <NEW-LABEL>/],
   ])('refuses a %s filesystem labelled boot on another disk, naming device, label and fix', (fsType, remedy) => {
-    const [b, ...rest] = bootLabelBlockers(hostFacts({ labels: [label('/dev/vdb1', 'boot', fsType, ['/dev/vdb'], ['/dev/vdb1'])] }), target());
+    const [b, ...rest] = bootLabelBlockers(
+      hostFacts({ labels: [label('/dev/vdb1', 'boot', fsType, ['/dev/vdb'], ['/dev/vdb1'])] }),
+      target(),
+    );
     expect(rest).toEqual([]);
-    expect(b).toEqual({ kind: 'precondition', message: expect.stringMatching(new RegExp(`^/dev/vdb1 \\(${fsType} on /dev/vdb\\) is labelled "boot"`)), remedy: expect.stringMatching(remedy) });
+    expect(b).toEqual({
+      kind: 'precondition',
+      message: expect.stringMatching(new RegExp(`^/dev/vdb1 \\(${fsType} on /dev/vdb\\) is labelled "boot"`)),
+      remedy: expect.stringMatching(remedy),
+    });
   });
 
   it('refuses a second root label, an LV labelled boot on another disk, and a whole-disk filesystem', () => {
     const facts = hostFacts({
-      labels: [
-        label('/dev/vdb', 'root', 'xfs', ['/dev/vdb']),
-        label('/dev/mapper/old-boot', 'boot', 'ext4', ['/dev/vdc'], ['/dev/vdc2']),
-      ],
+      labels: [label('/dev/vdb', 'root', 'xfs', ['/dev/vdb']), label('/dev/mapper/old-boot', 'boot', 'ext4', ['/dev/vdc'], ['/dev/vdc2'])],
     });
     expect(bootLabelBlockers(facts, target()).map((b) => b.message)).toEqual([
       expect.stringMatching(/^\/dev\/vdb \(xfs on \/dev\/vdb\) is labelled "root"/),
@@ -44,7 +64,11 @@ describe('bootLabelBlockers', () => {
     expect(bootLabelBlockers(facts, target())).toEqual([]);
     const kept = target([{ number: 5, label: 'data', startBytes: 12 * GiB, sizeBytes: 7 * GiB, matchedBy: 'partindex 5' }]);
     expect(bootLabelBlockers(facts, kept)).toEqual([
-      { kind: 'precondition', message: expect.stringMatching(/^\/dev\/vda5 \(ext4 on a partition kept on \/dev\/vda\) is labelled "boot"/), remedy: expect.stringMatching(/e2label .* or do not keep that partition$/) },
+      {
+        kind: 'precondition',
+        message: expect.stringMatching(/^\/dev\/vda5 \(ext4 on a partition kept on \/dev\/vda\) is labelled "boot"/),
+        remedy: expect.stringMatching(/e2label .* or do not keep that partition$/),
+      },
     ]);
   });
 

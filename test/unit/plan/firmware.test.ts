@@ -20,9 +20,33 @@ const efiBoot: EfiBootFacts = {
   bootOrder: ['0004', '0002', '0001', '0007'],
   entries: [
     { number: '0001', label: 'UEFI PXEv4', active: true, devicePath: 'Node(2,1)/MAC()' },
-    { number: '0002', label: 'spare disk', active: true, partitionGuid: SPARE, partitionNumber: 1, file: '\\EFI\\BOOT\\BOOTX64.EFI', devicePath: `HD(1,GPT,${SPARE})/File(\\EFI\\BOOT\\BOOTX64.EFI)` },
-    { number: '0004', label: 'openEuler', active: true, partitionGuid: OLD_ESP, partitionNumber: 1, file: '\\EFI\\openEuler\\shimx64.efi', devicePath: `HD(1,GPT,${OLD_ESP})/File(\\EFI\\openEuler\\shimx64.efi)` },
-    { number: '0007', label: 'old grub', active: false, partitionGuid: OLD_ROOT, partitionNumber: 2, file: '\\EFI\\openEuler\\grubx64.efi', devicePath: `HD(2,GPT,${OLD_ROOT})/File(\\EFI\\openEuler\\grubx64.efi)` },
+    {
+      number: '0002',
+      label: 'spare disk',
+      active: true,
+      partitionGuid: SPARE,
+      partitionNumber: 1,
+      file: '\\EFI\\BOOT\\BOOTX64.EFI',
+      devicePath: `HD(1,GPT,${SPARE})/File(\\EFI\\BOOT\\BOOTX64.EFI)`,
+    },
+    {
+      number: '0004',
+      label: 'openEuler',
+      active: true,
+      partitionGuid: OLD_ESP,
+      partitionNumber: 1,
+      file: '\\EFI\\openEuler\\shimx64.efi',
+      devicePath: `HD(1,GPT,${OLD_ESP})/File(\\EFI\\openEuler\\shimx64.efi)`,
+    },
+    {
+      number: '0007',
+      label: 'old grub',
+      active: false,
+      partitionGuid: OLD_ROOT,
+      partitionNumber: 2,
+      file: '\\EFI\\openEuler\\grubx64.efi',
+      devicePath: `HD(2,GPT,${OLD_ROOT})/File(\\EFI\\openEuler\\grubx64.efi)`,
+    },
   ],
   partitions: { [OLD_ESP]: '/dev/vda1', [OLD_ROOT]: '/dev/vda2', [SPARE]: '/dev/vdb1' },
 };
@@ -40,7 +64,12 @@ describe('planFirmware', () => {
     const { firmware, warnings } = plan({ bootMode: 'uefi', efiBoot });
     expect(warnings).toEqual([]);
     expect(firmware).toMatchObject({ bootMode: 'uefi', bootCurrent: '0004', bootOrder: ['0004', '0002', '0001', '0007'] });
-    expect(firmware.entries.map((e) => [e.number, e.onTarget])).toEqual([['0001', false], ['0002', false], ['0004', true], ['0007', true]]);
+    expect(firmware.entries.map((e) => [e.number, e.onTarget])).toEqual([
+      ['0001', false],
+      ['0002', false],
+      ['0004', true],
+      ['0007', true],
+    ]);
     expect(firmware.bootEntries).toMatchObject({
       action: 'replace',
       affected: ['0004', '0007'],
@@ -54,10 +83,12 @@ describe('planFirmware', () => {
   it('with --keep-boot-entries demotes them instead', () => {
     const { firmware } = plan({ bootMode: 'uefi', efiBoot }, { keepBootEntries: true, arch: 'x86_64' });
     expect(firmware.bootEntries.action).toBe('demote');
-    expect(firmware.bootEntries.reason).toMatch(/moves Boot0004, Boot0007, which point at the destination disk, last \(--keep-boot-entries\)/);
+    expect(firmware.bootEntries.reason).toMatch(
+      /moves Boot0004, Boot0007, which point at the destination disk, last \(--keep-boot-entries\)/,
+    );
   });
 
-  it('targets only the chosen disk: converting the spare disk leaves the system disk\'s entries alone', () => {
+  it("targets only the chosen disk: converting the spare disk leaves the system disk's entries alone", () => {
     const facts = hostFacts({ bootMode: 'uefi', efiBoot });
     facts.disks[1]!.partitions = [{ path: '/dev/vdb1', number: 1, startBytes: 1 << 20, sizeBytes: 1 << 30, mountpoints: [] }];
     const { target } = chooseTarget(facts, { ...req, disk: '/dev/vdb' });
@@ -68,7 +99,11 @@ describe('planFirmware', () => {
 
   it('names the aarch64 loaders', () => {
     const { firmware } = plan({ bootMode: 'uefi', efiBoot, arch: 'aarch64' }, { keepBootEntries: false, arch: 'aarch64' });
-    expect(firmware.bootEntries).toMatchObject({ archSuffix: 'aa64', loader: '\\EFI\\openEuler\\shimaa64.efi', fallbackLoader: 'BOOTAA64.EFI' });
+    expect(firmware.bootEntries).toMatchObject({
+      archSuffix: 'aa64',
+      loader: '\\EFI\\openEuler\\shimaa64.efi',
+      fallbackLoader: 'BOOTAA64.EFI',
+    });
   });
 
   it('does nothing on BIOS hosts', () => {
@@ -92,7 +127,12 @@ describe('the post-install hook in the live system', () => {
   it('is a unit ordered after the installer and required by its target (contract §9), valid for Ignition 2.14', () => {
     expect(live.units.map((u) => [u.name, u.enabled])).toEqual([[BOOT_ENTRIES_UNIT, true]]);
     const unit = live.units[0]!.contents ?? '';
-    for (const line of ['After=nestos-installer.service', 'Before=nestos-installer.target', 'RequiredBy=nestos-installer.target', 'Type=oneshot']) {
+    for (const line of [
+      'After=nestos-installer.service',
+      'Before=nestos-installer.target',
+      'RequiredBy=nestos-installer.target',
+      'Type=oneshot',
+    ]) {
       expect(unit.split('\n')).toContain(line);
     }
     const text = liveConfig([{ path: '/etc/nestos/dest.ign', mode: 0o600, contents: '{}' }, ...live.files], live.units);
@@ -104,7 +144,11 @@ describe('the post-install hook in the live system', () => {
     try {
       const env = path.join(dir, 'env');
       writeFileSync(env, bootEntriesEnv({ ...firmware.bootEntries, label: "it's $(NestOS)" }, "/dev/disk/by-id/odd'name"));
-      const r = spawnSync('sh', ['-c', '. "$1"; printf "%s|" "$DEST" "$ARCH_SUFFIX" "$FALLBACK" "$OLD_GUIDS" "$MODE" "$LABEL"', 'sh', env], { encoding: 'utf8' });
+      const r = spawnSync(
+        'sh',
+        ['-c', '. "$1"; printf "%s|" "$DEST" "$ARCH_SUFFIX" "$FALLBACK" "$OLD_GUIDS" "$MODE" "$LABEL"', 'sh', env],
+        { encoding: 'utf8' },
+      );
       expect(r.stdout).toBe(`/dev/disk/by-id/odd'name|x64|BOOTX64.EFI|${[OLD_ESP, OLD_ROOT].sort().join(' ')}|replace|it's $(NestOS)|`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

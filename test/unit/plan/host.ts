@@ -44,11 +44,24 @@ export function hostFacts(overrides: Partial<HostFacts> = {}): HostFacts {
         mountpoints: [],
       },
     ],
-    rootDisk: { ok: true, disk: '/dev/vda', stableName: '/dev/disk/by-id/virtio-HOSTDISK1', via: ['/dev/mapper/openeuler-root', '/dev/vda2'] },
+    rootDisk: {
+      ok: true,
+      disk: '/dev/vda',
+      stableName: '/dev/disk/by-id/virtio-HOSTDISK1',
+      via: ['/dev/mapper/openeuler-root', '/dev/vda2'],
+    },
     labels: [],
     network: EMPTY_NETWORK,
     hostname: 'web-01',
-    kexec: { kexecLoad: true, kexecFileLoad: true, loadDisabled: false, lockdown: 'none', secureBoot: false, loaded: false, tool: undefined },
+    kexec: {
+      kexecLoad: true,
+      kexecFileLoad: true,
+      loadDisabled: false,
+      lockdown: 'none',
+      secureBoot: false,
+      loaded: false,
+      tool: undefined,
+    },
     container: undefined,
     virtualization: 'kvm',
     systemd: true,
@@ -84,7 +97,21 @@ export function release(sizes: { kernel?: number; initramfs?: number; rootfs?: n
 }
 
 /** The host's own kexec-tools, as src/plan/kexec-tool.ts chooses it. */
-export const HOST_KEXEC: KexecTool = { source: 'host', argv: ['kexec'], path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26', reason: 'kexec-tools is installed on this host', installArgv: [] };
+export const HOST_KEXEC: KexecTool = {
+  source: 'host',
+  argv: ['kexec'],
+  path: '/usr/sbin/kexec',
+  version: 'kexec-tools 2.0.26',
+  reason: 'kexec-tools is installed on this host',
+  installArgv: [],
+};
 
 /** kexec-tools to be installed with dnf (--kexec-from-packages). */
-export const DNF_KEXEC: KexecTool = { source: 'packages', argv: ['kexec'], path: undefined, version: undefined, reason: '--kexec-from-packages', installArgv: [['dnf', 'install', '-y', 'kexec-tools']] };
+export const DNF_KEXEC: KexecTool = {
+  source: 'packages',
+  argv: ['kexec'],
+  path: undefined,
+  version: undefined,
+  reason: '--kexec-from-packages',
+  installArgv: [['dnf', 'install', '-y', 'kexec-tools']],
+};

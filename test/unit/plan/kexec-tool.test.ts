@@ -3,7 +3,12 @@ import { chooseKexecTool, kexecVersion, type KexecToolFacts } from '../../../src
 import { chooseKexec, loadArgv } from '../../../src/plan/kexec.js';
 import { hostFacts } from './host.js';
 
-const CARRIED_ARGV = ['/var/cache/x2nestos/abc/lib/ld-linux-x86-64.so.2', '--library-path', '/var/cache/x2nestos/abc/lib', '/var/cache/x2nestos/abc/bin/kexec'];
+const CARRIED_ARGV = [
+  '/var/cache/x2nestos/abc/lib/ld-linux-x86-64.so.2',
+  '--library-path',
+  '/var/cache/x2nestos/abc/lib',
+  '/var/cache/x2nestos/abc/bin/kexec',
+];
 const carried = { argv: CARRIED_ARGV, path: '/var/cache/x2nestos/abc/bin/kexec', version: 'kexec-tools 1:2.0.25-3+deb12u3' };
 const packages = { tool: 'yum', installArgv: [['yum', 'install', '-y', 'kexec-tools']] };
 const found = (over: Partial<KexecToolFacts>): KexecToolFacts => ({ host: undefined, carried, user: undefined, packages, ...over });
@@ -13,7 +18,13 @@ describe('which kexec loads the live kernel', () => {
   it("uses the host's own kexec-tools when installed", () => {
     const { tool, blockers } = chooseKexecTool(found({ host: { path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26' } }), defaults);
     expect(blockers).toEqual([]);
-    expect(tool).toMatchObject({ source: 'host', argv: ['kexec'], path: '/usr/sbin/kexec', version: 'kexec-tools 2.0.26', installArgv: [] });
+    expect(tool).toMatchObject({
+      source: 'host',
+      argv: ['kexec'],
+      path: '/usr/sbin/kexec',
+      version: 'kexec-tools 2.0.26',
+      installArgv: [],
+    });
   });
 
   it('uses the carried kexec by default when the host has none, with no package manager call', () => {
@@ -24,20 +35,36 @@ describe('which kexec loads the live kernel', () => {
   });
 
   it('installs the distribution package with --kexec-from-packages, and only when the host has none', () => {
-    expect(chooseKexecTool(found({}), { ...defaults, kexecFromPackages: true }).tool).toMatchObject({ source: 'packages', argv: ['kexec'], installArgv: packages.installArgv });
-    expect(chooseKexecTool(found({ host: { path: '/sbin/kexec', version: undefined } }), { ...defaults, kexecFromPackages: true }).tool?.source).toBe('host');
+    expect(chooseKexecTool(found({}), { ...defaults, kexecFromPackages: true }).tool).toMatchObject({
+      source: 'packages',
+      argv: ['kexec'],
+      installArgv: packages.installArgv,
+    });
+    expect(
+      chooseKexecTool(found({ host: { path: '/sbin/kexec', version: undefined } }), { ...defaults, kexecFromPackages: true }).tool?.source,
+    ).toBe('host');
   });
 
   it('refuses --kexec-from-packages without a package manager, and together with --skip-package-install', () => {
-    expect(chooseKexecTool(found({ packages: undefined }), { ...defaults, kexecFromPackages: true }).blockers[0]).toMatchObject({ kind: 'packages' });
+    expect(chooseKexecTool(found({ packages: undefined }), { ...defaults, kexecFromPackages: true }).blockers[0]).toMatchObject({
+      kind: 'packages',
+    });
     expect(chooseKexecTool(found({}), { kexecFromPackages: true, skipPackageInstall: true }).blockers[0]).toMatchObject({ kind: 'usage' });
   });
 
   it('uses --kexec PATH once it exists and answers --version, whatever else there is', () => {
     const user = { path: '/opt/kexec', exists: true, version: 'kexec-tools 2.0.20' };
-    expect(chooseKexecTool(found({ user, host: { path: '/usr/sbin/kexec', version: undefined } }), defaults).tool).toMatchObject({ source: 'user', argv: ['/opt/kexec'], version: 'kexec-tools 2.0.20' });
-    expect(chooseKexecTool(found({ user: { ...user, exists: false } }), defaults).blockers[0]?.message).toBe('--kexec /opt/kexec: no such file');
-    expect(chooseKexecTool(found({ user: { ...user, version: undefined } }), defaults).blockers[0]?.message).toMatch(/does not run as kexec/);
+    expect(chooseKexecTool(found({ user, host: { path: '/usr/sbin/kexec', version: undefined } }), defaults).tool).toMatchObject({
+      source: 'user',
+      argv: ['/opt/kexec'],
+      version: 'kexec-tools 2.0.20',
+    });
+    expect(chooseKexecTool(found({ user: { ...user, exists: false } }), defaults).blockers[0]?.message).toBe(
+      '--kexec /opt/kexec: no such file',
+    );
+    expect(chooseKexecTool(found({ user: { ...user, version: undefined } }), defaults).blockers[0]?.message).toMatch(
+      /does not run as kexec/,
+    );
   });
 
   it('without the release file runtime, falls back to the package manager, unless told never to call it', () => {
@@ -61,7 +88,13 @@ describe('the load and the switch with the chosen kexec', () => {
     const facts = hostFacts({ kexec: { ...hostFacts().kexec, kexecLoad: true, kexecFileLoad: false } });
     const { plan } = chooseKexec(facts, tool);
     expect(plan.method).toBe('syscall');
-    expect(loadArgv('syscall', '/w', 'quiet', plan.toolArgv)).toEqual([...CARRIED_ARGV, '-l', '/w/staged/vmlinuz', '--initrd=/w/staged/initrd.img', '--command-line=quiet']);
+    expect(loadArgv('syscall', '/w', 'quiet', plan.toolArgv)).toEqual([
+      ...CARRIED_ARGV,
+      '-l',
+      '/w/staged/vmlinuz',
+      '--initrd=/w/staged/initrd.img',
+      '--command-line=quiet',
+    ]);
     expect(plan).toMatchObject({ source: 'carried', toolInstalled: true, installArgv: [] });
   });
 

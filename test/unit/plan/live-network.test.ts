@@ -43,7 +43,9 @@ describe('the live network follows the route to the rootfs server', () => {
       'rd.route=172.16.0.0/16:192.168.200.1:br100',
       'nameserver=10.0.2.3',
     ]);
-    expect(net.notes).toContain('the live system brings up br100: this host reaches mirror.internal through it, not through the default route');
+    expect(net.notes).toContain(
+      'the live system brings up br100: this host reaches mirror.internal through it, not through the default route',
+    );
   });
 
   it('goes from a port to its controller', async () => {

@@ -17,7 +17,9 @@ describe('chooseTarget', () => {
   });
   it('names the disks there are when --disk matches none', () => {
     const r = chooseTarget(hostFacts(), { ...req, disk: '/dev/sdz' });
-    expect(r.blockers).toEqual([{ kind: 'usage', message: 'no disk /dev/sdz on this host (disks: /dev/vda, /dev/vdb)', remedy: 'pass --disk with one of those' }]);
+    expect(r.blockers).toEqual([
+      { kind: 'usage', message: 'no disk /dev/sdz on this host (disks: /dev/vda, /dev/vdb)', remedy: 'pass --disk with one of those' },
+    ]);
   });
   it('explains an ambiguous root and points at --disk', () => {
     const r = chooseTarget(hostFacts({ rootDisk: { ok: false, reason: '/ is on md RAID /dev/md0 across /dev/sda and /dev/sdb' } }), req);
@@ -37,7 +39,11 @@ describe('chooseTarget', () => {
       const r = chooseTarget(hostFacts({ disks: [base.disks[0]!, v.disk] }), { ...req, disk: '/dev/vdb' });
       expect(r.blockers.map((b) => b.message).join('\n')).toMatch(v.re);
     }
-    const removableAllowed = chooseTarget(hostFacts({ disks: [base.disks[0]!, { ...spare, removable: true }] }), { ...req, disk: '/dev/vdb', allowRemovableDisk: true });
+    const removableAllowed = chooseTarget(hostFacts({ disks: [base.disks[0]!, { ...spare, removable: true }] }), {
+      ...req,
+      disk: '/dev/vdb',
+      allowRemovableDisk: true,
+    });
     expect(removableAllowed.blockers).toEqual([]);
   });
   it('keeps data partitions that lie beyond the NestOS partitions', () => {

@@ -16,6 +16,8 @@ describe('workDirBlockers', () => {
   });
   it('refuses when the artifacts and the staged initrd do not fit, with the numbers', () => {
     const facts = hostFacts({ workDirFreeBytes: 1000 * MiB });
-    expect(workDirBlockers(facts, '/var/lib/x2nestos', sizes, false)[0]!.message).toBe('not enough space for /var/lib/x2nestos: 1.8 GiB needed, 1000 MiB free');
+    expect(workDirBlockers(facts, '/var/lib/x2nestos', sizes, false)[0]!.message).toBe(
+      'not enough space for /var/lib/x2nestos: 1.8 GiB needed, 1000 MiB free',
+    );
   });
 });

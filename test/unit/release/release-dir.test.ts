@@ -22,7 +22,6 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-
 /** A release from local source files, some pinned (verified), the rootfs not. */
 async function sourceRelease(pinRootfs: boolean): Promise<ResolvedRelease> {
   const artifacts = {} as ResolvedRelease['artifacts'];
@@ -30,7 +29,12 @@ async function sourceRelease(pinRootfs: boolean): Promise<ResolvedRelease> {
     const location = path.join(tmp, `src-${role}`);
     await writeFile(location, files[role]);
     const pinned = role !== 'rootfs' || pinRootfs;
-    artifacts[role] = { role, location, name: `${role}.img`, ...(pinned ? { sha256: sha(files[role]), sha256Source: 'user' as const } : {}) };
+    artifacts[role] = {
+      role,
+      location,
+      name: `${role}.img`,
+      ...(pinned ? { sha256: sha(files[role]), sha256Source: 'user' as const } : {}),
+    };
   }
   return { source: 'urls', origin: 'test', release: '24.03-LTS.20240625.0', arch: 'x86_64', artifacts };
 }
@@ -112,7 +116,14 @@ describe('release directory round trip', () => {
     // Over plain HTTP the manifest vouches for nothing; pinned, it vouches for every entry.
     expect(release.artifacts.kernel.verifiedBy).toBe('none');
     const pinned = releaseFromManifest(
-      { format: 'x2nestos-release', version: 1, arch: 'aarch64', source: 'stream', origin: 'o', artifacts: Object.fromEntries(ROLES.map((r) => [r, { name: `${r}.img`, size: 1, sha256: 'c'.repeat(64), source: 'stream' }])) },
+      {
+        format: 'x2nestos-release',
+        version: 1,
+        arch: 'aarch64',
+        source: 'stream',
+        origin: 'o',
+        artifacts: Object.fromEntries(ROLES.map((r) => [r, { name: `${r}.img`, size: 1, sha256: 'c'.repeat(64), source: 'stream' }])),
+      },
       { url: 'http://mirror.local/nestos/' },
       { from: 'pinned-manifest' },
     );
@@ -137,8 +148,13 @@ describe('release directory round trip', () => {
     })();
     expect(version?.message).toContain('format version 2');
 
-    const escape = { ...base, artifacts: { ...base.artifacts, kernel: { name: '../../etc/passwd', size: 1, sha256: 'c'.repeat(64), source: 'stream' } } };
-    expect(() => releaseFromManifest(escape, { dir: tmp }, { from: 'local-file' })).toThrow(/names a file outside its directory \(kernel: "..\/..\/etc\/passwd"\)/);
+    const escape = {
+      ...base,
+      artifacts: { ...base.artifacts, kernel: { name: '../../etc/passwd', size: 1, sha256: 'c'.repeat(64), source: 'stream' } },
+    };
+    expect(() => releaseFromManifest(escape, { dir: tmp }, { from: 'local-file' })).toThrow(
+      /names a file outside its directory \(kernel: "..\/..\/etc\/passwd"\)/,
+    );
 
     await writeFile(path.join(tmp, 'release.json'), '{not json');
     expect((await caught(readReleaseDir(tmp, 'x86_64'))).message).toContain('not valid JSON');

@@ -39,7 +39,6 @@ let tmp: string;
 const options = (input: OptionsInput) => optionsSchema.parse({ streamBaseUrl: server.url('/streams/'), ...input });
 const resolve = (input: OptionsInput, arch = 'x86_64') => resolveRelease(options(input), { http, arch, cwd: tmp });
 
-
 /** A stream document in the published shape, with locations relative to the stream URL. */
 function streamDoc(withPxe = true) {
   const artifact = (name: string, body: Buffer) => ({ location: `../2403-LTS/${build}/x86_64/${name}`, sha256: sha(body) });
@@ -53,7 +52,13 @@ function streamDoc(withPxe = true) {
             release: build,
             formats: {
               ...(withPxe
-                ? { pxe: { kernel: artifact(contractName.kernel, files.kernel), initramfs: artifact(contractName.initramfs, files.initramfs), rootfs: artifact(contractName.rootfs, files.rootfs) } }
+                ? {
+                    pxe: {
+                      kernel: artifact(contractName.kernel, files.kernel),
+                      initramfs: artifact(contractName.initramfs, files.initramfs),
+                      rootfs: artifact(contractName.rootfs, files.rootfs),
+                    },
+                  }
                 : {}),
               iso: { disk: { location: `../2403-LTS/${build}/x86_64/nestos-${build}-live.x86_64.iso`, sha256: 'a'.repeat(64) } },
             },
@@ -117,11 +122,19 @@ describe('resolveRelease from the stream', () => {
 
     const fromDir = await resolve({ releaseDir: 'release' });
     expect(fromDir).toMatchObject({ source: 'release-dir', release: build, stream: '2403-LTS', arch: 'x86_64' });
-    expect(fromDir.artifacts.initramfs).toMatchObject({ location: path.join(dir, contractName.initramfs), sha256: sha(files.initramfs), sha256Source: 'release-dir' });
+    expect(fromDir.artifacts.initramfs).toMatchObject({
+      location: path.join(dir, contractName.initramfs),
+      sha256: sha(files.initramfs),
+      sha256Source: 'release-dir',
+    });
 
     for (const name of await readdir(dir)) server.set(`/mirror/${name}`, await readFile(path.join(dir, name)));
     const fromUrl = await resolve({ releaseUrl: server.url('/mirror') });
-    expect(fromUrl.artifacts.kernel).toMatchObject({ location: server.url(`/mirror/${contractName.kernel}`), sha256Source: 'release-dir', verifiedBy: 'tls' });
+    expect(fromUrl.artifacts.kernel).toMatchObject({
+      location: server.url(`/mirror/${contractName.kernel}`),
+      sha256Source: 'release-dir',
+      verifiedBy: 'tls',
+    });
     expect(fromDir.artifacts.kernel.verifiedBy).toBe('local');
     const again = await fetchRelease(fromUrl, path.join(tmp, 'again'), { http, policy: FAST });
     expect(again.rootfs).toMatchObject({ verified: true, sha256: sha(files.rootfs) });
@@ -159,7 +172,9 @@ describe('resolveRelease from the stream', () => {
   it('a stream without pxe entries is refused with the ISO flags to use instead', async () => {
     server.set('/streams/2403-LTS.json', Buffer.from(JSON.stringify(streamDoc(false))));
     const error = await caught(resolve({}));
-    expect(error.remedy).toContain(`--iso ${server.url(`/2403-LTS/${build}/x86_64/nestos-${build}-live.x86_64.iso`)} --iso-sha256 ${'a'.repeat(64)}`);
+    expect(error.remedy).toContain(
+      `--iso ${server.url(`/2403-LTS/${build}/x86_64/nestos-${build}-live.x86_64.iso`)} --iso-sha256 ${'a'.repeat(64)}`,
+    );
   });
 });
 
@@ -201,7 +216,12 @@ describe('resolveRelease from explicit files', () => {
   });
 
   it('pins remote files with --*-sha256 (source "user")', async () => {
-    const release = await resolve({ ...urls(), kernelSha256: sha(files.kernel), initramfsSha256: sha(files.initramfs), rootfsSha256: sha(files.rootfs).toUpperCase() });
+    const release = await resolve({
+      ...urls(),
+      kernelSha256: sha(files.kernel),
+      initramfsSha256: sha(files.initramfs),
+      rootfsSha256: sha(files.rootfs).toUpperCase(),
+    });
     expect(release).toMatchObject({ source: 'urls', arch: 'x86_64' });
     expect(release.artifacts.rootfs).toMatchObject({ name: 'rootfs.img', sha256: sha(files.rootfs), sha256Source: 'user' });
   });
@@ -212,7 +232,11 @@ describe('resolveRelease from explicit files', () => {
     await writeFile(path.join(tmp, 'b/file'), files.initramfs);
     await writeFile(path.join(tmp, 'c/file'), files.rootfs);
     const release = await resolve({ kernel: 'a/file', initramfs: 'b/file', rootfs: `file://${path.join(tmp, 'c/file')}` });
-    expect(release.artifacts.kernel).toMatchObject({ location: path.join(tmp, 'a/file'), name: 'kernel-file', sizeBytes: files.kernel.length });
+    expect(release.artifacts.kernel).toMatchObject({
+      location: path.join(tmp, 'a/file'),
+      name: 'kernel-file',
+      sizeBytes: files.kernel.length,
+    });
     expect(release.artifacts.rootfs).toMatchObject({ location: path.join(tmp, 'c/file'), name: 'rootfs-file' });
     expect(release.artifacts.rootfs.sha256).toBeUndefined();
 
@@ -253,7 +277,11 @@ describe('resolveRelease from a plain release directory', () => {
   it('accepts vmlinuz / initrd.img / rootfs.img', async () => {
     const dir = path.join(tmp, 'pxeboot');
     await mkdir(dir);
-    for (const [role, name] of [['kernel', 'vmlinuz'], ['initramfs', 'initrd.img'], ['rootfs', 'rootfs.img']] as const) {
+    for (const [role, name] of [
+      ['kernel', 'vmlinuz'],
+      ['initramfs', 'initrd.img'],
+      ['rootfs', 'rootfs.img'],
+    ] as const) {
       await writeFile(path.join(dir, name), files[role]);
     }
     const release = await resolve({ releaseDir: dir });
@@ -291,7 +319,9 @@ describe('resolveRelease from the live ISO', () => {
     const rootfs = release.artifacts.rootfs;
     expect(rootfs).toMatchObject({ name: contractName.rootfs, sizeBytes: files.rootfs.length });
     expect(rootfs.sha256).toBeUndefined();
-    expect(iso.bytes.subarray(rootfs.isoExtent!.offset, rootfs.isoExtent!.offset + rootfs.isoExtent!.length).equals(files.rootfs)).toBe(true);
+    expect(iso.bytes.subarray(rootfs.isoExtent!.offset, rootfs.isoExtent!.offset + rootfs.isoExtent!.length).equals(files.rootfs)).toBe(
+      true,
+    );
 
     const local = await fetchRelease(release, path.join(tmp, 'work'), { http });
     for (const role of ROLES) expect(local[role]).toMatchObject({ sha256: sha(files[role]), verified: false });
@@ -315,7 +345,7 @@ describe('resolveRelease from the live ISO', () => {
     expect(error.message).toContain('--iso-sha256');
   });
 
-  it('with --checksums, the ISO\'s entry is its hash (and must agree with --iso-sha256); without one it is refused', async () => {
+  it("with --checksums, the ISO's entry is its hash (and must agree with --iso-sha256); without one it is refused", async () => {
     const iso = await makeIso('nestos-live.iso');
     await writeFile(path.join(tmp, 'SUMS'), `${sha(iso.bytes)}  nestos-live.iso\n`);
     const release = await resolve({ iso: iso.path, checksums: 'SUMS' });

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { X2Error } from '../../../src/errors.js';
 import { releaseFromStream, streamIsoArtifact } from '../../../src/release/stream.js';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/streams', name), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/streams', name), 'utf8'));
 const streamUrl = 'https://nestos.org.cn/NestOS-release/streams/2403-LTS.json';
 const build = '24.03-LTS.20240625.0';
 const dirOf = (arch: string) => `https://nestos.org.cn/NestOS-release/2403-LTS/${build}/${arch}/`;
@@ -22,7 +21,9 @@ function thrown(f: () => unknown): X2Error {
 
 describe('releaseFromStream', () => {
   it.each(['x86_64', 'aarch64'])('picks the %s live PXE artifacts with their hashes and signatures', (arch) => {
-    const doc = fixture('2403-LTS.json') as { architectures: Record<string, { artifacts: { metal: { formats: { pxe: Record<string, { sha256: string }> } } } }> };
+    const doc = fixture('2403-LTS.json') as {
+      architectures: Record<string, { artifacts: { metal: { formats: { pxe: Record<string, { sha256: string }> } } } }>;
+    };
     const release = releaseFromStream(doc, { stream: '2403-LTS', arch, streamUrl });
     const pxe = doc.architectures[arch]!.artifacts.metal.formats.pxe;
 
@@ -82,13 +83,17 @@ describe('releaseFromStream', () => {
     expect(thrown(() => releaseFromStream({ hello: 1 }, { stream: 's', arch: 'x86_64', streamUrl })).message).toContain('architectures');
     expect(thrown(() => releaseFromStream([], { stream: 's', arch: 'x86_64', streamUrl })).kind).toBe('verification');
 
-    const doc = fixture('2403-LTS.json') as { architectures: { x86_64: { artifacts: { metal: { formats: { pxe: { kernel: { location: string } } } } } } } };
+    const doc = fixture('2403-LTS.json') as {
+      architectures: { x86_64: { artifacts: { metal: { formats: { pxe: { kernel: { location: string } } } } } } };
+    };
     doc.architectures.x86_64.artifacts.metal.formats.pxe.kernel.location = 'file:///etc/shadow';
     expect(thrown(() => releaseFromStream(doc, { stream: '2403-LTS', arch: 'x86_64', streamUrl })).message).toContain('not an http(s) URL');
   });
 
   it('lower-cases hashes and falls back to the published names for odd file names', () => {
-    const doc = fixture('2403-LTS.json') as { architectures: { x86_64: { artifacts: { metal: { formats: { pxe: { kernel: { location: string; sha256: string } } } } } } } };
+    const doc = fixture('2403-LTS.json') as {
+      architectures: { x86_64: { artifacts: { metal: { formats: { pxe: { kernel: { location: string; sha256: string } } } } } } };
+    };
     const kernel = doc.architectures.x86_64.artifacts.metal.formats.pxe.kernel;
     kernel.sha256 = kernel.sha256.toUpperCase();
     kernel.location = 'https://m.example/get/';

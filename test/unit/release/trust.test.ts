@@ -46,7 +46,11 @@ function publish(server: TestServer, body: Record<ArtifactRole, Buffer> = files,
       return [r, { location: `../a/${names[r]}`, sha256: sha(body[r]), ...(signature ? { signature: `../a/${names[r]}.sig` } : {}) }];
     }),
   );
-  const doc = { stream: '2403-LTS', metadata: { 'last-modified': '2026-11-01T00:00:00Z' }, architectures: { x86_64: { artifacts: { metal: { release: build, formats: { pxe } } } } } };
+  const doc = {
+    stream: '2403-LTS',
+    metadata: { 'last-modified': '2026-11-01T00:00:00Z' },
+    architectures: { x86_64: { artifacts: { metal: { release: build, formats: { pxe } } } } },
+  };
   server.set('/streams/2403-LTS.json', Buffer.from(JSON.stringify(doc)));
 }
 
@@ -134,7 +138,9 @@ describe('the stream', () => {
     publish(secure);
     const untrusting = nodeHttp({}, { ca: [...rootCertificates], sources: ["Node's bundled CAs", '/etc/ssl/certs/ca-certificates.crt'] });
     const started = Date.now();
-    const error = await caught(resolveRelease(optionsSchema.parse({ streamBaseUrl: secure.url('/streams/') }), { http: untrusting, arch: 'x86_64' }));
+    const error = await caught(
+      resolveRelease(optionsSchema.parse({ streamBaseUrl: secure.url('/streams/') }), { http: untrusting, arch: 'x86_64' }),
+    );
     expect(error.kind).toBe('verification');
     expect(error.message).toContain(`the https certificate of ${new URL(secure.base).host} is not signed by a trusted CA`);
     expect(error.message).toContain('/etc/ssl/certs/ca-certificates.crt');
@@ -252,11 +258,16 @@ describe('--checksums', () => {
 });
 
 describe('explicit files', () => {
-  it('remote ones are verified only when pinned; local ones are the user\'s own', async () => {
+  it("remote ones are verified only when pinned; local ones are the user's own", async () => {
     for (const r of ROLES) plain.set(`/x/${names[r]}`, files[r]);
     const urls = Object.fromEntries(ROLES.map((r) => [r, plain.url(`/x/${names[r]}`)]));
     expect((await caught(resolve(urls))).kind).toBe('verification');
-    const pinned = await resolve({ ...urls, kernelSha256: sha(files.kernel), initramfsSha256: sha(files.initramfs), rootfsSha256: sha(files.rootfs) });
+    const pinned = await resolve({
+      ...urls,
+      kernelSha256: sha(files.kernel),
+      initramfsSha256: sha(files.initramfs),
+      rootfsSha256: sha(files.rootfs),
+    });
     expect(pinned.artifacts.kernel.verifiedBy).toBe('user-hash');
     for (const r of ROLES) await writeFile(path.join(tmp, names[r]), files[r]);
     const local = await resolve(Object.fromEntries(ROLES.map((r) => [r, names[r]])));

@@ -19,7 +19,9 @@ describe('a refused load under lockdown', () => {
       it(`${errno} with lockdown=${lockdown}: the signature was refused, nothing to retry, what would work`, () => {
         const why = explainLoadFailure(stderr, 255, { lockdown, secureBoot: true });
         expect(why.retryOther).toBe(false);
-        expect(why.why).toBe(`this kernel (lockdown=${lockdown}, Secure Boot on) only loads kernels signed with a key it trusts, and it refused the NestOS live kernel's signature; nothing was loaded`);
+        expect(why.why).toBe(
+          `this kernel (lockdown=${lockdown}, Secure Boot on) only loads kernels signed with a key it trusts, and it refused the NestOS live kernel's signature; nothing was loaded`,
+        );
         expect(why.remedy).toBe(SIGNATURE_REMEDY);
         expect(why.remedy).toMatch(/mokutil --import/);
         expect(why.remedy).toMatch(/disable Secure Boot/);
@@ -46,6 +48,8 @@ describe('the same errors without lockdown', () => {
 
   it('out of memory under lockdown is still out of memory', () => {
     expect(explainLoadFailure('', 137, { lockdown: 'integrity' }).why).toMatch(/out-of-memory/);
-    expect(explainLoadFailure('kexec_file_load failed: Cannot allocate memory', 255, { lockdown: 'integrity' }).why).toMatch(/not enough memory/);
+    expect(explainLoadFailure('kexec_file_load failed: Cannot allocate memory', 255, { lockdown: 'integrity' }).why).toMatch(
+      /not enough memory/,
+    );
   });
 });
