@@ -4,7 +4,7 @@ import { discardArtifact, fetchArtifact, removeFetchedIso } from '../fetch/downl
 import { checkBuildIds } from '../fetch/verify.js';
 import { verifySignatures } from '../fetch/signature.js';
 import { formatBytes } from '../plan/memory.js';
-import type { LocalArtifact, ResolvedRelease } from '../release/types.js';
+import type { LocalArtifact, ResolvedRelease } from '../model/artifacts.js';
 import type { Context } from './context.js';
 
 export type LocalRelease = { kernel: LocalArtifact; initramfs: LocalArtifact; rootfs: LocalArtifact };

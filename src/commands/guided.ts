@@ -32,7 +32,7 @@ import { convert } from './convert.js';
 import { pickKexecTool } from './kexec-tool-step.js';
 import { plan } from './plan.js';
 import { reboot } from './reboot.js';
-import { isRemote } from '../release/location.js';
+import { isRemote } from '../model/location.js';
 
 export async function guided(ctx: Context): Promise<void> {
   const { runtime, effects, reporter, tr } = ctx;

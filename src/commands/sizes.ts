@@ -4,8 +4,8 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Http } from '../effects/http.js';
-import type { ArtifactRef, ResolvedRelease } from '../release/types.js';
-import { isRemote } from '../release/location.js';
+import type { ArtifactRef, ResolvedRelease } from '../model/artifacts.js';
+import { isRemote } from '../model/location.js';
 
 export async function probeSizes(release: ResolvedRelease, http: Http, signal: AbortSignal): Promise<ResolvedRelease> {
   const roles = ['kernel', 'initramfs', 'rootfs'] as const;

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
 import type { Runner } from '../effects/runner.js';
-import type { LocalArtifact } from '../release/types.js';
-import { isRemote } from '../release/location.js';
+import type { LocalArtifact } from '../model/artifacts.js';
+import { isRemote } from '../model/location.js';
 
 const MAX_SIGNATURE_BYTES = 64 * 1024;
 

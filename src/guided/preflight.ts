@@ -10,7 +10,7 @@ import { checkMemory } from '../plan/memory-check.js';
 import { planConversion } from '../plan/plan.js';
 import { chooseTarget } from '../plan/target.js';
 import type { Blocker, IgnitionSummary, KexecTool } from '../plan/types.js';
-import type { ArtifactRef, ResolvedRelease } from '../release/types.js';
+import type { ArtifactRef, ResolvedRelease } from '../model/artifacts.js';
 
 export interface Preflight {
   blockers: Blocker[];

@@ -6,7 +6,7 @@
 import type { Options } from '../options/schema.js';
 import type { Translator } from '../i18n/translate.js';
 import type { Prompter } from './prompter.js';
-import { isRemote as isUrl } from '../release/location.js';
+import { isRemote as isUrl } from '../model/location.js';
 
 export type ReleaseAnswer =
   | { kind: 'stream'; stream: string; release: string | undefined }

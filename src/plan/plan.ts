@@ -4,7 +4,7 @@
  */
 import type { HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
-import type { ResolvedRelease } from '../release/types.js';
+import type { ResolvedRelease } from '../model/artifacts.js';
 import { carrierOf, liveNetworkKargs } from '../network/kargs.js';
 import type { NetworkModel } from '../network/model.js';
 import type { SourceRoute } from '../network/route-to.js';
@@ -21,7 +21,7 @@ import { switchStep } from './switch.js';
 import { checkMemory, type ArtifactSizes } from './memory-check.js';
 import { workDirBlockers } from './work-dir.js';
 import { PLAN_SCHEMA_VERSION, type Blocker, type IgnitionSummary, type KexecTool, type Plan } from './types.js';
-import { isRemote } from '../release/location.js';
+import { isRemote } from '../model/location.js';
 import { planFailsafe } from './failsafe.js';
 import type { FailsafeFacts } from '../facts/failsafe.js';
 

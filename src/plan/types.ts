@@ -4,7 +4,7 @@
  */
 import type { ErrorKind } from '../errors.js';
 import type { NetworkModel } from '../network/model.js';
-import type { ResolvedRelease } from '../release/types.js';
+import type { ResolvedRelease } from '../model/artifacts.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 

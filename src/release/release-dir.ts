@@ -39,7 +39,7 @@ import { z } from 'zod';
 import { X2Error } from '../errors.js';
 import { writeFileAtomic } from '../effects/files.js';
 import { verifiedBy, type HashEvidence } from './trust.js';
-import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from './types.js';
+import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '../model/artifacts.js';
 
 export const MANIFEST_NAME = 'release.json';
 export const MANIFEST_VERSION = 1;

@@ -17,7 +17,7 @@ import type { Http } from '../effects/http.js';
 import type { Options } from '../options/schema.js';
 import { fetchDocumentFrom } from '../fetch/document.js';
 import { checksumFor, loadChecksums, type Checksums } from './checksums.js';
-import { isRemote } from './location.js';
+import { isRemote } from '../model/location.js';
 import {
   PXEBOOT_NAMES,
   ROLES,
@@ -31,7 +31,7 @@ import {
 } from './release-dir.js';
 import { releaseFromStream } from './stream.js';
 import { refuseUnverified, verifiedBy, withTrust, type HashEvidence, type TrustContext } from './trust.js';
-import type { ArtifactRef, ArtifactRole, ResolvedRelease } from './types.js';
+import type { ArtifactRef, ArtifactRole, ResolvedRelease } from '../model/artifacts.js';
 
 export interface ResolveDeps {
   http: Http;

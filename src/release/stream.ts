@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { X2Error } from '../errors.js';
 import { contractArtifactNames, safeFileName } from './release-dir.js';
-import type { ArtifactRef, ArtifactRole, ResolvedRelease } from './types.js';
+import type { ArtifactRef, ArtifactRole, ResolvedRelease } from '../model/artifacts.js';
 
 export interface StreamOptions {
   stream: string;

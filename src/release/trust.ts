@@ -8,8 +8,8 @@
  * turns it into `verifiedBy`; nothing else decides what counts as verified.
  */
 import { X2Error } from '../errors.js';
-import { isRemote } from './location.js';
-import type { ArtifactRef, ArtifactRole, ResolvedRelease, VerifiedBy } from './types.js';
+import { isRemote } from '../model/location.js';
+import type { ArtifactRef, ArtifactRole, ResolvedRelease, VerifiedBy } from '../model/artifacts.js';
 
 /** How an artifact's expected sha256 reached us. */
 export type HashEvidence =

@@ -6,7 +6,7 @@
 import { copyFile, rm } from 'node:fs/promises';
 import { commitFile, ensurePrivateDir } from '../effects/files.js';
 import { stagedPaths } from '../plan/kexec.js';
-import type { LocalArtifact } from '../release/types.js';
+import type { LocalArtifact } from '../model/artifacts.js';
 import { combineInitrd } from './combine.js';
 
 export interface Staged {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeHttp } from '../../../src/effects/http-node.js';
 import { fetchArtifact, type FetchDeps, type FetchProgress } from '../../../src/fetch/download.js';
-import type { ArtifactRef } from '../../../src/release/types.js';
+import type { ArtifactRef } from '../../../src/model/artifacts.js';
 import { startServer, type TestServer } from './server.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -7,7 +7,7 @@ import { execRunner } from '../../../src/effects/exec.js';
 import { hostGuard } from '../../../src/effects/guard.js';
 import type { Http } from '../../../src/effects/http.js';
 import { keyringFrom, verifySignatures } from '../../../src/fetch/signature.js';
-import type { LocalArtifact } from '../../../src/release/types.js';
+import type { LocalArtifact } from '../../../src/model/artifacts.js';
 
 // Real gpg makes a key and signatures in a throwaway GNUPGHOME; real gpgv checks them.
 const work = mkdtempSync(path.join(tmpdir(), 'x2nestos-sig-'));

@@ -1,7 +1,7 @@
 // A baseline HostFacts for planner tests: an x86_64 BIOS VM with one 20 GiB virtio disk and 4 GiB RAM.
 import type { HostFacts } from '../../../src/facts/types.js';
 import { EMPTY_NETWORK } from '../../../src/network/model.js';
-import type { ResolvedRelease } from '../../../src/release/types.js';
+import type { ResolvedRelease } from '../../../src/model/artifacts.js';
 import type { KexecTool } from '../../../src/plan/types.js';
 
 const GiB = 1024 ** 3;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { X2Error } from '../../../src/errors.js';
 import { fetchArtifact, fetchRelease } from '../../../src/fetch/download.js';
 import { readReleaseDir, releaseFromManifest, writeReleaseDir } from '../../../src/release/release-dir.js';
-import type { ArtifactRole, ResolvedRelease } from '../../../src/release/types.js';
+import type { ArtifactRole, ResolvedRelease } from '../../../src/model/artifacts.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const noHttp = { get: () => Promise.reject(new Error('no network in this test')) };

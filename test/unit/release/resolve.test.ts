@@ -10,7 +10,7 @@ import { fetchRelease } from '../../../src/fetch/download.js';
 import { optionsSchema, type OptionsInput } from '../../../src/options/schema.js';
 import { writeReleaseDir } from '../../../src/release/release-dir.js';
 import { resolveRelease } from '../../../src/release/resolve.js';
-import type { ArtifactRole } from '../../../src/release/types.js';
+import type { ArtifactRole } from '../../../src/model/artifacts.js';
 import { rootCertificates } from 'node:tls';
 import { throwawayCa } from '../../support/throwaway-ca.js';
 import { startServer, type TestServer } from '../fetch/server.js';

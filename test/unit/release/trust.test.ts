@@ -17,7 +17,7 @@ import { parseChecksums } from '../../../src/release/checksums.js';
 import { writeReleaseDir } from '../../../src/release/release-dir.js';
 import { resolveRelease } from '../../../src/release/resolve.js';
 import { verifiedBy } from '../../../src/release/trust.js';
-import type { ArtifactRole } from '../../../src/release/types.js';
+import type { ArtifactRole } from '../../../src/model/artifacts.js';
 import { throwawayCa } from '../../support/throwaway-ca.js';
 import { startServer, type TestServer } from '../fetch/server.js';
 
