@@ -8,7 +8,8 @@ import type { HostFs } from '../effects/hostfs.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Options } from '../options/schema.js';
 import { chooseKexecTool, kexecVersion, type KexecToolFacts } from '../plan/kexec-tool.js';
-import type { Blocker, KexecTool } from '../plan/types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { KexecTool } from '../plan/types.js';
 import { carriedKexecArgv, readCarriedRuntime } from '../runtime/carried.js';
 import type { DistroAdapter } from '../../distro-adapters/adapter.js';
 

@@ -7,7 +7,7 @@ import { X2Error } from '../errors.js';
 import { keyringFrom } from '../fetch/signature.js';
 import { consoleProblems, userKargProblems } from '../payload/kargs.js';
 import { globProblems } from '../plan/target.js';
-import type { Blocker } from '../plan/types.js';
+import type { Blocker } from '../model/blocker.js';
 import type { Context } from './context.js';
 
 export async function preflight(ctx: Pick<Context, 'options' | 'effects'>): Promise<void> {

@@ -9,7 +9,8 @@ import type { Options } from '../options/schema.js';
 import { checkMemory } from '../plan/memory-check.js';
 import { planConversion } from '../plan/plan.js';
 import { chooseTarget } from '../plan/target.js';
-import type { Blocker, IgnitionSummary, KexecTool } from '../plan/types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { IgnitionSummary, KexecTool } from '../plan/types.js';
 import type { ArtifactRef, ResolvedRelease } from '../model/artifacts.js';
 
 export interface Preflight {

@@ -5,7 +5,7 @@
  * it BootOrder still names the old system's loader on a disk that no longer holds it.
  */
 import type { LiveFile, LiveUnit } from '../ignition/live-config.js';
-import type { BootEntriesPlan } from '../plan/types.js';
+import type { BootEntriesPlan } from '../model/payload.js';
 import {
   BOOT_ENTRIES_ENV_PATH,
   BOOT_ENTRIES_SCRIPT,

@@ -6,7 +6,7 @@
 import { compressedCpio, type CpioEntry } from './cpio.js';
 import { liveConfig, type LiveFile, type LiveUnit } from '../ignition/live-config.js';
 import { DEST_IGNITION_PATH, INSTALLER_CONFIG_PATH } from './installer-config.js';
-import type { PayloadFile } from '../plan/types.js';
+import type { PayloadFile } from '../model/payload.js';
 
 export const KEYFILE_DIR = 'etc/nestos-firstboot-network';
 

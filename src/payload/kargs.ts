@@ -2,7 +2,7 @@
  * The live kernel's command line (contract §2). Ignition only runs in the live system with
  * `ignition.firstboot ignition.platform.id=metal`; without it nothing we embed takes effect.
  */
-import type { Blocker } from '../plan/types.js';
+import type { Blocker } from '../model/blocker.js';
 
 /** Arguments that select other boot paths of the live initramfs: never ours to pass. */
 const FORBIDDEN = ['nestos.liveiso', 'root', 'ostree', 'coreos.liveiso'];

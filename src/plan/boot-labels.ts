@@ -17,7 +17,8 @@
  * target kept by --save-partlabel / --save-partindex. Everything else on the target is erased.
  */
 import type { FilesystemLabel, HostFacts } from '../facts/types.js';
-import type { Blocker, TargetDisk } from './types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { TargetDisk } from './types.js';
 
 export const LABELS_NESTOS_BOOTS_BY = ['boot', 'root'] as const;
 

@@ -7,7 +7,8 @@
  * disks, network boot and firmware applications are never touched.
  */
 import type { HostFacts } from '../facts/types.js';
-import type { BootEntriesPlan, FirmwarePlan, TargetDisk } from './types.js';
+import type { BootEntriesPlan } from '../model/payload.js';
+import type { FirmwarePlan, TargetDisk } from './types.js';
 
 export const NESTOS_ENTRY_LABEL = 'NestOS';
 

@@ -12,7 +12,8 @@
  * Every choice loads with `kexec -l` (kexec_load) where kexec_file_load is missing, as on Linux
  * 3.10; the carried kexec-tools 2.0.25 does both.
  */
-import type { Blocker, KexecSource, KexecTool } from './types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { KexecSource, KexecTool } from './types.js';
 
 export interface KexecToolFacts {
   /** kexec-tools installed on the host: where, and what `kexec --version` said. */

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { HostFacts } from '../facts/types.js';
 import { planSwitch } from './switch.js';
-import type { Blocker, KexecPlan, KexecTool } from './types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { KexecPlan, KexecTool } from './types.js';
 
 /** Where staging puts the kernel and the combined initrd, under the work directory. */
 export function stagedPaths(workDir: string): { kernel: string; initrd: string; dir: string } {

@@ -1,6 +1,7 @@
 /** Picks the rootfs mode from the RAM this host has, and refuses with the numbers when nothing fits. */
 import { formatBytes, liveNeeds, loadNeeds, type ArtifactSizes } from './memory.js';
-import type { Blocker, MemoryCheck } from './types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { MemoryCheck } from './types.js';
 
 export type { ArtifactSizes } from './memory.js';
 

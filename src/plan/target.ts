@@ -3,7 +3,8 @@
  * /dev/vdX order can change under the live kernel, so the installer always gets a stable link.
  */
 import type { Disk, HostFacts } from '../facts/types.js';
-import type { Blocker, TargetDisk } from './types.js';
+import type { Blocker } from '../model/blocker.js';
+import type { TargetDisk } from './types.js';
 import { formatBytes } from './memory.js';
 
 /** NestOS needs this much disk (UNCONFIRMED for NestOS; Fedora CoreOS documents 8 GB). */

@@ -2,17 +2,12 @@
  * The plan: everything x2nestos will do, decided before anything is done. `x2nestos plan` prints it,
  * `--json` emits it (schema documented in README "JSON output"), `convert` executes it.
  */
-import type { ErrorKind } from '../errors.js';
 import type { NetworkModel } from '../network/model.js';
 import type { ResolvedRelease } from '../model/artifacts.js';
+import type { Blocker } from '../model/blocker.js';
+import type { BootEntriesPlan, PayloadFile } from '../model/payload.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
-
-export interface Blocker {
-  kind: ErrorKind;
-  message: string;
-  remedy?: string;
-}
 
 export interface IgnitionSummary {
   /** File path or URL as given. */
@@ -95,15 +90,6 @@ export interface SwitchPlan {
   reason: string;
 }
 
-export interface PayloadFile {
-  /** Path inside the live system (the appended cpio's member, or a file Ignition writes). */
-  path: string;
-  mode: number;
-  bytes: number;
-  /** Shown in the plan; Ignition configs and keys are never shown, only their size and hash. */
-  preview?: string;
-}
-
 /** The firmware's boot menu as read on this host, and what the live system will change in it. */
 export interface FirmwarePlan {
   bootMode: 'uefi' | 'bios';
@@ -113,22 +99,6 @@ export interface FirmwarePlan {
   /** Every Boot#### entry; `onTarget` when its HD() partition GUID is a partition of the destination disk. */
   entries: { number: string; label: string; active: boolean; devicePath: string; onTarget: boolean }[];
   bootEntries: BootEntriesPlan;
-}
-
-export interface BootEntriesPlan {
-  /** replace = add NestOS first and delete the old entries on the disk; demote = keep them, last; none = BIOS. */
-  action: 'replace' | 'demote' | 'none';
-  reason: string;
-  label: string;
-  /** shim<suffix>.efi / BOOT<SUFFIX>.EFI: x64 or aa64. */
-  archSuffix: 'x64' | 'aa64';
-  /** Preferred loader and the removable-media fallback, as the live system looks for them. */
-  loader: string;
-  fallbackLoader: string;
-  /** GUIDs of the destination disk's partitions now: entries naming one of them are the old system's. */
-  oldPartitionGuids: string[];
-  /** Entries the live system will remove (or demote), by number, as read now. */
-  affected: string[];
 }
 
 /** The live system's failsafe (README "After the switch: the failsafe"). */

@@ -5,7 +5,7 @@
 import type { HostFacts } from '../facts/types.js';
 import type { ArtifactSizes } from './memory.js';
 import { formatBytes } from './memory.js';
-import type { Blocker } from './types.js';
+import type { Blocker } from '../model/blocker.js';
 
 const RAM_FILESYSTEMS = ['tmpfs', 'ramfs'];
 
