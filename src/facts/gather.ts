@@ -6,7 +6,7 @@
 import type { HostFs } from '../effects/hostfs.js';
 import type { Runner } from '../effects/runner.js';
 import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
-import { detectFamily } from '../../distro-adapters/detect.js';
+import { detectFamily } from './family.js';
 import { readBlockDevices, type BlockDevicesReading } from './block-devices.js';
 import { consolesOf, readCmdline } from './console.js';
 import { detectContainer } from './container.js';

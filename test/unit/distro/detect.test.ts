@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor, chooseFamily, detectFamily } from '../../../distro-adapters/detect.js';
+import { adapterFor, chooseFamily, detectFamily } from '../../../src/facts/family.js';
 import { osFactsOf, parseOsRelease } from '../../../src/facts/os-release.js';
 import { fakeRunner } from './fake-runner.js';
 

@@ -4,11 +4,11 @@
  * desktop is deb; UnionTech OS Server 1050e is rpm, 1050d and the desktop are deb), so for those
  * the installed tools decide.
  */
-import type { Runner } from '../src/effects/runner.js';
-import type { Family, OsFacts } from '../src/facts/types.js';
-import type { DistroAdapter } from './adapter.js';
-import { aptAdapter } from './apt.js';
-import { yumAdapter } from './yum.js';
+import type { Runner } from '../effects/runner.js';
+import type { Family, OsFacts } from './types.js';
+import type { DistroAdapter } from '../../distro-adapters/adapter.js';
+import { aptAdapter } from '../../distro-adapters/apt.js';
+import { yumAdapter } from '../../distro-adapters/yum.js';
 
 const YUM_IDS = new Set([
   'openeuler',
