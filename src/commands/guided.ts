@@ -24,7 +24,7 @@ import { gatherNetwork } from '../network/gather.js';
 import type { Options } from '../options/schema.js';
 import type { Plan } from '../plan/types.js';
 import { resolveRelease } from '../release/resolve.js';
-import { adapterFor } from '../facts/family.js';
+import { adapterFor } from '../../distro-adapters/select.js';
 import { VERSION } from '../version.js';
 import { abort } from './abort.js';
 import type { Context } from './context.js';

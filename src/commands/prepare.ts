@@ -17,7 +17,7 @@ import type { Blocker } from '../model/blocker.js';
 import type { KexecTool } from '../plan/types.js';
 import type { ResolvedRelease } from '../model/artifacts.js';
 import type { DistroAdapter } from '../../distro-adapters/adapter.js';
-import { adapterFor } from '../facts/family.js';
+import { adapterFor } from '../../distro-adapters/select.js';
 import { VERSION } from '../version.js';
 import { prepareIgnition, type PreparedIgnition } from './ignition-step.js';
 import { pickKexecTool } from './kexec-tool-step.js';

@@ -6,9 +6,6 @@
  */
 import type { Runner } from '../effects/runner.js';
 import type { Family, OsFacts } from './types.js';
-import type { DistroAdapter } from '../../distro-adapters/adapter.js';
-import { aptAdapter } from '../../distro-adapters/apt.js';
-import { yumAdapter } from '../../distro-adapters/yum.js';
 
 const YUM_IDS = new Set([
   'openeuler',
@@ -81,14 +78,4 @@ export function chooseFamily(os: OsFacts, tools: Tools): FamilyDetection {
 export async function detectFamily(os: OsFacts, runner: Runner): Promise<FamilyDetection> {
   const [dnf, yum, aptGet] = await Promise.all(['dnf', 'yum', 'apt-get'].map((p) => runner.which(p)));
   return chooseFamily(os, { dnf: dnf !== undefined, yum: yum !== undefined, aptGet: aptGet !== undefined });
-}
-
-/**
- * The adapter for the family gatherFacts already detected (HostFacts.family / packageTool): no second
- * probe. Undefined for an unsupported host, which the planner refuses with the reason facts recorded.
- */
-export function adapterFor(family: Family | undefined, packageTool: string | undefined): DistroAdapter | undefined {
-  if (family === 'yum') return yumAdapter(packageTool === 'dnf' ? 'dnf' : 'yum');
-  if (family === 'apt') return aptAdapter();
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor, chooseFamily, detectFamily } from '../../../src/facts/family.js';
+import { adapterFor } from '../../../distro-adapters/select.js';
+import { chooseFamily, detectFamily } from '../../../src/facts/family.js';
 import { osFactsOf, parseOsRelease } from '../../../src/facts/os-release.js';
 import { fakeRunner } from './fake-runner.js';
 
