@@ -3,7 +3,7 @@
  * Ignition config (which writes the installer config and the destination config, 0600) and the
  * network keyfiles the live system copies and the installer carries to the installed system.
  */
-import { compressedCpio, type CpioEntry } from './cpio.js';
+import { compressedCpio, type CpioEntry } from '../formats/cpio.js';
 import { liveConfig, type LiveFile, type LiveUnit } from '../ignition/live-config.js';
 import { DEST_IGNITION_PATH, INSTALLER_CONFIG_PATH } from './installer-config.js';
 import type { PayloadFile } from '../model/payload.js';

@@ -221,7 +221,7 @@ async function fromIso(given: string, isoSha256: string | undefined, trust: Trus
     });
   }
 
-  const { openIso, fileRangeReader } = await import('./iso9660.js');
+  const { openIso, fileRangeReader } = await import('../formats/iso9660.js');
   const { httpRangeReader } = await import('../fetch/range-reader.js');
   const local = isRemote(location) ? undefined : fileRangeReader(location);
   const reader = local ?? (await httpRangeReader(deps.http, location, deps.signal));

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cpioArchive } from '../../src/payload/cpio.js';
+import { cpioArchive } from '../../src/formats/cpio.js';
 import { copyTree } from '../support/copy-tree.js';
 import { startServer, type TestServer } from '../unit/fetch/server.js';
 import { throwawayCa, type ThrowawayCa } from '../support/throwaway-ca.js';

@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compressedCpio, cpioArchive, type CpioEntry } from '../../../src/payload/cpio.js';
+import { compressedCpio, cpioArchive, type CpioEntry } from '../../../src/formats/cpio.js';
 import { listCpio, run, scratchDir } from './tools.js';
 
 const cleanups: (() => void)[] = [];

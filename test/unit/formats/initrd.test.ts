@@ -3,8 +3,8 @@ import { closeSync, createReadStream, linkSync, mkdirSync, openSync, readFileSyn
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isX2Error, type X2Error } from '../../../src/errors.js';
-import { compressedCpio } from '../../../src/payload/cpio.js';
-import { findInInitrd, liveBuildId } from '../../../src/release/initrd.js';
+import { compressedCpio } from '../../../src/formats/cpio.js';
+import { findInInitrd, liveBuildId } from '../../../src/formats/initrd.js';
 import { run, scratchDir } from './tools.js';
 
 let dir: string;

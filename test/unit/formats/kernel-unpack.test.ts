@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compressedCpio, type CpioEntry } from '../../../src/payload/cpio.js';
-import { findInInitrd } from '../../../src/release/initrd.js';
+import { compressedCpio, type CpioEntry } from '../../../src/formats/cpio.js';
+import { findInInitrd } from '../../../src/formats/initrd.js';
 import { combineInitrd } from '../../../src/stage/combine.js';
 import { hasTool, run, scratchDir } from './tools.js';
 
