@@ -42,7 +42,7 @@ export function isSha256(value: string): boolean {
  */
 export async function checkBuildIds(initramfsPath: string, rootfsPath: string): Promise<{ buildId: string }> {
   // Loaded on demand: the initrd reader brings decompressors that plain downloads never need.
-  const { liveBuildId } = await import('../formats/initrd.js');
+  const { liveBuildId } = await import('./build-id.js');
   const [initramfs, rootfs] = await Promise.all([liveBuildId(initramfsPath, 'initramfs'), liveBuildId(rootfsPath, 'rootfs')]);
   const missing = [
     ...(initramfs ? [] : [`${initramfsPath} has no etc/nestos-live-initramfs`]),

@@ -1,8 +1,7 @@
 /**
  * Where initrd bytes come from: any stream of chunks (a download, a file stream), or a local file
- * that can jump over a body instead of reading it.
+ * that can jump over a body instead of reading it (src/effects/file-source.ts).
  */
-import { open } from 'node:fs/promises';
 import type { ByteWalker } from './byte-walk.js';
 
 export interface ByteSource {
@@ -57,43 +56,8 @@ export function iterableSource(iterable: AsyncIterable<Uint8Array>): ByteSource 
   return source;
 }
 
-const FILE_CHUNK = 256 * 1024;
-
-/** A local file read with positional reads; `skip` moves the position without reading. */
-export async function fileSource(path: string): Promise<ByteSource> {
-  const handle = await open(path, 'r');
-  const { size } = await handle.stat();
-  const pushedBack: Uint8Array[] = [];
-  let position = 0;
-  return {
-    async next() {
-      const back = pushedBack.pop();
-      if (back) return back;
-      if (position >= size) return undefined;
-      // A fresh buffer each time: decoders may still hold the previous chunk.
-      const buffer = Buffer.allocUnsafe(Math.min(FILE_CHUNK, size - position));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      position += bytesRead;
-      return bytesRead === 0 ? undefined : buffer.subarray(0, bytesRead);
-    },
-    unread(chunk) {
-      if (chunk.length > 0) pushedBack.push(chunk);
-    },
-    async skip(n) {
-      let dropped = 0;
-      while (dropped < n && pushedBack.length > 0) {
-        const chunk = pushedBack.pop()!;
-        const take = Math.min(chunk.length, n - dropped);
-        if (take < chunk.length) pushedBack.push(chunk.subarray(take));
-        dropped += take;
-      }
-      const jump = Math.min(n - dropped, size - position);
-      position += jump;
-      return dropped + jump;
-    },
-    close: () => handle.close(),
-  };
-}
+/** Skips this large go through `source.skip`, which a file-backed source turns into a seek. */
+const SEEK_THRESHOLD = 256 * 1024;
 
 /**
  * Feed a walker from the source until it is done, handing every consumed byte to `consumed`.
@@ -107,7 +71,7 @@ export async function drive(
 ): Promise<void> {
   while (!walker.done && !stop()) {
     const pending = walker.pendingSkip;
-    if (pending >= FILE_CHUNK && !consumed) {
+    if (pending >= SEEK_THRESHOLD && !consumed) {
       const dropped = await source.skip(pending);
       if (dropped === 0) walker.end();
       walker.skipped(dropped);

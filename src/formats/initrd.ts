@@ -6,7 +6,7 @@
  */
 import { X2Error } from '../errors.js';
 import { ByteWalker, FormatError } from './byte-walk.js';
-import { drive, fileSource, iterableSource, type ByteSource } from './byte-source.js';
+import { drive, iterableSource, type ByteSource } from './byte-source.js';
 import { MAGIC_BYTES, detectCompression, readCompressedMember } from './compressed-member.js';
 import { memberName, newcArchives, type Lookup } from './newc-walk.js';
 
@@ -28,19 +28,13 @@ export async function findInInitrd(
   return lookUp(iterableSource(source), names, 'all', what);
 }
 
-/** The build id recorded in a live initramfs or rootfs image, or undefined when it has none. */
-export async function liveBuildId(path: string, role: 'initramfs' | 'rootfs'): Promise<string | undefined> {
-  let source: ByteSource;
-  try {
-    source = await fileSource(path);
-  } catch (error) {
-    throw new X2Error('precondition', `cannot read the live ${role} ${path}: ${(error as Error).message}`, {
-      remedy: 'run again to fetch the release artifacts anew',
-      cause: error,
-    });
-  }
+/**
+ * The build id recorded in a live initramfs or rootfs image read from `source`, or undefined when it
+ * has none. The source is closed when done.
+ */
+export async function buildIdIn(source: ByteSource, role: 'initramfs' | 'rootfs', what: string): Promise<string | undefined> {
   const names = BUILD_ID_FILES[role];
-  const found = await lookUp(source, names, 'any', `the live ${role} ${path}`);
+  const found = await lookUp(source, names, 'any', what);
   const first = names.map((name) => found.get(name)).find((data) => data !== undefined);
   return first?.toString('utf8').trim();
 }

@@ -5,7 +5,6 @@
  * straight out of the image. Names come from Rock Ridge (what xorriso writes), else Joliet, else
  * the plain ISO 9660 names.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 
 export interface RangeReader {
@@ -71,37 +70,6 @@ export async function openIso(reader: RangeReader): Promise<IsoImage> {
     root = rootRecord(joliet);
   }
   return new IsoTree(reader, naming, susp ?? 0, volumeId, root);
-}
-
-/** A RangeReader over a local file, read with positional reads. */
-export function fileRangeReader(path: string): RangeReader & { close(): Promise<void> } {
-  let handle: Promise<FileHandle> | undefined;
-  const opened = (): Promise<FileHandle> =>
-    (handle ??= open(path, 'r').catch((error: unknown) => {
-      throw new X2Error('usage', `cannot open the ISO ${path}: ${(error as Error).message}`, {
-        remedy: 'check the path given with --iso',
-        cause: error,
-      });
-    }));
-  return {
-    async read(offset: number, length: number): Promise<Uint8Array> {
-      const file = await opened();
-      const buffer = Buffer.alloc(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await file.read(buffer, filled, length - filled, offset + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return buffer.subarray(0, filled);
-    },
-    async close(): Promise<void> {
-      const current = handle;
-      handle = undefined;
-      const file = await current?.catch(() => undefined);
-      await file?.close();
-    },
-  };
 }
 
 class IsoTree implements IsoImage {

@@ -16,6 +16,9 @@ import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
 import type { Options } from '../options/schema.js';
 import { fetchDocumentFrom } from '../fetch/document.js';
+import { httpRangeReader } from '../fetch/range-reader.js';
+import { fileRangeReader } from '../effects/file-source.js';
+import { openIso } from '../formats/iso9660.js';
 import { checksumFor, loadChecksums, type Checksums } from './checksums.js';
 import { isRemote } from '../model/location.js';
 import {
@@ -221,8 +224,6 @@ async function fromIso(given: string, isoSha256: string | undefined, trust: Trus
     });
   }
 
-  const { openIso, fileRangeReader } = await import('../formats/iso9660.js');
-  const { httpRangeReader } = await import('../fetch/range-reader.js');
   const local = isRemote(location) ? undefined : fileRangeReader(location);
   const reader = local ?? (await httpRangeReader(deps.http, location, deps.signal));
   try {

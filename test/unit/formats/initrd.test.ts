@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isX2Error, type X2Error } from '../../../src/errors.js';
 import { compressedCpio } from '../../../src/formats/cpio.js';
-import { findInInitrd, liveBuildId } from '../../../src/formats/initrd.js';
+import { findInInitrd } from '../../../src/formats/initrd.js';
+import { liveBuildId } from '../../../src/fetch/build-id.js';
 import { run, scratchDir } from './tools.js';
 
 let dir: string;

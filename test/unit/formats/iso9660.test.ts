@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isX2Error } from '../../../src/errors.js';
-import { fileRangeReader, openIso, type RangeReader } from '../../../src/formats/iso9660.js';
+import { openIso, type RangeReader } from '../../../src/formats/iso9660.js';
+import { fileRangeReader } from '../../../src/effects/file-source.js';
 import { run, scratchDir } from './tools.js';
 
 const PXE = ['images/pxeboot/vmlinuz', 'images/pxeboot/initrd.img', 'images/pxeboot/rootfs.img'];
