@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
-import { TransientError } from './retry.js';
+import { TransientError } from '../transport/retry.js';
 
 export interface OpenedSource {
   /** Offset the bytes start at: the one asked for, or 0 when the source cannot resume. */

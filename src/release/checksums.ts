@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
-import { fetchDocumentFrom } from '../fetch/document.js';
+import { fetchDocumentFrom } from '../transport/document.js';
 
 export interface Checksums {
   /** The file or URL, for messages. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { X2Error } from '../../../src/errors.js';
-import { TransientError, withRetries, type RetryPolicy } from '../../../src/fetch/retry.js';
+import { TransientError, withRetries, type RetryPolicy } from '../../../src/transport/retry.js';
 
 const policy: RetryPolicy = { attempts: 5, initialDelayMs: 20, maxDelayMs: 40, stallTimeoutMs: 1000, retryWindowMs: 10_000 };
 const context = { what: 'fetching x', remedy: 'try --release-dir' };

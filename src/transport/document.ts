@@ -6,7 +6,7 @@
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
 import { TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
-import { messageOf } from './source.js';
+import { messageOf } from '../fetch/source.js';
 
 export const DOCUMENT_POLICY: RetryPolicy = {
   attempts: 3,

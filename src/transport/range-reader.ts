@@ -5,7 +5,7 @@
  */
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
-import { parseContentRange, messageOf } from './source.js';
+import { parseContentRange, messageOf } from '../fetch/source.js';
 import { TransientError, stallGuard, withRetries } from './retry.js';
 import { DOCUMENT_POLICY } from './document.js';
 
