@@ -3,6 +3,8 @@
  * that hosts convert from (`--release-dir DIR`, or served over HTTP for `--release-url`).
  */
 import path from 'node:path';
+import { X2Error } from '../errors.js';
+import { readArch } from '../facts/arch.js';
 import { writeReleaseDir } from '../release/release-dir.js';
 import { resolveRelease } from '../release/resolve.js';
 import { cacheDir, type Context } from './context.js';
@@ -12,7 +14,12 @@ import { checkSigningKey } from './preflight.js';
 export async function fetch(ctx: Context): Promise<void> {
   const { options, effects, reporter } = ctx;
   if (options.signingKey) await checkSigningKey(options.signingKey, ctx);
-  const arch = options.arch ?? (await effects.runner.probe(['uname', '-m'])).stdout.trim();
+  const arch = options.arch ?? (await readArch(effects.runner));
+  if (arch === undefined) {
+    throw new X2Error('precondition', "cannot tell this machine's architecture: `uname -m` gave no answer", {
+      remedy: 'pass --arch x86_64 or --arch aarch64',
+    });
+  }
   const release = await reporter.step('Resolving the NestOS release', () =>
     resolveRelease(options, { http: effects.http, arch, signal: ctx.signal, cwd: ctx.runtime.cwd }),
   );

@@ -6,6 +6,7 @@
 import type { HostFs } from '../effects/hostfs.js';
 import type { Runner } from '../effects/runner.js';
 import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
+import { readArch } from './arch.js';
 import { detectFamily } from './family.js';
 import { readBlockDevices, type BlockDevicesReading } from './block-devices.js';
 import { consolesOf, readCmdline } from './console.js';
@@ -37,15 +38,7 @@ export interface GatherOptions {
   gatherNetwork?: (host: Host) => Promise<NetworkModel>;
 }
 
-export const UNAME_ARCH_ARGV = ['uname', '-m'] as const;
-
 const UNKNOWN_OS: OsFacts = { id: 'linux', idLike: [], versionId: '', prettyName: 'Linux' };
-
-async function readArch(runner: Runner): Promise<string | undefined> {
-  const result = await runner.probe(UNAME_ARCH_ARGV, { allowFailure: true });
-  const arch = result.stdout.trim();
-  return result.exitCode === 0 && arch !== '' ? arch : undefined;
-}
 
 /**
  * The kernel's view first (/sys/class/block, /proc/self/mountinfo, udev's database): it reads the
