@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ResolvedRelease } from '../model/artifacts.js';
 import { isRemote } from '../model/location.js';
+import { parseContentRange } from '../transport/content-range.js';
 
 export async function probeSizes(release: ResolvedRelease, http: Http, signal: AbortSignal): Promise<ResolvedRelease> {
   const roles = ['kernel', 'initramfs', 'rootfs'] as const;
@@ -20,8 +21,7 @@ async function sizeOf(ref: ArtifactRef, http: Http, signal: AbortSignal): Promis
     if (!isRemote(ref.location)) return { ...ref, sizeBytes: (await stat(ref.location)).size };
     const res = await http.get(ref.location, { headers: { Range: 'bytes=0-0' }, signal });
     await res.cancel();
-    const total =
-      /\/(\d+)$/.exec(res.header('content-range') ?? '')?.[1] ?? (res.status === 200 ? res.header('content-length') : undefined);
+    const total = parseContentRange(res.header('content-range'))?.total ?? (res.status === 200 ? res.header('content-length') : undefined);
     return total ? { ...ref, sizeBytes: Number(total) } : ref;
   } catch {
     return ref; // unknown sizes only postpone the memory check until after the download

@@ -12,10 +12,18 @@ import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '../model/artifacts.js';
 import { pidLock } from '../effects/pid-lock.js';
 import { reclaimer } from './memory.js';
-import { DEFAULT_RETRY_POLICY, TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from '../transport/retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  TransientError,
+  messageOf,
+  stallGuard,
+  throwIfInterrupted,
+  withRetries,
+  type RetryPolicy,
+} from '../transport/retry.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
 import { isRemote } from '../model/location.js';
-import { fileSource, httpSource, messageOf, type ByteSource, type Extent } from './source.js';
+import { fileSource, httpSource, type ByteSource, type Extent } from './source.js';
 import { hashRange } from './verify.js';
 
 const WRITER_REMEDY = 'wait for it to finish, or give this run its own --work-dir';

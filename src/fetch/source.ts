@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
-import { TransientError } from '../transport/retry.js';
+import { parseContentRange } from '../transport/content-range.js';
+import { TransientError, messageOf } from '../transport/retry.js';
 
 export interface OpenedSource {
   /** Offset the bytes start at: the one asked for, or 0 when the source cannot resume. */
@@ -119,24 +120,7 @@ export function fileSource(file: string, extent?: Extent): ByteSource {
 
 async function* nothing(): AsyncIterable<Uint8Array> {}
 
-export function parseContentRange(value: string | undefined): { start?: number; total?: number } | undefined {
-  if (!value) return undefined;
-  const match = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value.trim());
-  if (!match) return undefined;
-  return {
-    start: match[1] === undefined ? undefined : Number(match[1]),
-    total: match[3] === undefined || match[3] === '*' ? undefined : Number(match[3]),
-  };
-}
-
 function contentLength(response: HttpResponse): number | undefined {
   const value = response.header('content-length');
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-export function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${typeof code === 'string' && !error.message.includes(code) ? `${code} ` : ''}${error.message}${cause}`;
 }

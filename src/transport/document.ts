@@ -5,8 +5,7 @@
  */
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
-import { TransientError, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
-import { messageOf } from '../fetch/source.js';
+import { TransientError, messageOf, stallGuard, throwIfInterrupted, withRetries, type RetryPolicy } from './retry.js';
 
 export const DOCUMENT_POLICY: RetryPolicy = {
   attempts: 3,

@@ -5,8 +5,8 @@
  */
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
-import { parseContentRange, messageOf } from '../fetch/source.js';
-import { TransientError, stallGuard, withRetries } from './retry.js';
+import { parseContentRange } from './content-range.js';
+import { TransientError, messageOf, stallGuard, withRetries } from './retry.js';
 import { DOCUMENT_POLICY } from './document.js';
 
 export interface HttpRangeReader {

@@ -115,3 +115,11 @@ export function stallGuard(ms: number, outer: AbortSignal | undefined) {
     },
   };
 }
+
+/** An error as one line: its code when the message lacks it, and its cause's message. */
+export function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${typeof code === 'string' && !error.message.includes(code) ? `${code} ` : ''}${error.message}${cause}`;
+}
