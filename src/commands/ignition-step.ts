@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { X2Error } from '../errors.js';
-import { loadIgnition, readFileBounded } from '../ignition/source.js';
+import { readFileBounded } from '../effects/bounded-read.js';
+import { loadIgnition } from '../ignition/source.js';
 import { validateIgnition } from '../ignition/validate.js';
 import { assertNotLockedOut, passwordUsers, plainTextPasswordUsers, sshKeyProblemsOf } from '../ignition/access.js';
 import { applyIdentity } from '../identity/apply.js';

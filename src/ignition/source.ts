@@ -4,9 +4,9 @@
  * carries SSH keys and password hashes, and whoever can alter it in transit owns the machine).
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
+import type { NotAFileError } from '../effects/bounded-read.js';
 import { describeSource } from './references.js';
 
 /**
@@ -25,56 +25,11 @@ export interface LoadedIgnition {
 
 export interface IgnitionSourceDeps {
   http: Http;
-  /** Reads a file, stopping after `maxBytes` + 1 bytes (see readFileBounded). */
+  /** Reads a file, stopping after `maxBytes` + 1 bytes (effects/bounded-read.ts: readFileBounded). */
   readFile: (path: string, maxBytes: number) => Promise<Uint8Array>;
   /** Overall deadline of a URL fetch, in ms (a server sending 1 byte a second never stalls). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-/** Errors readFileBounded throws besides the file system's own. */
-export class NotAFileError extends Error {
-  constructor(readonly what: string) {
-    super(`is ${what}`);
-  }
-}
-
-/**
- * Reads at most `maxBytes` + 1 bytes of a regular file or a FIFO (`<(...)`, /dev/stdin from a
- * pipe), so `--ignition /dev/zero` or a huge file is refused without being read whole. The size
- * of a regular file is checked before reading, and the count while reading (it may grow).
- */
-export async function readFileBounded(path: string, maxBytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const st = await handle.stat();
-    if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
-    if (!st.isFile() && !st.isFIFO()) {
-      throw new NotAFileError(
-        st.isCharacterDevice()
-          ? 'a character device'
-          : st.isBlockDevice()
-            ? 'a block device'
-            : st.isSocket()
-              ? 'a socket'
-              : 'a special file',
-      );
-    }
-    if (st.isFile() && st.size > maxBytes) return new Uint8Array(st.size);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buffer = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > maxBytes) break;
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function loadIgnition(spec: string, deps: IgnitionSourceDeps, opts: { allowHttp: boolean }): Promise<LoadedIgnition> {
@@ -117,7 +72,7 @@ async function readLocal(path: string, deps: IgnitionSourceDeps): Promise<Uint8A
   try {
     bytes = await deps.readFile(path, MAX_IGNITION_BYTES);
   } catch (e) {
-    if (e instanceof NotAFileError) {
+    if (isNotAFile(e)) {
       throw new X2Error('usage', `the Ignition config ${path} is ${e.what}, not a file`, {
         remedy: 'pass the path of an Ignition config file (or a pipe) to --ignition',
       });
@@ -214,4 +169,9 @@ async function fetchBody(
     at += c.length;
   }
   return bytes;
+}
+
+/** Known by name: the reader is injected, and this pure module never loads the file system's code. */
+function isNotAFile(error: unknown): error is NotAFileError {
+  return error instanceof Error && error.name === 'NotAFileError';
 }
