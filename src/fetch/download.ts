@@ -4,49 +4,20 @@
  * then rename it into place (0600). A verified file already there is reused. Whatever goes wrong,
  * the final name never holds a partial or unverified file; an interrupted `.part` resumes next run.
  */
-import { chmod, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { X2Error } from '../errors.js';
 import { commitFile } from '../effects/files.js';
-import type { Http } from '../effects/http.js';
 import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '../model/artifacts.js';
 import { pidLock } from '../effects/pid-lock.js';
-import { reclaimer } from './memory.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  TransientError,
-  messageOf,
-  stallGuard,
-  throwIfInterrupted,
-  withRetries,
-  type RetryPolicy,
-} from '../transport/retry.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
 import { isRemote } from '../model/location.js';
-import { fileSource, httpSource, type ByteSource, type Extent } from './source.js';
-import { hashRange } from './verify.js';
+import { fileSource, httpSource, type Extent } from './source.js';
+import { mismatch } from './artifact-errors.js';
+import { transferVerified, type FetchDeps } from './transfer.js';
 
 const WRITER_REMEDY = 'wait for it to finish, or give this run its own --work-dir';
 
-export interface FetchProgress {
-  role: string;
-  /** Bytes of the file on disk so far, a resumed prefix included. */
-  bytes: number;
-  total?: number;
-  /** Over the bytes transferred by this run. */
-  bytesPerSecond: number;
-}
-
-export interface FetchDeps {
-  http: Http;
-  onProgress?: (p: FetchProgress) => void;
-  signal?: AbortSignal;
-  policy?: Partial<RetryPolicy>;
-}
-
-/** Writes are gathered into batches this big: fewer syscalls, still bounded memory. */
-const WRITE_BATCH = 1024 * 1024;
-const PROGRESS_INTERVAL_MS = 250;
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const RESERVED_SUFFIXES = ['.part', '.lock', '.sha256'];
 
@@ -203,206 +174,6 @@ async function reusable(target: string, expected: string, size: number | undefin
   return undefined;
 }
 
-interface Transferred {
-  sha256: string;
-  size: number;
-  /** Part of the file came from an earlier connection or run. */
-  resumed: boolean;
-}
-
-/**
- * Transfer into `<target>.part` and check size and hash. A mismatch deletes the .part; it is
- * retried once, from scratch, only when the file was stitched together from several transfers
- * (the old prefix may be what is wrong). A clean single transfer that mismatches is reported.
- */
-async function transferVerified(
-  ref: ArtifactRef,
-  source: ByteSource,
-  target: string,
-  deps: FetchDeps,
-  progressRole: string,
-  expect: { sha256?: string; size?: number },
-): Promise<Transferred> {
-  const part = `${target}.part`;
-  for (let retriedMismatch = false; ; retriedMismatch = true) {
-    const got = await transfer(source, part, deps, progressRole, expect.size, ref).catch(async (error: unknown) => {
-      // A file the source itself shows to be wrong is not worth resuming.
-      if (error instanceof X2Error && error.kind === 'verification') await rm(part, { force: true });
-      // Nothing to resume from an empty .part: it would only clutter the cache.
-      else if ((await stat(part).catch(() => undefined))?.size === 0) await rm(part, { force: true });
-      throw error;
-    });
-    const problem =
-      expect.size !== undefined && got.size !== expect.size
-        ? new X2Error('verification', `${describe(ref)} has ${got.size} bytes, expected ${expect.size}`, {
-            remedy: mismatchRemedy(ref),
-          })
-        : expect.sha256 !== undefined && got.sha256 !== expect.sha256
-          ? mismatch(ref, expect.sha256, got.sha256)
-          : undefined;
-    if (!problem) {
-      await chmod(part, 0o600);
-      return got;
-    }
-    await rm(part, { force: true });
-    if (!got.resumed || retriedMismatch) throw problem;
-  }
-}
-
-/** Stream the source into the .part (resuming it), hashing on the way. Size/hash unchecked. */
-async function transfer(
-  source: ByteSource,
-  part: string,
-  deps: FetchDeps,
-  role: string,
-  expectedSize: number | undefined,
-  ref: ArtifactRef,
-): Promise<Transferred> {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.policy };
-  const what = `download of the ${role} from ${source.location}`;
-
-  let have = (await stat(part).catch(() => undefined))?.size ?? 0;
-  if (expectedSize !== undefined && have > expectedSize) have = 0;
-  const handle = await open(part, have > 0 ? 'r+' : 'w', 0o600);
-  let resumed = false;
-  try {
-    await handle.chmod(0o600);
-    if (have === 0) await handle.truncate(0);
-    let hash = await hashRange(part, 0, have, deps.signal);
-    const progress = progressReporter(role, deps.onProgress);
-
-    await withRetries(policy, { what, remedy: networkRemedy(ref, path.dirname(part)), signal: deps.signal }, async () => {
-      const guard = stallGuard(policy.stallTimeoutMs, deps.signal);
-      let opened: Awaited<ReturnType<ByteSource['open']>> | undefined;
-      try {
-        opened = await source.open(have, guard.signal);
-        if (opened.start === 0 && have > 0) {
-          await handle.truncate(0);
-          hash = await hashRange(part, 0, 0);
-          have = 0;
-        } else if (have > 0) {
-          resumed = true;
-        }
-        if (expectedSize !== undefined && opened.total !== undefined && opened.total !== expectedSize) {
-          throw new X2Error('verification', `${describe(ref)} is ${opened.total} bytes at ${source.location}, expected ${expectedSize}`, {
-            remedy: mismatchRemedy(ref),
-          });
-        }
-        const total = opened.total ?? expectedSize;
-        const writer = new PartWriter(handle, have);
-        const reclaim = reclaimer();
-        try {
-          for await (const chunk of opened.chunks) {
-            guard.touch();
-            hash.update(chunk);
-            await writer.push(chunk);
-            progress(writer.length, total);
-            reclaim(chunk.byteLength);
-          }
-        } finally {
-          // Bytes already hashed must reach the file, or hash and .part would disagree on resume.
-          have = await writer.drain();
-        }
-        progress(have, total, true);
-        if (total !== undefined && have < total) throw new TransientError(`connection closed after ${have} of ${total} bytes`);
-      } catch (error) {
-        throwIfInterrupted(deps.signal, what);
-        if (guard.stalled) throw guard.reason();
-        if (error instanceof X2Error || error instanceof TransientError) throw error;
-        throw new TransientError(messageOf(error), { cause: error });
-      } finally {
-        guard.dispose();
-        await opened?.close().catch(() => {});
-      }
-    });
-    return { sha256: hash.digest('hex'), size: have, resumed };
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Appends to the .part at explicit positions. Chunks are gathered into batches worth one writev,
- * and one batch is written while the next is being received, so the disk never stalls the socket
- * (at most two batches are held in memory).
- */
-class PartWriter {
-  private chunks: Uint8Array[] = [];
-  private pending = 0;
-  private inFlight: Promise<void> = Promise.resolve();
-  private failure: unknown;
-  constructor(
-    private readonly handle: FileHandle,
-    /** End of everything handed to a write so far. */
-    private position: number,
-  ) {}
-
-  /** Bytes received so far, written or about to be. */
-  get length(): number {
-    return this.position + this.pending;
-  }
-
-  async push(chunk: Uint8Array): Promise<void> {
-    this.chunks.push(chunk);
-    this.pending += chunk.byteLength;
-    if (this.pending < WRITE_BATCH) return;
-    await this.settled();
-    this.start();
-  }
-
-  /** Writes everything received; resolves to the length of the file. */
-  async drain(): Promise<number> {
-    await this.settled();
-    if (this.pending > 0) {
-      this.start();
-      await this.settled();
-    }
-    return this.position;
-  }
-
-  private start(): void {
-    const chunks = this.chunks;
-    const length = this.pending;
-    const at = this.position;
-    this.chunks = [];
-    this.pending = 0;
-    this.position += length;
-    this.inFlight = this.handle.writev(chunks, at).then(
-      ({ bytesWritten }) => {
-        if (bytesWritten !== length) this.failure = new Error(`short write (${bytesWritten} of ${length} bytes)`);
-      },
-      (error: unknown) => {
-        this.failure = error;
-      },
-    );
-  }
-
-  private async settled(): Promise<void> {
-    await this.inFlight;
-    if (this.failure !== undefined) {
-      throw new X2Error('precondition', `cannot write the download: ${messageOf(this.failure)}`, {
-        remedy: 'free space in the work directory or choose another one with --work-dir',
-        cause: this.failure,
-      });
-    }
-  }
-}
-
-function progressReporter(role: string, onProgress: FetchDeps['onProgress']) {
-  const started = Date.now();
-  let firstBytes: number | undefined;
-  let last = 0;
-  return (bytes: number, total: number | undefined, final = false) => {
-    if (!onProgress) return;
-    firstBytes ??= bytes;
-    const now = Date.now();
-    if (!final && now - last < PROGRESS_INTERVAL_MS) return;
-    last = now;
-    const seconds = Math.max((now - started) / 1000, 0.001);
-    onProgress({ role, bytes, total, bytesPerSecond: Math.round((bytes - firstBytes) / seconds) });
-  };
-}
-
 function checkedName(name: string): string {
   if (!SAFE_NAME.test(name) || RESERVED_SUFFIXES.some((s) => name.endsWith(s)) || name === 'release.json') {
     throw new X2Error('internal', `refusing to store an artifact under the name ${JSON.stringify(name)}`);
@@ -415,55 +186,4 @@ export function isoFileName(location: string): string {
   const base = isRemote(location) ? decodeURIComponent(new URL(location).pathname.split('/').pop() ?? '') : path.basename(location);
   const safe = base.replace(/[^A-Za-z0-9._+-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
   return safe && !RESERVED_SUFFIXES.some((s) => safe.endsWith(s)) ? safe : 'live.iso';
-}
-
-function describe(ref: ArtifactRef): string {
-  return `the ${ref.role} ${ref.name}`;
-}
-
-function hashOrigin(ref: ArtifactRef): string {
-  switch (ref.sha256Source) {
-    case 'stream':
-      return 'the stream metadata';
-    case 'user':
-      return `--${ref.role}-sha256`;
-    case 'release-dir':
-      return 'release.json of the release directory';
-    case 'iso':
-      return '--iso-sha256';
-    case 'checksums':
-      return '--checksums';
-    default:
-      return 'the expected value';
-  }
-}
-
-function mismatch(ref: ArtifactRef, expected: string, got: string): X2Error {
-  const subject = ref.sha256Source === 'iso' ? `the ISO ${ref.location}` : `${describe(ref)} from ${ref.location}`;
-  return new X2Error('verification', `${subject} has sha256 ${got}, but ${hashOrigin(ref)} says ${expected}`, {
-    remedy: mismatchRemedy(ref),
-    details: [`expected ${expected} (from ${hashOrigin(ref)})`, `got      ${got}`, `source   ${ref.location}`],
-  });
-}
-
-function mismatchRemedy(ref: ArtifactRef): string {
-  switch (ref.sha256Source) {
-    case 'stream':
-      return 'the mirror serves a damaged or different file: check the mirror, or choose another with --stream-base-url (the bad download was deleted)';
-    case 'user':
-      return `check the file and the hash given with --${ref.role}-sha256`;
-    case 'release-dir':
-      return 'the release directory is damaged or was changed: recreate it with `x2nestos fetch --to DIR`';
-    case 'iso':
-      return 'check the ISO file and the hash given with --iso-sha256';
-    case 'checksums':
-      return 'the file differs from the one the checksum file describes: check the mirror and the file given with --checksums (the bad download was deleted)';
-    default:
-      return 'check the source of the file';
-  }
-}
-
-function networkRemedy(ref: ArtifactRef, dir: string): string {
-  const mirror = ref.sha256Source === 'stream' ? ', or choose another mirror with --stream-base-url' : '';
-  return `check the network and proxy (HTTPS_PROXY) and run again: the partial download in ${dir} resumes${mirror}; offline hosts can use --release-dir with files fetched elsewhere`;
 }

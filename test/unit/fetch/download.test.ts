@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeHttp } from '../../../src/effects/http-node.js';
-import { fetchArtifact, type FetchDeps, type FetchProgress } from '../../../src/fetch/download.js';
+import { fetchArtifact } from '../../../src/fetch/download.js';
+import type { FetchDeps, FetchProgress } from '../../../src/fetch/transfer.js';
 import type { ArtifactRef } from '../../../src/model/artifacts.js';
 import { startServer, type TestServer } from './server.js';
 
