@@ -12,7 +12,7 @@ import type { ArtifactRef, ArtifactRole, LocalArtifact, ResolvedRelease } from '
 import { pidLock } from '../effects/pid-lock.js';
 import { knownHash, removeSidecar, trustedSidecar, writeSidecar, sidecarPath, type Sidecar } from './sidecar.js';
 import { isRemote } from '../model/location.js';
-import { fileSource, httpSource, type Extent } from './source.js';
+import { fileArtifactSource, httpArtifactSource, type Extent } from './source.js';
 import { mismatch } from './artifact-errors.js';
 import { transferVerified, type FetchDeps } from './transfer.js';
 
@@ -86,7 +86,7 @@ async function fetchWhole(ref: ArtifactRef, target: string, deps: FetchDeps, pro
   }
 
   const extent = ref.isoExtent;
-  const source = isRemote(ref.location) ? httpSource(deps.http, ref.location, extent) : fileSource(ref.location, extent);
+  const source = isRemote(ref.location) ? httpArtifactSource(deps.http, ref.location, extent) : fileArtifactSource(ref.location, extent);
   const got = await transferVerified(ref, source, target, deps, progressRole, {
     sha256: expected,
     size: extent ? extent.length : ref.sizeBytes,
@@ -140,7 +140,7 @@ async function fetchFromVerifiedIso(
     if (sha256 !== isoSha256) throw mismatch({ ...ref, location: isoPath }, isoSha256, sha256);
   }
 
-  const got = await transferVerified({ ...ref, sha256: undefined }, fileSource(isoPath, extent), target, deps, ref.role, {
+  const got = await transferVerified({ ...ref, sha256: undefined }, fileArtifactSource(isoPath, extent), target, deps, ref.role, {
     size: extent.length,
   });
   if (!(await trustedSidecar(isoPath, recordAt))) {

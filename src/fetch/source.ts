@@ -2,10 +2,11 @@
  * Where an artifact's bytes come from, behind one shape: a URL, a local file, or a byte range of
  * an ISO (local or remote). A source can be opened at an offset, so every kind resumes the same way.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from '../effects/http.js';
+import { fileByteSource } from '../effects/file-source.js';
+import { chunksOf } from '../formats/byte-source.js';
 import { parseContentRange } from '../transport/content-range.js';
 import { TransientError, messageOf } from '../transport/retry.js';
 
@@ -18,7 +19,7 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-export interface ByteSource {
+export interface ArtifactSource {
   /** URL or path, for messages. */
   location: string;
   open(offset: number, signal: AbortSignal): Promise<OpenedSource>;
@@ -32,7 +33,7 @@ export interface Extent {
 const READ_CHUNK = 1024 * 1024;
 
 /** A whole file over HTTP, or one extent of it (which needs a server that honours Range). */
-export function httpSource(http: Http, url: string, extent?: Extent): ByteSource {
+export function httpArtifactSource(http: Http, url: string, extent?: Extent): ArtifactSource {
   const open = async (offset: number, signal: AbortSignal): Promise<OpenedSource> => {
     const from = (extent?.offset ?? 0) + offset;
     const to = extent ? String(extent.offset + extent.length - 1) : '';
@@ -83,7 +84,7 @@ export function httpSource(http: Http, url: string, extent?: Extent): ByteSource
 }
 
 /** A local file, or one extent of it (a file inside a local ISO). */
-export function fileSource(file: string, extent?: Extent): ByteSource {
+export function fileArtifactSource(file: string, extent?: Extent): ArtifactSource {
   return {
     location: file,
     async open(offset, signal) {
@@ -105,15 +106,8 @@ export function fileSource(file: string, extent?: Extent): ByteSource {
       }
       const start = offset <= total ? offset : 0;
       if (start === total) return { start, total, chunks: nothing(), close: async () => {} };
-      const stream = createReadStream(file, { start: base + start, end: base + total - 1, highWaterMark: READ_CHUNK, signal });
-      return {
-        start,
-        total,
-        chunks: stream,
-        close: async () => {
-          stream.destroy();
-        },
-      };
+      const bytes = await fileByteSource(file, { offset: base + start, length: total - start }, READ_CHUNK);
+      return { start, total, chunks: chunksOf(bytes, signal), close: () => bytes.close() };
     },
   };
 }

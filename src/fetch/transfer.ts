@@ -19,7 +19,7 @@ import {
 import { describe, mismatch, mismatchRemedy, networkRemedy } from './artifact-errors.js';
 import { reclaimer } from './memory.js';
 import { PartWriter } from './part-writer.js';
-import type { ByteSource } from './source.js';
+import type { ArtifactSource } from './source.js';
 import { hashRange } from './verify.js';
 
 export interface FetchProgress {
@@ -54,7 +54,7 @@ export interface Transferred {
  */
 export async function transferVerified(
   ref: ArtifactRef,
-  source: ByteSource,
+  source: ArtifactSource,
   target: string,
   deps: FetchDeps,
   progressRole: string,
@@ -88,7 +88,7 @@ export async function transferVerified(
 
 /** Stream the source into the .part (resuming it), hashing on the way. Size/hash unchecked. */
 async function transfer(
-  source: ByteSource,
+  source: ArtifactSource,
   part: string,
   deps: FetchDeps,
   role: string,
@@ -110,7 +110,7 @@ async function transfer(
 
     await withRetries(policy, { what, remedy: networkRemedy(ref, path.dirname(part)), signal: deps.signal }, async () => {
       const guard = stallGuard(policy.stallTimeoutMs, deps.signal);
-      let opened: Awaited<ReturnType<ByteSource['open']>> | undefined;
+      let opened: Awaited<ReturnType<ArtifactSource['open']>> | undefined;
       try {
         opened = await source.open(have, guard.signal);
         if (opened.start === 0 && have > 0) {

@@ -87,3 +87,13 @@ export async function drive(
     if (consumed && used > 0) await consumed(chunk.subarray(0, used));
   }
 }
+
+/** The chunks of a source as an async iterable, for readers that only stream; closing stays the caller's. */
+export async function* chunksOf(source: ByteSource, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    signal?.throwIfAborted();
+    const chunk = await source.next();
+    if (!chunk) return;
+    yield chunk;
+  }
+}
