@@ -255,11 +255,18 @@ async function transfer(
 
   let have = (await stat(part).catch(() => undefined))?.size ?? 0;
   if (expectedSize !== undefined && have > expectedSize) have = 0;
-  const handle = await open(part, have > 0 ? 'r+' : 'w', 0o600);
+  // A fresh .part is created only when the first bytes arrive: outside a critical section an
+  // interrupt ends the process at once, and an empty .part left then would resume nothing.
+  let handle: FileHandle | undefined;
+  const partFile = async (): Promise<FileHandle> => {
+    if (handle) return handle;
+    handle = await open(part, have > 0 ? 'r+' : 'w', 0o600);
+    await handle.chmod(0o600);
+    return handle;
+  };
+  if (have > 0) await partFile();
   let resumed = false;
   try {
-    await handle.chmod(0o600);
-    if (have === 0) await handle.truncate(0);
     let hash = await hashRange(part, 0, have, deps.signal);
     const progress = progressReporter(role, deps.onProgress);
 
@@ -269,7 +276,7 @@ async function transfer(
       try {
         opened = await source.open(have, guard.signal);
         if (opened.start === 0 && have > 0) {
-          await handle.truncate(0);
+          await (await partFile()).truncate(0);
           hash = await hashRange(part, 0, 0);
           have = 0;
         } else if (have > 0) {
@@ -281,7 +288,7 @@ async function transfer(
           });
         }
         const total = opened.total ?? expectedSize;
-        const writer = new PartWriter(handle, have);
+        const writer = new PartWriter(partFile, have);
         const reclaim = reclaimer();
         try {
           for await (const chunk of opened.chunks) {
@@ -307,9 +314,10 @@ async function transfer(
         await opened?.close().catch(() => {});
       }
     });
+    await partFile(); // an empty artifact still gets its (empty) file
     return { sha256: hash.digest('hex'), size: have, resumed };
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -323,8 +331,10 @@ class PartWriter {
   private pending = 0;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: unknown;
+  private handle: FileHandle | undefined;
   constructor(
-    private readonly handle: FileHandle,
+    /** Opens the file written to; called when the first chunk arrives. */
+    private readonly file: () => Promise<FileHandle>,
     /** End of everything handed to a write so far. */
     private position: number,
   ) {}
@@ -335,6 +345,7 @@ class PartWriter {
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    this.handle ??= await this.file();
     this.chunks.push(chunk);
     this.pending += chunk.byteLength;
     if (this.pending < WRITE_BATCH) return;
@@ -359,7 +370,7 @@ class PartWriter {
     this.chunks = [];
     this.pending = 0;
     this.position += length;
-    this.inFlight = this.handle.writev(chunks, at).then(
+    this.inFlight = this.handle!.writev(chunks, at).then(
       ({ bytesWritten }) => {
         if (bytesWritten !== length) this.failure = new Error(`short write (${bytesWritten} of ${length} bytes)`);
       },
