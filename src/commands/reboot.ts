@@ -12,7 +12,8 @@ export async function reboot(ctx: Context): Promise<void> {
   // A state.json that is not a state is said, as status and abort say it: read as "nothing staged"
   // it would hide a staged initrd (which holds the Ignition config) and a loaded kernel.
   if ('corrupt' in read) {
-    throw new X2Error('precondition', `${path.join(ctx.workDir, 'state.json')} ${read.corrupt}: what is staged is unknown`, {
+    const file = path.join(ctx.workDir, 'state.json');
+    throw new X2Error('precondition', `${file} ${read.corrupt}: what is staged is unknown`, {
       remedy: '`x2nestos abort` unloads and removes anything staged; then run the conversion again',
     });
   }
