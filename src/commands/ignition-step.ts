@@ -9,6 +9,8 @@ import { loadIgnition } from '../ignition/source.js';
 import { validateIgnition } from '../ignition/validate.js';
 import { assertNotLockedOut, passwordUsers, plainTextPasswordUsers, sshKeyProblemsOf } from '../ignition/access.js';
 import { applyIdentity } from '../identity/apply.js';
+import { withUnits } from '../ignition/augment.js';
+import { INSTALL_RECORD_DEST_UNIT, INSTALL_RECORD_DEST_UNIT_TEXT, JOURNAL_IDENTIFIER } from '../payload/install-record.js';
 import { inheritableKeys } from '../identity/authorized-keys.js';
 import { hostKeys } from '../identity/host-keys.js';
 import type { HostFacts } from '../facts/types.js';
@@ -43,7 +45,15 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
     );
   }
   const identity = await gatherIdentity(ctx, facts);
-  const { text, additions } = applyIdentity(loaded.text, identity);
+  const identified = applyIdentity(loaded.text, identity);
+  const additions = identified.additions;
+  // NestOS's first boot logs how it was installed (src/payload/install-record.ts).
+  const unit = INSTALL_RECORD_DEST_UNIT;
+  const text = withUnits(identified.text, [{ name: unit, contents: INSTALL_RECORD_DEST_UNIT_TEXT }]);
+  if (text !== identified.text) {
+    const identifier = JOURNAL_IDENTIFIER;
+    additions.push(`unit ${unit}: logs at the first boot how this system was installed (journalctl -t ${identifier})`);
+  }
   const finalReport = text === loaded.text ? report : validateIgnition(text);
   if (!finalReport.ok || !finalReport.config) {
     throw new X2Error('internal', 'the Ignition config stopped validating after x2nestos added to it', {

@@ -1,13 +1,23 @@
 /** `x2nestos reboot`: switch to the live installer staged earlier with `--no-reboot`. */
+import path from 'node:path';
 import { X2Error, isX2Error } from '../errors.js';
 import type { SwitchPlan } from '../plan/types.js';
-import { bootId, kexecLoaded, readState } from '../stage/state.js';
+import { bootId, kexecLoaded, readStateFile } from '../stage/state.js';
 import { sleep, switchToLive } from '../switch/switch.js';
 import { switchDeps, type Context } from './context.js';
 
 export async function reboot(ctx: Context): Promise<void> {
   const { options, effects } = ctx;
-  const state = await readState(ctx.workDir);
+  const read = await readStateFile(ctx.workDir);
+  // A state.json that is not a state is said, as status and abort say it: read as "nothing staged"
+  // it would hide a staged initrd (which holds the Ignition config) and a loaded kernel.
+  if ('corrupt' in read) {
+    const file = path.join(ctx.workDir, 'state.json');
+    throw new X2Error('precondition', `${file} ${read.corrupt}: what is staged is unknown`, {
+      remedy: '`x2nestos abort` unloads and removes anything staged; then run the conversion again',
+    });
+  }
+  const state = 'state' in read ? read.state : undefined;
   if (!state) throw new X2Error('precondition', `nothing is staged in ${ctx.workDir}`, { remedy: 'run `x2nestos --no-reboot ...` first' });
   if (!(await kexecLoaded(effects.fs)) || state.bootId !== (await bootId(effects.fs))) {
     throw new X2Error('precondition', 'the staged live kernel is no longer loaded (the host rebooted or it was unloaded)', {

@@ -16,8 +16,10 @@ export class PartWriter {
   private pending = 0;
   private inFlight: Promise<void> = Promise.resolve();
   private failure: unknown;
+  private handle: FileHandle | undefined;
   constructor(
-    private readonly handle: FileHandle,
+    /** Opens the file written to; called when the first chunk arrives. */
+    private readonly file: () => Promise<FileHandle>,
     /** End of everything handed to a write so far. */
     private position: number,
   ) {}
@@ -28,6 +30,7 @@ export class PartWriter {
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    this.handle ??= await this.file();
     this.chunks.push(chunk);
     this.pending += chunk.byteLength;
     if (this.pending < WRITE_BATCH) return;
@@ -52,7 +55,7 @@ export class PartWriter {
     this.chunks = [];
     this.pending = 0;
     this.position += length;
-    this.inFlight = this.handle.writev(chunks, at).then(
+    this.inFlight = this.handle!.writev(chunks, at).then(
       ({ bytesWritten }) => {
         if (bytesWritten !== length) this.failure = new Error(`short write (${bytesWritten} of ${length} bytes)`);
       },

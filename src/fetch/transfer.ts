@@ -3,6 +3,7 @@
  * hash on the way, then check size and sha256. Committing the verified file is the caller's.
  */
 import { chmod, open, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { X2Error } from '../errors.js';
 import type { Http } from '../effects/http.js';
@@ -100,11 +101,18 @@ async function transfer(
 
   let have = (await stat(part).catch(() => undefined))?.size ?? 0;
   if (expectedSize !== undefined && have > expectedSize) have = 0;
-  const handle = await open(part, have > 0 ? 'r+' : 'w', 0o600);
+  // A fresh .part is created only when the first bytes arrive: outside a critical section an
+  // interrupt ends the process at once, and an empty .part left then would resume nothing.
+  let handle: FileHandle | undefined;
+  const partFile = async (): Promise<FileHandle> => {
+    if (handle) return handle;
+    handle = await open(part, have > 0 ? 'r+' : 'w', 0o600);
+    await handle.chmod(0o600);
+    return handle;
+  };
+  if (have > 0) await partFile();
   let resumed = false;
   try {
-    await handle.chmod(0o600);
-    if (have === 0) await handle.truncate(0);
     let hash = await hashRange(part, 0, have, deps.signal);
     const progress = progressReporter(role, deps.onProgress);
 
@@ -114,7 +122,7 @@ async function transfer(
       try {
         opened = await source.open(have, guard.signal);
         if (opened.start === 0 && have > 0) {
-          await handle.truncate(0);
+          await (await partFile()).truncate(0);
           hash = await hashRange(part, 0, 0);
           have = 0;
         } else if (have > 0) {
@@ -126,7 +134,7 @@ async function transfer(
           });
         }
         const total = opened.total ?? expectedSize;
-        const writer = new PartWriter(handle, have);
+        const writer = new PartWriter(partFile, have);
         const reclaim = reclaimer();
         try {
           for await (const chunk of opened.chunks) {
@@ -152,9 +160,10 @@ async function transfer(
         await opened?.close().catch(() => {});
       }
     });
+    await partFile(); // an empty artifact still gets its (empty) file
     return { sha256: hash.digest('hex'), size: have, resumed };
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 

@@ -37,11 +37,18 @@ interface FileAddition {
   contents: { source: string };
 }
 
+interface UnitAddition {
+  name: string;
+  enabled: true;
+  contents: string;
+}
+
 interface Wrapper {
   version: string;
   inner: Uint8Array;
   users: UserAddition[];
   files: FileAddition[];
+  units: UnitAddition[];
 }
 
 export interface AddedFile {
@@ -95,16 +102,38 @@ export function withFiles(text: string, files: AddedFile[], opts: { skipExisting
   return added ? serialize(wrapper) : text;
 }
 
+/**
+ * Add these systemd units, enabled. A unit the user's config already names is left out: the
+ * user's own definition would win the merge anyway, and half of ours must not end up in theirs.
+ */
+export function withUnits(text: string, units: { name: string; contents: string }[]): string {
+  const wrapper = open(text);
+  const defined = new Set<string>();
+  for (const config of userConfigs(wrapper)) {
+    for (const unit of array(record(record(config)['systemd'])['units'])) defined.add(String(record(unit)['name']));
+  }
+  let added = false;
+  for (const u of units) {
+    if (defined.has(u.name)) continue;
+    const entry: UnitAddition = { name: u.name, enabled: true, contents: u.contents };
+    const at = wrapper.units.findIndex((e) => e.name === u.name);
+    if (at >= 0) wrapper.units[at] = entry;
+    else wrapper.units.push(entry);
+    added = true;
+  }
+  return added ? serialize(wrapper) : text;
+}
+
 /** The wrapper this text already is, or a new empty one around it. */
 function open(text: string): Wrapper {
   const report = validateIgnition(text);
   if (!report.ok || report.version === undefined) {
-    throw new X2Error('ignition', 'cannot add SSH keys or files to an Ignition config that is not valid', {
+    throw new X2Error('ignition', 'cannot add SSH keys, files or units to an Ignition config that is not valid', {
       remedy: 'fix the errors reported for --ignition first',
       details: report.errors.map((e) => `${e.path}: ${e.message}`),
     });
   }
-  return recognise(text) ?? { version: report.version, inner: new TextEncoder().encode(text), users: [], files: [] };
+  return recognise(text) ?? { version: report.version, inner: new TextEncoder().encode(text), users: [], files: [], units: [] };
 }
 
 function recognise(text: string): Wrapper | undefined {
@@ -129,6 +158,7 @@ function recognise(text: string): Wrapper | undefined {
     inner,
     users: array(record(parsed['passwd'])['users']).map((u) => structuredClone(u) as UserAddition),
     files: array(record(parsed['storage'])['files']).map((f) => structuredClone(f) as FileAddition),
+    units: array(record(parsed['systemd'])['units']).map((u) => structuredClone(u) as UnitAddition),
   };
   // Only a byte-identical round trip proves that nothing else was written here.
   return serialize(candidate) === text ? candidate : undefined;
@@ -140,6 +170,7 @@ function serialize(w: Wrapper): string {
   };
   if (w.users.length > 0) config['passwd'] = { users: w.users };
   if (w.files.length > 0) config['storage'] = { files: w.files };
+  if (w.units.length > 0) config['systemd'] = { units: w.units };
   return `${JSON.stringify(config)}\n`;
 }
 

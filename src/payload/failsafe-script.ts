@@ -10,7 +10,7 @@
  *   otherwise (second failure, or still writing at the deadline) → stay up: network + sshd,
  *     `nest` with the destination config's keys, a one-line message on every console.
  */
-import { FAILSAFE_KEYS_PATH, LIVE_UNIT_NAMES, OUTCOME_FILE, type FailsafeInputs } from './failsafe.js';
+import { FAILSAFE_KEYS_PATH, LIVE_UNIT_NAMES, OUTCOME_FILE, OUTCOME_HISTORY, type FailsafeInputs } from './failsafe.js';
 
 /** Single-quotes a value for sh: the only character that needs care inside '' is ' itself. */
 export function shQuote(value: string): string {
@@ -26,6 +26,7 @@ export function failsafeScript(input: FailsafeInputs): string {
     ['OUTCOME_FSTYPE', input.outcomeFs?.fsType ?? ''],
     ['OUTCOME_DIR', input.outcomeFs?.dir ?? ''],
     ['OUTCOME_FILE', OUTCOME_FILE],
+    ['OUTCOME_HISTORY', OUTCOME_HISTORY],
     ['TIMEOUT_SECONDS', String(input.timeoutSeconds)],
     ['INSTALLER_UNIT', LIVE_UNIT_NAMES.installer],
     ['INSTALLER_CHAIN', LIVE_UNIT_NAMES.installerChain],
@@ -98,10 +99,13 @@ outcome_json() {
 
 # The outcome: in the journal (read it while the live system is up), in /run, and on the old
 # system's filesystem when the disk holding it was not written (read by \`x2nestos status\`).
+# Every outcome is also kept in a history: when an install finally succeeds, the install record
+# (src/payload/install-record.ts) tells NestOS's journal about each failed attempt.
 record() {
 	outcome=$(outcome_json)
 	echo "X2NESTOS_OUTCOME $outcome"
 	printf '%s\\n' "$outcome" >"$STATE/outcome.json"
+	printf '%s\\n' "$outcome" >>"$STATE/$OUTCOME_HISTORY"
 }
 
 record_on_old_system() {

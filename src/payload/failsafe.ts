@@ -38,6 +38,8 @@ export const FAILSAFE_SCRIPT_PATH = '/etc/x2nestos/failsafe';
 export const FAILSAFE_KEYS_PATH = '/etc/x2nestos/nest-authorized-keys';
 /** The file the failsafe leaves in the work directory of the old system; `x2nestos status` reads it. */
 export const OUTCOME_FILE = 'x2nestos-outcome.json';
+/** In the live system's failsafe state dir: every outcome, one JSON line each (read by the install record). */
+export const OUTCOME_HISTORY = 'outcomes.jsonl';
 
 /** The failsafe unit's instance names: why it was started. */
 export const FAILSAFE_REASONS = { failed: 'installer-failed', timeout: 'timeout' } as const;

@@ -5,6 +5,7 @@
 import type { FailsafeFacts } from '../facts/failsafe.js';
 import type { LiveFile, LiveUnit } from '../ignition/live-config.js';
 import { failsafeFiles, failsafeUnits, LIVE_UNIT_NAMES, nestKeysOf, OUTCOME_FILE } from '../payload/failsafe.js';
+import { installRecordLive } from '../payload/install-record.js';
 import type { LiveFailsafe, TargetDisk } from './types.js';
 
 export interface FailsafeInputs {
@@ -14,6 +15,8 @@ export interface FailsafeInputs {
   timeoutSeconds: number;
   workDir: string;
   toolVersion: string;
+  /** The converted host as the install record names it: "web01 (CentOS Linux 7)". */
+  sourceHost: string;
 }
 
 export interface PlannedFailsafe {
@@ -66,5 +69,7 @@ export function planFailsafe(input: FailsafeInputs): PlannedFailsafe {
     nestKeys,
     toolVersion: input.toolVersion,
   });
-  return { summary, files, units: failsafeUnits(input.timeoutSeconds), warnings };
+  // After a successful install, the story (attempts, the failsafe's verdicts) goes to NestOS's journal.
+  const record = installRecordLive({ destDevice: dest, toolVersion: input.toolVersion, sourceHost: input.sourceHost });
+  return { summary, files: [...files, ...record.files], units: [...failsafeUnits(input.timeoutSeconds), ...record.units], warnings };
 }

@@ -109,6 +109,7 @@ export function planConversion(input: PlanInputs): PlanResult {
     timeoutSeconds: options.liveTimeout,
     workDir: input.workDir,
     toolVersion: input.toolVersion,
+    sourceHost: `${facts.hostname} (${facts.os.prettyName || `${facts.os.id} ${facts.os.versionId}`})`,
   });
   warnings.push(...failsafe.warnings);
 

@@ -103,6 +103,11 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
     expect(String(yaml['dest-device'])).toMatch(/^\/dev\/disk\/by-/);
     expect(byPath['/etc/nestos/dest.ign']!.mode).toBe(0o600);
     expect(JSON.parse(decode(byPath['/etc/nestos/dest.ign']!.contents.source))).toBeTypeOf('object');
+    // NestOS's first boot logs how it was installed: the unit in the destination config, fed by
+    // the post-install hook of the live system (src/payload/install-record.ts).
+    const dest = JSON.parse(decode(byPath['/etc/nestos/dest.ign']!.contents.source)) as { systemd?: { units?: unknown[] } };
+    expect(dest.systemd?.units).toEqual([expect.objectContaining({ name: 'x2nestos-install-journal.service', enabled: true })]);
+    expect(byPath['/etc/x2nestos/install-record']!.mode).toBe(0o700);
     // The cmdline handed to kexec is the plan's.
     const plan = r.json!.plan as { live: { kernelArgs: string[] } };
     expect(load!.at(-1)).toBe(`--command-line=${plan.live.kernelArgs.join(' ')}`);

@@ -146,6 +146,47 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       expect(existsSync(work(sandbox, 'staged'))).toBe(false);
       expect(existsSync(work(sandbox, 'state.json'))).toBe(false);
     });
+
+    it('reboot reports a corrupt state.json as status does, never as "nothing staged" (3)', async () => {
+      const sandbox = sandboxHost(HOST);
+      mkdirSync(work(sandbox, 'staged'), { recursive: true });
+      writeFileSync(work(sandbox, 'staged/initrd.img'), 'secret-bearing initrd');
+      writeFileSync(work(sandbox, 'state.json'), '{"version": 1, "kern');
+      const r = await run(['reboot', '--yes'], { sandbox });
+      expect(r.code).toBe(3);
+      expect(errorLines(r.stderr)).toEqual([
+        `x2nestos: error: ${work(sandbox, 'state.json')} is not valid JSON: what is staged is unknown: \`x2nestos abort\` unloads and removes anything staged; then run the conversion again`,
+      ]);
+      expect(changes(sandbox)).toEqual([]);
+      // Nothing was touched: status still sees the same corrupt file and the leftover.
+      const status = await run(['status', '--json'], { sandbox });
+      expect(status.json).toMatchObject({
+        status: { stateCorrupt: 'is not valid JSON', leftovers: [{ path: work(sandbox, 'staged/initrd.img') }] },
+      });
+    });
+
+    it('interrupted before the first byte of a download: no empty .part is left in the cache (130)', async () => {
+      // A mirror that answers with headers and then nothing: the run waits for the first bytes.
+      const silent = await mirror([{ stream: '2403-LTS', build: BUILD, release }]);
+      try {
+        for (const role of ['kernel', 'initramfs', 'rootfs'] as const) {
+          silent.behave(`/${BUILD}/${release.names[role]}`, { stallAfter: 0, stallTimes: 1000, spareProbes: true });
+        }
+        const sandbox = sandboxHost(HOST);
+        const child = start(['--stream-base-url', silent.streamBase, '--ignition', ign, '--yes'], { sandbox });
+        await waitFor(() => silent.requests.some((q) => q.path.includes(BUILD) && q.range !== 'bytes=0-0'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        child.kill('SIGINT');
+        const r = await child.done;
+        expect(r.code).toBe(130);
+        expect(r.stderr).toMatch(/interrupted by SIGINT; nothing was changed/);
+        expect(existsSync(work(sandbox, 'cache'))).toBe(true);
+        expect(readdirSync(work(sandbox, 'cache')).filter((f) => f.endsWith('.part'))).toEqual([]);
+        expect(changes(sandbox)).toEqual([]);
+      } finally {
+        await silent.close();
+      }
+    });
   });
 
   describe('3: proxy variables', () => {

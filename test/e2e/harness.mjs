@@ -14,6 +14,8 @@ export const DATA_SERIAL = 'HOSTDISK2';
 export const byId = (serial) => `/dev/disk/by-id/virtio-${serial}`;
 
 /** Exit codes of the CLI (docs: e2e-shared.md). */
+/** The unit x2nestos adds to every destination config (src/payload/install-record.ts). */
+export const INSTALL_RECORD_UNIT = 'x2nestos-install-journal.service';
 export const EXIT = { ok: 0, internal: 1, usage: 2, precondition: 3, ignition: 4, verification: 5, network: 6, kexec: 7, packages: 8 };
 
 export class ScenarioContext {
@@ -168,9 +170,22 @@ export class ScenarioContext {
       `disk ${serial} does not carry a NestOS layout: ${JSON.stringify(inspection.partitions)}${context}`,
     );
     assert.deepEqual(inspection.errors ?? [], [], `inspect-disk reported errors${context}`);
-    if (exact || inspection.ignition === destination) {
-      assert.equal(inspection.ignition, destination, `the installed /ignition/config.ign is not the given config byte-for-byte${context}`);
-    } else {
+    if (exact) {
+      // Nothing added but what x2nestos adds to every config: the unit that logs the install
+      // record at NestOS's first boot (src/payload/install-record.ts), around the given bytes.
+      const { ignition, systemd, ...rest } = JSON.parse(inspection.ignition ?? 'null') ?? {};
+      const merged = ignition?.config?.merge ?? [];
+      assert.ok(
+        merged.length === 1 && decodeDataUrl(merged[0].source)?.equals(Buffer.from(destination)),
+        `the installed /ignition/config.ign does not merge the given config byte-for-byte: ${String(inspection.ignition).slice(0, 400)}${context}`,
+      );
+      assert.deepEqual(Object.keys(rest), [], `x2nestos added more than the install-record unit to the config${context}`);
+      assert.deepEqual(
+        (systemd?.units ?? []).map((u) => u.name),
+        [INSTALL_RECORD_UNIT],
+        `x2nestos added other units than ${INSTALL_RECORD_UNIT}${context}`,
+      );
+    } else if (inspection.ignition !== destination) {
       // The tool may add to the user's config (hostname, inherited keys) by wrapping it: the given
       // bytes must then be merged or replaced in, byte-for-byte, as a data URL.
       const wrapper = JSON.parse(inspection.ignition ?? 'null');

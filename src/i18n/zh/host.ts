@@ -47,6 +47,8 @@ export const HOST: Record<string, string> = {
   "ssh key for {user}: {fingerprint} ({type}, from {owner}'s {source})":
     '用户 {user} 的 SSH 密钥：{fingerprint}（{type}，来自 {owner} 的 {source}）',
   '/etc/hostname = {hostname}': '/etc/hostname = {hostname}',
+  'unit {unit}: logs at the first boot how this system was installed (journalctl -t {identifier})':
+    '单元 {unit}：首次启动时在日志中记录本系统的安装经过（journalctl -t {identifier}）',
   'SSH host keys: {types}': 'SSH 主机密钥：{types}',
   'SSH host keys not carried, the config writes its own: {types}': '未沿用 SSH 主机密钥，配置中已写入自己的：{types}',
   '{name} may use sudo but has no account here': '{name} 可以使用 sudo，但本机没有这个账户',
@@ -132,7 +134,7 @@ export const HOST: Record<string, string> = {
   'add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key':
     '请为用户 "nest" 添加 passwd.users[].sshAuthorizedKeys，或使用 --inherit-ssh-keys，或加 --allow-no-ssh-key',
   'not checked: {what}': '未检查：{what}',
-  'cannot add SSH keys or files to an Ignition config that is not valid': '无法向无效的 Ignition 配置中添加 SSH 密钥或文件',
+  'cannot add SSH keys, files or units to an Ignition config that is not valid': '无法向无效的 Ignition 配置中添加 SSH 密钥、文件或单元',
   'fix the errors reported for --ignition first': '请先修正 --ignition 报告的错误',
   'DSA keys are refused by the OpenSSH in NestOS': 'NestOS 中的 OpenSSH 不接受 DSA 密钥',
   'a certificate does not authorize a login here (use cert-authority with the CA key)':

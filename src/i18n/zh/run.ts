@@ -98,6 +98,9 @@ export const RUN: Record<string, string> = {
     '请修正该配置（`ignition-validate` 会报告同样的错误）后重新运行',
   ' ({count} more problem{s} listed above)': '（上文另列出 {count} 个问题）',
   'nothing is staged in {workDir}': '{workDir} 中没有已暂存的内容',
+  '{file} {corrupt}: what is staged is unknown': '{file} {corrupt}：无法确定暂存了什么',
+  '`x2nestos abort` unloads and removes anything staged; then run the conversion again':
+    '`x2nestos abort` 会卸载并删除所有暂存内容；之后请重新执行转换',
   'run `x2nestos --no-reboot ...` first': '请先运行 `x2nestos --no-reboot ...`',
   'the staged live kernel is no longer loaded (the host rebooted or it was unloaded)':
     '暂存的 live 内核已不再处于加载状态（主机已重启或内核已被卸载）',

@@ -42,9 +42,17 @@ export async function run(ctx) {
     ['manifest', 'manifest', 'manifest'],
     'verifiedBy',
   );
-  // --no-keep-hostname: nothing to add to the user's config, so it must arrive unchanged.
+  // --no-keep-hostname: nothing to add to the user's config but the install-record unit, so it
+  // must arrive merged unchanged next to that unit alone.
   const { inspection } = await ctx.convert(guest, [...ignition, ...pinned, '--kexec-from-packages']);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20', exact: true });
+  // What NestOS's first boot logs (journalctl -t x2nestos): the record the live system's
+  // post-install hook left on the new boot partition, here of a first-try install.
+  assert.match(
+    inspection.installRecord ?? '',
+    /^x2nestos \S+ converted \S+ \(.+\) to NestOS, installed on \/dev\/disk\/by-id\/\S+ at \S+\ninstall attempts: 1\nfailsafe verdict: not needed: the first install attempt succeeded\nX2NESTOS_INSTALL \{.*"attempts":1,"failsafe":\[\]\}\n$/,
+    `install record on the boot partition: ${inspection.installRecord}`,
+  );
   assert.equal(inspection.installer.build, release.build, 'live system build');
   // The console comes from the old host's /proc/cmdline, not from a hard-coded default.
   assert.match(inspection.installer.liveCmdline, /(^|\s)console=ttyS0,115200(\s|$)/, 'live kernel console');

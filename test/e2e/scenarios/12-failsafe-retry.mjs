@@ -85,8 +85,37 @@ export async function run(ctx) {
   assert.equal(outcome.action, 'stayed-up');
   assert.equal(outcome.destDevice, disk);
 
+  // The install record (what NestOS's first boot logs, journalctl -t x2nestos): its post-install
+  // hook is enabled in the live system, and the failsafe kept each outcome for it, so an attempt
+  // that later succeeds (started again by hand) tells NestOS's journal about both failures. The
+  // stand-in runs the hook only after a successful install (its README); the record of a
+  // first-try install on a real disk is checked in apt-url, the hook on such a history in
+  // test/unit/payload/install-record.test.ts.
+  const story = await guest.sshAs(
+    'nest',
+    key,
+    'cat /run/x2nestos-failsafe/outcomes.jsonl; grep -x -e RequiredBy=nestos-installer.target -e "ExecStart=/bin/sh /etc/x2nestos/install-record" /etc/systemd/system/x2nestos-install-record.service; grep -c x2nestos-install-record.service /etc/systemd/system-preset/20-ignition.preset',
+  );
+  assert.equal(story.code, 0, `reading the outcome history and the install-record hook: ${story.stderr}`);
+  const storyLines = story.stdout.trim().split('\n');
+  const history = storyLines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  assert.deepEqual(
+    history.map((o) => [o.reason, o.action]),
+    [
+      ['installer-failed', 'retried'],
+      ['installer-failed', 'stayed-up'],
+    ],
+    'the failsafe outcome history',
+  );
+  assert.deepEqual(
+    storyLines.filter((l) => !l.startsWith('{')),
+    ['ExecStart=/bin/sh /etc/x2nestos/install-record', 'RequiredBy=nestos-installer.target', '1'],
+    'the install-record hook, enabled in the live system',
+  );
+
   // Nobody boots the half-written disk: its partition table was cleared, it is no NestOS disk.
   await guest.kill();
   const inspection = await ctx.inspect(guest, 0);
   assert.equal(inspection.nestos, false, 'the disk left behind looks like an installed NestOS');
+  assert.equal(inspection.installRecord, null, 'an install record on a disk that was never installed');
 }

@@ -4,6 +4,7 @@
 # {partitions:[{number,label,start,size,type}], nestos, ignition, ignitionMode,
 #  firstbootNetwork:{file:contents}, firstbootKargs, kargs, installer, liveLog,
 #  bootEntriesLog (x2nestos/boot-entries.log on the boot partition),
+#  installRecord (x2nestos/install.log on the boot partition: what NestOS's first boot logs),
 #  errors:[...]}
 # Nothing is mounted: sfdisk reads the GPT, partitions are copied out of the
 # image and read with debugfs (ext4). qcow2 images are read with qemu-img.
@@ -82,6 +83,8 @@ inspect_boot() {
 	LIVE_LOG=$(file_json "$boot" /nestos-standin/live.log)
 	# What a converter's post-install hook recorded about the UEFI boot menu (x2nestos).
 	BOOT_ENTRIES_LOG=$(file_json "$boot" /x2nestos/boot-entries.log)
+	# The install record x2nestos's post-install hook left for NestOS's journal.
+	INSTALL_RECORD=$(file_json "$boot" /x2nestos/install.log)
 	HAS_ENTRY=$([ -n "$entry" ] && echo true || echo false)
 }
 
@@ -89,7 +92,7 @@ main() {
 	local boot
 	as_raw
 	PARTITIONS=$(partitions_json)
-	IGNITION=null IGNITION_MODE=null NETWORK='{}' KARGS=null FIRSTBOOT_KARGS=null INSTALLER=null LIVE_LOG=null BOOT_ENTRIES_LOG=null HAS_ENTRY=false
+	IGNITION=null IGNITION_MODE=null NETWORK='{}' KARGS=null FIRSTBOOT_KARGS=null INSTALLER=null LIVE_LOG=null BOOT_ENTRIES_LOG=null INSTALL_RECORD=null HAS_ENTRY=false
 	if boot=$(extract_partition boot); then
 		inspect_boot "$boot"
 	fi
@@ -104,12 +107,13 @@ main() {
 		--argjson installer "$INSTALLER" \
 		--argjson liveLog "$LIVE_LOG" \
 		--argjson bootEntriesLog "$BOOT_ENTRIES_LOG" \
+		--argjson installRecord "$INSTALL_RECORD" \
 		--args '{
 			partitions: $partitions,
 			nestos: ($hasEntry and ([$partitions[].label] | contains(["BIOS-BOOT", "EFI-SYSTEM", "boot", "root"]))),
 			ignition: $ignition, ignitionMode: $ignitionMode,
 			firstbootNetwork: $firstbootNetwork, firstbootKargs: $firstbootKargs,
-			kargs: $kargs, installer: $installer, liveLog: $liveLog, bootEntriesLog: $bootEntriesLog,
+			kargs: $kargs, installer: $installer, liveLog: $liveLog, bootEntriesLog: $bootEntriesLog, installRecord: $installRecord,
 			errors: $ARGS.positional }' "${ERRORS[@]}"
 }
 

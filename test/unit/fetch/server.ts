@@ -17,6 +17,8 @@ export interface Behaviour {
   /** Stop sending (connection left open) after this many body bytes, on the first `stallTimes` requests (default 1). */
   stallAfter?: number;
   stallTimes?: number;
+  /** Never stall a 1-byte answer (the `Range: bytes=0-0` size probes of planning), so stallAfter 0 hits only downloads. */
+  spareProbes?: boolean;
   /** Answer 200 with the whole file even to Range requests. */
   ignoreRange?: boolean;
   /** Flip one byte in every response body. */
@@ -114,7 +116,8 @@ export async function startServer(options: { tls?: { key: string; cert: string }
 
     const slice = body.subarray(start, end + 1);
     const dropAt = b.dropAfter !== undefined && hit < (b.dropTimes ?? 1) ? b.dropAfter : undefined;
-    const stallAt = b.stallAfter !== undefined && hit < (b.stallTimes ?? 1) ? b.stallAfter : undefined;
+    const probe = b.spareProbes === true && slice.length === 1;
+    const stallAt = b.stallAfter !== undefined && hit < (b.stallTimes ?? 1) && !probe ? b.stallAfter : undefined;
     const limit = Math.min(slice.length, dropAt ?? Infinity, stallAt ?? Infinity);
     for (let offset = 0; offset < limit; offset += CHUNK) {
       const piece = slice.subarray(offset, Math.min(offset + CHUNK, limit));

@@ -89,7 +89,9 @@ describe('the planned failsafe', () => {
       'nestos-installer.service',
       'x2nestos-failsafe@.service',
       'x2nestos-failsafe.timer',
+      'x2nestos-install-record.service',
     ]);
+    expect(live.systemd.units.at(-1)).toMatchObject({ enabled: true });
     const files = Object.fromEntries(live.storage.files.map((f) => [f.path, f]));
     expect(files['/etc/x2nestos/failsafe']?.mode).toBe(0o700);
     expect(files['/etc/x2nestos/nest-authorized-keys']?.mode).toBe(0o600);
