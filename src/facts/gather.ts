@@ -8,7 +8,7 @@ import type { Runner } from '../effects/runner.js';
 import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
 import { detectFamily } from '../../distro-adapters/detect.js';
 import { readBlockDevices, type BlockDevicesReading } from './block-devices.js';
-import { consolesOf, readCmdline } from './console.js';
+import { readCmdline, readConsoles } from './console.js';
 import { detectContainer } from './container.js';
 import { toDisks, toLabels } from './disks.js';
 import { readEfiBoot } from './efi-boot.js';
@@ -129,7 +129,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     efiBoot: firmware.bootMode === 'uefi' ? await readEfiBoot(fs) : undefined,
     memory: memory ?? { totalBytes: 0, availableBytes: 0 },
     cmdline: cmdline ?? '',
-    consoles: consolesOf(cmdline ?? ''),
+    consoles: await readConsoles(fs, cmdline ?? ''),
     disks,
     rootDisk,
     labels,
