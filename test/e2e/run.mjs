@@ -12,7 +12,16 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkFixtures } from './ignition.mjs';
-import { E2E_DIR, WORK_DIR, ensureImage, ensureRelease, ensureRepos, ensureUefiImage, inspectBinary } from './prepare.mjs';
+import {
+  E2E_DIR,
+  WORK_DIR,
+  ensureArm64Image,
+  ensureImage,
+  ensureRelease,
+  ensureRepos,
+  ensureUefiImage,
+  inspectBinary,
+} from './prepare.mjs';
 import { run, runOk } from './qemu.mjs';
 import { startServer } from './server.mjs';
 import { ScenarioContext } from './harness.mjs';
@@ -22,10 +31,13 @@ const RELEASES = [
   { id: 'r20b', build: '24.03.20240701.0', installer: '0.20', stream: '2403-LTS' },
   { id: 'r16', build: '22.03.20230331.0', installer: '0.16', stream: 'stable' },
   { id: 'r20pad', build: '24.03.20240626.0', installer: '0.20', stream: '2403-LTS', padMiB: 320 },
+  // Built from Debian's arm64 packages (standin/build-release.sh --arch aarch64); a build id of its own.
+  { id: 'r20arm', build: '24.03.20240627.0', installer: '0.20', stream: '2403-LTS', arch: 'aarch64' },
 ];
 
 const TOOLS = [
   'qemu-system-x86_64',
+  'qemu-system-aarch64',
   'qemu-img',
   'socat',
   'ssh',
@@ -192,6 +204,12 @@ async function main() {
     images['debian12-uefi'] = await ensureUefiImage(images.debian12);
     prep['image debian12-uefi'] = images['debian12-uefi'].built ? `built in ${images['debian12-uefi'].seconds.toFixed(0)} s` : 'cached';
     log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
+  }
+  // aarch64 (images/build-arm64-image.sh): debootstrap of Debian's arm64 packages under qemu-user-static.
+  if (wanted('images', 'debian12-arm64')) {
+    images['debian12-arm64'] = await ensureArm64Image();
+    prep['image debian12-arm64'] = images['debian12-arm64'].built ? `built in ${images['debian12-arm64'].seconds.toFixed(0)} s` : 'cached';
+    log(`image debian12-arm64: ${prep['image debian12-arm64']}`);
   }
   const repos = await ensureRepos();
   prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
