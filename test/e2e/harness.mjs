@@ -50,7 +50,8 @@ export class ScenarioContext {
    * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; MACs from qemu.mjs nicMac), and waits for SSH.
    */
   async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0, secureBoot = false } = {}) {
-    const host = this.images[image];
+    // An image still being built (debian12-arm64, see run.mjs) is a promise: wait for it here.
+    const host = await this.images[image];
     // UEFI images boot through OVMF with a vars file of their own (the NVRAM the scenario judges).
     const varsFile = host.arch === 'aarch64' ? 'AAVMF_VARS.fd' : 'OVMF_VARS.fd';
     const firmware = host.firmware === 'uefi' ? { vars: path.join(this.runDir, label, varsFile), secureBoot } : undefined;
