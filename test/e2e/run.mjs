@@ -206,8 +206,8 @@ async function main() {
     log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
   }
   // aarch64 (images/build-arm64-image.sh): debootstrap runs Debian's arm64 maintainer scripts under
-  // qemu-user-static, which takes far longer than the x86 images (40 min measured on a loaded 2-core
-  // machine). It builds while the other scenarios run: the entry is a promise, which ctx.boot()
+  // qemu-user-static, which takes far longer than the x86 images (over 50 min measured on a loaded
+  // 2-core machine). It builds while the other scenarios run: the entry is a promise, which ctx.boot()
   // awaits, and the aarch64 scenario has the lowest weight, so it is scheduled last.
   if (wanted('images', 'debian12-arm64')) {
     const building = ensureArm64Image().then((image) => {
