@@ -25,6 +25,8 @@ PACKAGES=(
   squashfs-tools gdisk fdisk dosfstools e2fsprogs dpkg-dev rpm dnf createrepo-c jq curl
   # UEFI guests and boot entries (issue 14): OVMF, efibootmgr, EFI loaders, Debian's signed boot chain
   ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
+  # aarch64 guests (issue 14.3): qemu-system-aarch64, AAVMF, debootstrap's arm64 chroot through binfmt
+  qemu-system-arm qemu-efi-aarch64 binfmt-support
   # the stand-in live system's sshd; systemd-analyze verify checks the failsafe's units
   dropbear-bin systemd
   # guided-mode terminal tests, fleet tests, the benchmark baseline

@@ -37,6 +37,29 @@ export function consolesOf(cmdline: string): string[] {
   return consoles;
 }
 
+/**
+ * The consoles the kernel chose by itself when the command line names none: arm64 servers describe
+ * their serial port in firmware (ACPI SPCR, the device tree's stdout-path) and boot with no console=.
+ * A kernel started by kexec does not reliably find it again (kexec -l hands over no SPCR-derived
+ * choice, and a live kernel booted with console= elsewhere would drop it), so the live system is
+ * told explicitly. `active` lists them in command-line order (the last is /dev/console). The
+ * virtual terminals are left out: tty0 is every kernel's default anyway, and naming it would
+ * change nothing but the look of the command line on x86 hosts without a serial console.
+ */
+export function consolesFromActive(active: string): string[] {
+  return active
+    .trim()
+    .split(/\s+/)
+    .filter((c) => c !== '' && !/^tty\d*$/.test(c));
+}
+
+/** console= of the command line; without any, the consoles the kernel found in firmware. */
+export async function readConsoles(fs: HostFs, cmdline: string): Promise<string[]> {
+  const named = consolesOf(cmdline);
+  if (named.length > 0) return named;
+  return consolesFromActive((await fs.read('/sys/class/tty/console/active')) ?? '');
+}
+
 export async function readCmdline(fs: HostFs): Promise<string | undefined> {
   return (await fs.read('/proc/cmdline'))?.trim();
 }

@@ -9,7 +9,7 @@ import { EMPTY_NETWORK, type NetworkModel } from '../network/model.js';
 import { readArch } from './arch.js';
 import { detectFamily } from './family.js';
 import { readBlockDevices, type BlockDevicesReading } from './block-devices.js';
-import { consolesOf, readCmdline } from './console.js';
+import { readCmdline, readConsoles } from './console.js';
 import { detectContainer } from './container.js';
 import { toDisks, toLabels } from './disks.js';
 import { readEfiBoot } from './efi-boot.js';
@@ -122,7 +122,7 @@ export async function gatherFacts(host: Host, opts: GatherOptions): Promise<Host
     efiBoot: firmware.bootMode === 'uefi' ? await readEfiBoot(fs) : undefined,
     memory: memory ?? { totalBytes: 0, availableBytes: 0 },
     cmdline: cmdline ?? '',
-    consoles: consolesOf(cmdline ?? ''),
+    consoles: await readConsoles(fs, cmdline ?? ''),
     disks,
     rootDisk,
     labels,

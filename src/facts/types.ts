@@ -90,7 +90,10 @@ export interface HostFacts {
   efiBoot?: EfiBootFacts | undefined;
   memory: { totalBytes: number; availableBytes: number };
   cmdline: string;
-  /** console= values from /proc/cmdline, in order (the last is /dev/console). */
+  /**
+   * console= values from /proc/cmdline, in order (the last is /dev/console); without any, the serial
+   * consoles the kernel found in firmware (/sys/class/tty/console/active, e.g. ttyAMA0 on arm64).
+   */
   consoles: string[];
   disks: Disk[];
   rootDisk: RootDisk;

@@ -52,9 +52,11 @@ export class ScenarioContext {
    * data disk (HOSTDISK2), and extraNics more NICs (enp0s4, ...; MACs from qemu.mjs nicMac), and waits for SSH.
    */
   async boot({ image = 'debian12', memMiB = 1024, dataDisk = true, label = image, extraNics = 0, secureBoot = false } = {}) {
-    const host = this.images[image];
+    // An image still being built (debian12-arm64, see run.mjs) is a promise: wait for it here.
+    const host = await this.images[image];
     // UEFI images boot through OVMF with a vars file of their own (the NVRAM the scenario judges).
-    const firmware = host.firmware === 'uefi' ? { vars: path.join(this.runDir, label, 'OVMF_VARS.fd'), secureBoot } : undefined;
+    const varsFile = host.arch === 'aarch64' ? 'AAVMF_VARS.fd' : 'OVMF_VARS.fd';
+    const firmware = host.firmware === 'uefi' ? { vars: path.join(this.runDir, label, varsFile), secureBoot } : undefined;
     const disks = [{ base: host.disk, serial: SYSTEM_SERIAL }];
     if (dataDisk) disks.push({ base: this.images.datadisk.disk, serial: DATA_SERIAL });
     const guest = new Guest({
@@ -65,6 +67,7 @@ export class ScenarioContext {
       memMiB,
       extraNics,
       ...(firmware ? { firmware } : {}),
+      ...(host.arch ? { arch: host.arch } : {}),
       serverPort: this.server.port,
       // The yum-family image has a static address and no DHCP client (images/build-image.sh).
       guestAddress: image === 'openeuler2203' ? '10.0.2.50' : '10.0.2.15',
@@ -102,11 +105,15 @@ export class ScenarioContext {
     return console;
   }
 
-  /** Puts the binary under test on the guest as /usr/local/bin/x2nestos (over HTTP: faster than SSH under TCG). */
-  async installBinary(guest) {
-    this.server.serveFile('/bin/x2nestos', this.binary.file);
+  /**
+   * Puts the binary under test (or FILE, e.g. the arm64 release file) on the guest as
+   * /usr/local/bin/x2nestos (over HTTP: faster than SSH under TCG).
+   */
+  async installBinary(guest, file = this.binary.file) {
+    const urlPath = file === this.binary.file ? '/bin/x2nestos' : `/bin/${path.basename(file)}`;
+    this.server.serveFile(urlPath, file);
     const started = Date.now();
-    await guest.sshOk(`curl -fsS -o /usr/local/bin/x2nestos ${GUEST_BASE_URL}/bin/x2nestos && chmod 0755 /usr/local/bin/x2nestos`, {
+    await guest.sshOk(`curl -fsS -o /usr/local/bin/x2nestos ${GUEST_BASE_URL}${urlPath} && chmod 0755 /usr/local/bin/x2nestos`, {
       timeoutMs: 300_000,
     });
     this.time('binary-copy', (Date.now() - started) / 1000);

@@ -16,6 +16,7 @@ export const WORK_DIR = path.resolve(process.env.X2NESTOS_E2E_WORK ?? path.join(
 
 const IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-image.sh');
 const UEFI_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-uefi-image.sh');
+const ARM64_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-arm64-image.sh');
 const REPOS_SCRIPT = path.join(E2E_DIR, 'images/build-repos.sh');
 const RELEASE_SCRIPT = path.join(E2E_DIR, 'standin/build-release.sh');
 
@@ -148,6 +149,28 @@ export async function ensureUefiImage(base) {
   };
 }
 
+/**
+ * debian12-arm64: a Debian 12 arm64 host booted through AAVMF and GRUB on its ESP
+ * (images/build-arm64-image.sh, debootstrap under qemu-user-static). Keyed by that script alone.
+ */
+export async function ensureArm64Image() {
+  const key = await keyOf([ARM64_IMAGE_SCRIPT]);
+  const { dir, built, seconds } = await cachedDir(path.join(WORK_DIR, 'images'), 'debian12-arm64', key, (out) =>
+    runOk('bash', [ARM64_IMAGE_SCRIPT, '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs-arm64')], { timeoutMs: 45 * 60_000 }),
+  );
+  return {
+    name: 'debian12-arm64',
+    dir,
+    disk: path.join(dir, 'disk.qcow2'),
+    cmdline: (await readFile(path.join(dir, 'cmdline'), 'utf8')).trim(),
+    key: path.join(dir, 'id_ed25519'),
+    firmware: 'uefi',
+    arch: 'aarch64',
+    built,
+    seconds,
+  };
+}
+
 /** The apt and yum repositories with kexec-tools: `{ debian, rpms }` directories. */
 export async function ensureRepos() {
   const key = await keyOf([REPOS_SCRIPT]);
@@ -158,7 +181,7 @@ export async function ensureRepos() {
 }
 
 /**
- * @typedef {{ id: string, build: string, installer: '0.16' | '0.20', stream: string, padMiB?: number }} ReleaseSpec
+ * @typedef {{ id: string, build: string, installer: '0.16' | '0.20', stream: string, padMiB?: number, arch?: 'x86_64' | 'aarch64' }} ReleaseSpec
  * @typedef {ReleaseSpec & { dir: string, urlPath: string, baseUrl: string, streamBaseUrl: string,
  *   artifacts: Record<'kernel'|'initramfs'|'rootfs'|'iso'|'metal', { file: string, url: string, sha256: string, size: number }>,
  *   seconds: number }} Release
@@ -193,9 +216,10 @@ export async function ensureRelease(spec) {
     spec.stream,
   ];
   if (spec.padMiB) args.push('--rootfs-pad-mib', String(spec.padMiB));
+  if (spec.arch && spec.arch !== 'x86_64') args.push('--arch', spec.arch);
   await runOk('bash', args, { timeoutMs: 15 * 60_000 });
   const stream = JSON.parse(await readFile(path.join(dir, 'streams', `${spec.stream}.json`), 'utf8'));
-  const formats = stream.architectures.x86_64.artifacts.metal.formats;
+  const formats = stream.architectures[spec.arch ?? 'x86_64'].artifacts.metal.formats;
   const pick = (ref) => {
     const file = path.join(dir, path.posix.basename(new URL(ref.location).pathname));
     return { file, url: ref.location, sha256: ref.sha256 };

@@ -109,7 +109,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * @typedef {{
  *   name: string, runDir: string, image: { dir: string, disk: string, kernel: string, initrd: string, cmdline: string, key: string },
  *   disks: DiskSpec[], memMiB?: number, serverPort: number, guestAddress?: string, extraKargs?: string, extraNics?: number,
- *   firmware?: { vars: string, secureBoot?: boolean },
+ *   firmware?: { vars: string, secureBoot?: boolean }, arch?: 'x86_64' | 'aarch64',
  * }} GuestOptions
  * firmware: boot through OVMF (no direct kernel boot) with VARS as the persistent variable store
  * (created from OVMF's template when missing; kept, so a second Guest can cold-boot with the
@@ -117,6 +117,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  */
 
 const OVMF_DIR = '/usr/share/OVMF';
+const AAVMF_DIR = '/usr/share/AAVMF';
 
 /** Firmware arguments for QEMU (q35): OVMF code read-only, the vars file writable. */
 export async function ovmfArgs({ vars, secureBoot = false }) {
@@ -129,6 +130,23 @@ export async function ovmfArgs({ vars, secureBoot = false }) {
       ...(secureBoot ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
       '-drive',
       `if=pflash,format=raw,unit=0,readonly=on,file=${code}`,
+      '-drive',
+      `if=pflash,format=raw,unit=1,file=${vars}`,
+    ],
+  };
+}
+
+/**
+ * aarch64: AAVMF (qemu-efi-aarch64) on `-M virt`, the code read-only and a vars file of the guest's
+ * own (a fresh copy of the template, kept like OVMF's for a cold boot).
+ */
+export async function aavmfArgs({ vars }) {
+  if (!(await stat(vars).catch(() => null))) await copyFile(path.join(AAVMF_DIR, 'AAVMF_VARS.fd'), vars);
+  return {
+    machine: 'virt',
+    args: [
+      '-drive',
+      `if=pflash,format=raw,unit=0,readonly=on,file=${path.join(AAVMF_DIR, 'AAVMF_CODE.fd')}`,
       '-drive',
       `if=pflash,format=raw,unit=1,file=${vars}`,
     ],
@@ -157,7 +175,8 @@ export class Guest {
 
   /** Creates the overlays (unless keepDisks: a restart) and starts QEMU. Does not wait for the guest to boot. */
   async start({ keepDisks = false } = {}) {
-    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0, firmware } = this.options;
+    const { image, memMiB = 1024, serverPort, guestAddress = '10.0.2.15', extraKargs = '', extraNics = 0, firmware, arch } = this.options;
+    const arm = arch === 'aarch64';
     await mkdir(this.runDir, { recursive: true });
     for (const disk of keepDisks ? [] : this.overlays) {
       await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', path.resolve(disk.base), '-F', 'qcow2', disk.overlay]);
@@ -171,7 +190,7 @@ export class Guest {
       `hostfwd=tcp:127.0.0.1:${this.sshPort}-${guestAddress}:22`,
       `guestfwd=tcp:10.0.2.100:80-cmd:socat STDIO TCP:127.0.0.1:${serverPort}`,
     ].join(',');
-    const uefi = firmware ? await ovmfArgs(firmware) : null;
+    const uefi = firmware ? await (arm ? aavmfArgs(firmware) : ovmfArgs(firmware)) : null;
     const args = [
       '-name',
       this.name,
@@ -180,7 +199,8 @@ export class Guest {
       '-accel',
       'tcg',
       '-cpu',
-      'max',
+      // cortex-a57: a plain ARMv8.0 server core; `max` under TCG emulates costly extensions (pointer auth).
+      arm ? 'cortex-a57' : 'max',
       '-smp',
       '1',
       '-m',
@@ -211,7 +231,7 @@ export class Guest {
     });
     this.qemuArgs = args;
     this.startedAt = Date.now();
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(arm ? 'qemu-system-aarch64' : 'qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.process = child;
     liveGroups.add(child.pid);
     let output = '';

@@ -19,19 +19,30 @@ set -euo pipefail
 # ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
 #                             UEFI guests (OVMF, with Secure Boot), the stand-in live system's efibootmgr
 #                             and EFI loaders, the Debian signed boot chain of debian12-uefi, unsigned kernels
+# qemu-system-arm qemu-efi-aarch64 qemu-user-static binfmt-support
+#                             the aarch64 guest (AAVMF on -M virt) and its image: debootstrap runs Debian's
+#                             arm64 packages under qemu-aarch64-static; the arm64 stand-in release is
+#                             unpacked from `apt-get download <pkg>:arm64` (the arm64 architecture is added)
 packages=(
   qemu-system-x86 qemu-utils socat openssh-client debootstrap dpkg-dev rpm createrepo-c dnf
   gdisk fdisk e2fsprogs ignition busybox-static cpio squashfs-tools dosfstools mtools xorriso xz-utils
   kmod jq gzip dropbear-bin
   ovmf efibootmgr grub-efi-amd64-bin shim-signed grub-efi-amd64-signed sbsigntool
+  qemu-system-arm qemu-efi-aarch64 qemu-user-static binfmt-support
 )
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  echo "setup-host: adding the arm64 architecture to apt (the aarch64 image and stand-in release)"
+  dpkg --add-architecture arm64
+  added_arch=1
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$pkg")
 done
 # build-repos.sh and the stand-in's kernel fallback use `apt-get download`: they need package lists.
-if [ ${#missing[@]} -gt 0 ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
+if [ ${#missing[@]} -gt 0 ] || [ -n "${added_arch:-}" ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]; then
   apt-get update -q
 fi
 if [ ${#missing[@]} -gt 0 ]; then

@@ -6,18 +6,24 @@
 #
 #   build-release.sh --out DIR --build BUILD_ID --installer 0.16|0.20
 #                    --base-url URL --stream STREAM [--rootfs-pad-mib N]
+#                    [--arch x86_64|aarch64]
 #
 # Outputs are cached under test/e2e/.work/releases/<build>/<key>/, keyed by a
 # hash of every input (these scripts, the arguments, kernel, Ignition and
 # busybox), then copied into DIR; a re-run with the same inputs is instant.
 # STANDIN_KERNEL_SOURCE=host|deb|auto picks the kernel: /boot + /lib/modules
 # of this machine, or linux-image-amd64's .deb fetched with apt-get download.
+# --arch aarch64 builds the same release for arm64 hosts: every program of the
+# live system (busybox, Ignition, sgdisk, efibootmgr, dropbear and their
+# libraries), the kernel and GRUB's EFI modules come from Debian's arm64
+# packages, fetched with apt-get download and unpacked (never installed).
 set -euo pipefail
 
 STANDIN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK_DIR=${X2NESTOS_E2E_WORK:-$(dirname "$STANDIN_DIR")/.work}
 IGNITION_BIN=/usr/lib/dracut/modules.d/30ignition/ignition
-ARCH=x86_64
+# Arm64 packages the aarch64 live system is made of (unpacked into a sysroot).
+ARM64_PACKAGES='busybox-static ignition gdisk efibootmgr dropbear-bin grub-efi-arm64-bin libc6 libgcc-s1 libstdc++6 libblkid1 libuuid1 libpopt0 libefiboot1 libefivar1 libtomcrypt1 libtommath1 zlib1g libcrypt1 libgmp10'
 # What QEMU guests need: virtio, SCSI/SATA/NVMe disks, e1000, the live root's
 # filesystems (squashfs on loop under overlay) and the metal image's (ext4);
 # vfat's code pages (the ESP is mounted to find the loader) and efivarfs for
@@ -34,7 +40,7 @@ usage() {
 }
 
 parse_args() {
-	OUT='' BUILD='' INSTALLER='' BASE_URL='' STREAM='' PAD_MIB=0
+	OUT='' BUILD='' INSTALLER='' BASE_URL='' STREAM='' PAD_MIB=0 ARCH=x86_64
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--out) OUT=$2 ;;
@@ -43,6 +49,7 @@ parse_args() {
 		--base-url) BASE_URL=${2%/} ;;
 		--stream) STREAM=$2 ;;
 		--rootfs-pad-mib) PAD_MIB=$2 ;;
+		--arch) ARCH=$2 ;;
 		-h | --help) usage ;;
 		*) die "unknown argument $1" ;;
 		esac
@@ -52,6 +59,49 @@ parse_args() {
 	case $INSTALLER in 0.16 | 0.20) ;; *) die "--installer must be 0.16 or 0.20" ;; esac
 	case $BUILD in *[!A-Za-z0-9._-]*) die "--build may only hold letters, digits, '.', '_' and '-'" ;; esac
 	case $PAD_MIB in *[!0-9]* | '') die "--rootfs-pad-mib takes a number of MiB" ;; esac
+	case $ARCH in x86_64 | aarch64) ;; *) die "--arch must be x86_64 or aarch64" ;; esac
+}
+
+# Where each program of the live system comes from: this machine for x86_64,
+# an unpacked arm64 sysroot for aarch64. SYSROOT is also where their
+# libraries are looked up (copy_with_libs).
+select_target() {
+	if [ "$ARCH" = x86_64 ]; then
+		SYSROOT='' DEB_ARCH=amd64 EFI_SUFFIX=x64 GRUB_FORMAT=x86_64-efi GRUB_DIR=/usr/lib/grub/x86_64-efi
+		T_BUSYBOX=$(command -v busybox) T_IGNITION=$IGNITION_BIN T_SGDISK=$(command -v sgdisk)
+		T_EFIBOOTMGR=$(command -v efibootmgr) T_DROPBEAR=$(command -v dropbear)
+		return 0
+	fi
+	DEB_ARCH=arm64 EFI_SUFFIX=aa64 GRUB_FORMAT=arm64-efi
+	arm64_sysroot
+	GRUB_DIR=$SYSROOT/usr/lib/grub/arm64-efi
+	T_BUSYBOX=$SYSROOT/bin/busybox T_IGNITION=$SYSROOT$IGNITION_BIN T_SGDISK=$SYSROOT/sbin/sgdisk
+	T_EFIBOOTMGR=$SYSROOT/bin/efibootmgr T_DROPBEAR=$SYSROOT/usr/sbin/dropbear
+	local f
+	for f in "$T_BUSYBOX" "$T_IGNITION" "$T_SGDISK" "$T_EFIBOOTMGR" "$T_DROPBEAR" "$GRUB_DIR/kernel.img"; do
+		[ -e "$f" ] || die "the arm64 sysroot $SYSROOT has no $f"
+	done
+}
+
+# The arm64 packages, unpacked once per set of versions into WORK_DIR.
+arm64_sysroot() {
+	local pkgs='' p deb versions
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		die "apt does not know arm64: dpkg --add-architecture arm64 && apt-get update (scripts/setup.sh does it)"
+	for p in $ARM64_PACKAGES; do pkgs="$pkgs $p:arm64"; done
+	versions=$(apt-cache policy $pkgs | awk '/^[^ ]/ { p = $1 } /Candidate:/ { print p, $2 }')
+	echo "$versions" | grep -q '(none)' && die "no arm64 candidate for some of:$pkgs (apt-get update?)"
+	SYSROOT=$WORK_DIR/arm64-sysroot/$(printf '%s\n' "$versions" | sha256sum | cut -c1-12)
+	[ -f "$SYSROOT/.done" ] && return 0
+	log "unpacking arm64 packages into $SYSROOT"
+	rm -rf "$SYSROOT.tmp"
+	mkdir -p "$SYSROOT.tmp/debs"
+	(cd "$SYSROOT.tmp/debs" && apt-get download -q $pkgs >&2) || die "apt-get download of the arm64 packages failed"
+	for deb in "$SYSROOT.tmp"/debs/*.deb; do dpkg-deb -x "$deb" "$SYSROOT.tmp"; done
+	rm -rf "$SYSROOT.tmp/debs"
+	touch "$SYSROOT.tmp/.done"
+	rm -rf "$SYSROOT"
+	mv "$SYSROOT.tmp" "$SYSROOT"
 }
 
 require_tools() {
@@ -60,7 +110,8 @@ require_tools() {
 		command -v "$tool" >/dev/null || missing="$missing $tool"
 	done
 	[ -x "$IGNITION_BIN" ] || missing="$missing ignition"
-	[ -d /usr/lib/grub/x86_64-efi ] || missing="$missing grub-efi-amd64-bin"
+	[ "$ARCH" != x86_64 ] || [ -d /usr/lib/grub/x86_64-efi ] || missing="$missing grub-efi-amd64-bin"
+	[ "$ARCH" != aarch64 ] || command -v readelf >/dev/null || missing="$missing readelf"
 	[ -z "$missing" ] || die "missing tools:$missing (apt-get install -y ignition busybox-static cpio squashfs-tools gdisk dropbear-bin dosfstools e2fsprogs mtools xorriso xz-utils kmod efibootmgr grub-efi-amd64-bin)"
 	ldd "$(command -v busybox)" >/dev/null 2>&1 && die "busybox is dynamically linked: install busybox-static"
 	return 0
@@ -84,13 +135,13 @@ kernel_from_host() {
 # current linux-image package and unpack it (no install, no postinst).
 kernel_from_deb() {
 	local dir=$WORK_DIR/kernel pkg deb root
-	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+	pkg=$(apt-cache depends "linux-image-$DEB_ARCH:$DEB_ARCH" | awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve linux-image-$DEB_ARCH to a kernel package (apt-get update?)"
 	root=$dir/$pkg
 	if [ ! -d "$root" ]; then
 		mkdir -p "$dir"
 		log "fetching $pkg with apt-get download"
-		(cd "$dir" && apt-get download -q "$pkg" >&2)
+		(cd "$dir" && apt-get download -q "$pkg:$DEB_ARCH" >&2)
 		deb=$(ls "$dir/${pkg}"_*.deb | head -n1)
 		rm -rf "$root.tmp"
 		dpkg-deb -x "$deb" "$root.tmp"
@@ -105,10 +156,12 @@ kernel_from_deb() {
 }
 
 find_kernel() {
-	case ${STANDIN_KERNEL_SOURCE:-auto} in
-	host) kernel_from_host || die "no readable /boot/vmlinuz-* with /lib/modules/<version>" ;;
-	deb) kernel_from_deb ;;
-	auto) kernel_from_host || kernel_from_deb ;;
+	# This machine's kernel is an x86_64 one: an arm64 release always takes Debian's package.
+	case ${STANDIN_KERNEL_SOURCE:-auto}/$ARCH in
+	*/aarch64) kernel_from_deb ;;
+	host/*) kernel_from_host || die "no readable /boot/vmlinuz-* with /lib/modules/<version>" ;;
+	deb/*) kernel_from_deb ;;
+	auto/*) kernel_from_host || kernel_from_deb ;;
 	*) die "STANDIN_KERNEL_SOURCE must be host, deb or auto" ;;
 	esac
 	log "kernel $KVER ($VMLINUZ)"
@@ -119,7 +172,9 @@ find_kernel() {
 cache_key() {
 	{
 		printf '%s\n' "$BUILD" "$INSTALLER" "$BASE_URL" "$STREAM" "$PAD_MIB" "$KVER"
-		sha256sum "$VMLINUZ" "$IGNITION_BIN" "$(command -v busybox)" "$(command -v sgdisk)" "$(command -v efibootmgr)" /usr/lib/grub/x86_64-efi/kernel.img "$(command -v dropbear)" | cut -d' ' -f1
+		sha256sum "$VMLINUZ" "$T_IGNITION" "$T_BUSYBOX" "$T_SGDISK" "$T_EFIBOOTMGR" "$GRUB_DIR/kernel.img" "$T_DROPBEAR" | cut -d' ' -f1
+		# An x86_64 build's key stays what it was before aarch64 existed.
+		[ "$ARCH" = x86_64 ] || echo "$ARCH"
 		(cd "$STANDIN_DIR" && cat build-release.sh live/*)
 	} | sha256sum | cut -c1-16
 }
@@ -142,14 +197,38 @@ guid_for() {
 copy_with_libs() {
 	local src=$1 root=$2 dest=$3 lib
 	install -D -m 0755 "$src" "$root$dest"
+	if [ -n "$SYSROOT" ]; then
+		copy_foreign_libs "$src" "$root"
+		return 0
+	fi
 	for lib in $(ldd "$src" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done
 }
 
+# ldd cannot run a foreign binary: follow its ELF interpreter and DT_NEEDED
+# entries (readelf) through the sysroot's library directories instead.
+copy_foreign_libs() {
+	local src=$1 root=$2 name dir found interp
+	interp=$(readelf -l "$src" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	if [ -n "$interp" ] && [ ! -e "$root$interp" ]; then
+		install -D -m 0755 "$(readlink -f "$SYSROOT$interp")" "$root$interp"
+	fi
+	for name in $(readelf -d "$src" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		found=''
+		for dir in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+			if [ -e "$SYSROOT$dir/$name" ]; then found=$dir/$name && break; fi
+		done
+		[ -n "$found" ] || die "$src needs $name, which no package of ARM64_PACKAGES has"
+		[ -e "$root$found" ] && continue
+		install -D -m 0755 "$(readlink -f "$SYSROOT$found")" "$root$found"
+		copy_foreign_libs "$SYSROOT$found" "$root"
+	done
+}
+
 install_busybox() {
 	local root=$1 applet
-	install -D -m 0755 "$(command -v busybox)" "$root/bin/busybox"
+	install -D -m 0755 "$T_BUSYBOX" "$root/bin/busybox"
 	for applet in $(busybox --list-full); do
 		case $applet in sbin/init | linuxrc | bin/busybox) continue ;; esac
 		mkdir -p "$root/$(dirname "$applet")"
@@ -176,7 +255,7 @@ efi_marker() {
 	local out=$1 what=$2 cfg
 	cfg=$(mktemp)
 	printf 'echo "nestos-standin-efi: BOOTED %s of build %s"\nsleep 1\nhalt\n' "$what" "$BUILD" >"$cfg"
-	grub-mkstandalone -O x86_64-efi --fonts= --locales= --themes= --install-modules='echo halt sleep' \
+	grub-mkstandalone -O "$GRUB_FORMAT" -d "$GRUB_DIR" --fonts= --locales= --themes= --install-modules='echo halt sleep' \
 		--modules='echo halt sleep' -o "$out" "boot/grub/grub.cfg=$cfg"
 	rm -f "$cfg"
 }
@@ -210,10 +289,12 @@ build_metal_image() {
 	MTOOLS_SKIP_CHECK=1 mmd -i "$t/efi.img" ::/EFI ::/EFI/nestos ::/EFI/openEuler ::/EFI/BOOT
 	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/grub.cfg" ::/EFI/nestos/grub.cfg
 	# The NestOS ESP layout of contract §10: shim under EFI/openEuler, the removable-media path in EFI/BOOT.
-	efi_marker "$t/efi/shimx64.efi" '\\EFI\\openEuler\\shimx64.efi'
-	efi_marker "$t/efi/BOOTX64.EFI" '\\EFI\\BOOT\\BOOTX64.EFI'
-	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/shimx64.efi" ::/EFI/openEuler/shimx64.efi
-	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+	local shim=shim$EFI_SUFFIX.efi removable
+	removable=BOOT$(echo "$EFI_SUFFIX" | tr a-z A-Z).EFI
+	efi_marker "$t/efi/$shim" "\\\\EFI\\\\openEuler\\\\$shim"
+	efi_marker "$t/efi/$removable" "\\\\EFI\\\\BOOT\\\\$removable"
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/$shim" "::/EFI/openEuler/$shim"
+	MTOOLS_SKIP_CHECK=1 mcopy -i "$t/efi.img" "$t/efi/$removable" "::/EFI/BOOT/$removable"
 
 	truncate -s 147M "$raw"
 	sgdisk -Z "$raw" >/dev/null
@@ -243,12 +324,12 @@ build_live_root() {
 	install -D -m 0644 "$STANDIN_DIR/live/common.sh" "$root/usr/lib/nestos-standin/common.sh"
 	install -D -m 0644 "$STANDIN_DIR/live/installer-yaml.awk" "$root/usr/lib/nestos-standin/installer-yaml.awk"
 	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
-	copy_with_libs "$(command -v sgdisk)" "$root" /usr/sbin/sgdisk
-	copy_with_libs "$(command -v efibootmgr)" "$root" /usr/bin/efibootmgr
+	copy_with_libs "$T_SGDISK" "$root" /usr/sbin/sgdisk
+	copy_with_libs "$T_EFIBOOTMGR" "$root" /usr/bin/efibootmgr
 	# Emulated systemd (live/units.sh) and sshd (dropbear) for units a converter adds.
 	install -D -m 0644 "$STANDIN_DIR/live/units.sh" "$root/usr/lib/nestos-standin/units.sh"
 	install -D -m 0755 "$STANDIN_DIR/live/systemctl" "$root/usr/bin/systemctl"
-	copy_with_libs "$(command -v dropbear)" "$root" /usr/sbin/dropbear
+	copy_with_libs "$T_DROPBEAR" "$root" /usr/sbin/dropbear
 	mkdir -p "$root/etc/systemd/system" "$root/etc/dropbear" "$root/home"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nwheel:x:10:\n' >"$root/etc/group"
@@ -311,7 +392,7 @@ build_initramfs() {
 	install -D -m 0644 "$STANDIN_DIR/live/common.sh" "$root/usr/lib/nestos-standin/common.sh"
 	install -D -m 0755 "$STANDIN_DIR/live/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 	install -D -m 0755 "$STANDIN_DIR/live/setfiles" "$root/usr/sbin/setfiles"
-	copy_with_libs "$IGNITION_BIN" "$root" /usr/bin/ignition
+	copy_with_libs "$T_IGNITION" "$root" /usr/bin/ignition
 	: >"$root/etc/nestos-standin/modules.load"
 	for path in $(module_paths); do
 		rel=/lib/modules/$KVER/${path#*/lib/modules/"$KVER"/}
@@ -435,6 +516,7 @@ publish() {
 main() {
 	parse_args "$@"
 	require_tools
+	select_target
 	find_kernel
 	artifact_names
 	KEY=$(cache_key)
