@@ -100,6 +100,7 @@ async function loadScenarios() {
       weight: mod.weight ?? 1,
       exclusive: mod.exclusive === true,
       needs: mod.needs ?? null,
+      optIn: mod.optIn ?? null,
     });
   }
   return scenarios;
@@ -171,13 +172,21 @@ async function main() {
   }
 
   const binary = await inspectBinary();
+  let optedOut = [];
   if (args.only) {
     const unknown = args.only.filter((id) => !scenarios.some((s) => s.id === id));
     if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (see --list)`);
     scenarios = scenarios.filter((s) => args.only.includes(s.id));
-  } else if (!args.withManual && !binary.placeholder) {
-    // The hand-made conversion only proves the harness; with a real binary the scenarios do that.
-    scenarios = scenarios.filter((s) => s.needsBinary);
+  } else {
+    if (!args.withManual && !binary.placeholder) {
+      // The hand-made conversion only proves the harness; with a real binary the scenarios do that.
+      scenarios = scenarios.filter((s) => s.needsBinary);
+    }
+    // Opt-in scenarios (`export const optIn = 'why'`) run only when named with --only: said here,
+    // and counted in the summary, never dropped in silence.
+    for (const s of scenarios.filter((s) => s.optIn)) log(`not run by default: ${s.id} (${s.optIn}); run it with --only ${s.id}`);
+    optedOut = scenarios.filter((s) => s.optIn).map((s) => s.id);
+    scenarios = scenarios.filter((s) => !s.optIn);
   }
   log(`binary: ${binary.file} (${binary.exists ? binary.version : 'missing'}${binary.placeholder ? ', cannot convert yet' : ''})`);
 
@@ -191,7 +200,9 @@ async function main() {
   // A scenario may declare the cached inputs it uses (`export const needs = { images, releases }`);
   // a run of only such scenarios prepares only those. Any scenario without it needs everything.
   const declared = scenarios.every((s) => s.needs);
-  const wanted = (kind, name) => !declared || scenarios.some((s) => s.needs[kind]?.includes(name));
+  // Inputs of another architecture are prepared only for a scenario that names them.
+  const ownArchOnly = new Set(['debian12-arm64', ...RELEASES.filter((r) => r.arch && r.arch !== 'x86_64').map((r) => r.id)]);
+  const wanted = (kind, name) => (!declared && !ownArchOnly.has(name)) || scenarios.some((s) => s.needs?.[kind]?.includes(name));
   for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter(
     (n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')),
   )) {
@@ -265,6 +276,7 @@ async function main() {
   console.log(`\n${table(results)}\n`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s for the scenarios; logs in ${runDir}`);
   const failed = results.filter((r) => r.result !== 'passed').length;
+  if (optedOut.length) console.log(`not run (opt-in, see above): ${optedOut.join(', ')}`);
   console.log(`${results.length - failed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

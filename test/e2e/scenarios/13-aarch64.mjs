@@ -15,6 +15,9 @@ export const id = 'aarch64';
 export const title = 'aarch64 Debian 12 (AAVMF, GRUB, no kexec_file_load, console from SPCR) → converted with the arm64 release file';
 // Last in the queue: its image builds while the other scenarios run (run.mjs).
 export const weight = 0;
+// Its image is built by running Debian's arm64 maintainer scripts under qemu-user-static: over 50 min
+// on this 2-core machine, which alone would break CI's time limit. It has not passed yet (issue 14).
+export const optIn = 'its arm64 image takes over 50 min to build under emulation';
 export const needs = { images: ['debian12-arm64'], releases: ['r20arm'] };
 
 const ARM64_BINARY = path.join(REPO_DIR, 'dist/x2nestos-linux-arm64');
