@@ -72,6 +72,28 @@ export function phasesFromEvents(jsonl) {
   return phases;
 }
 
+/**
+ * The events as JSON lines, from whichever copy holds more of them: the SSH session's stdout, or
+ * the serial console (where kernel messages may split a line: such a line is left out).
+ */
+export function fullerEvents(sessionStdout, consoleText) {
+  const events = (text) =>
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => {
+        if (!line.startsWith('{"schemaVersion"')) return false;
+        try {
+          JSON.parse(line);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+  const [a, b] = [events(sessionStdout), events(consoleText)];
+  return (b.length > a.length ? b : a).map((line) => `${line}\n`).join('');
+}
+
 function baselineScript({ kernel, initramfs, rootfs, ignitionUrl }) {
   const kargs = `nestos.inst.install_dev=${byId(SYSTEM_SERIAL)} nestos.inst.ignition_url=${ignitionUrl} ignition.firstboot ignition.platform.id=metal`;
   return [
@@ -128,13 +150,17 @@ export async function run(ctx) {
     '--rootfs-sha256',
     a.rootfs.sha256,
   ];
-  const ours = await timeToSwitch(guest, ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' '));
+  // The switch cuts the SSH session, usually before the last events arrive over it: tee copies
+  // them to the serial console too, which the harness records up to the live kernel's first line.
+  // pipefail keeps x2nestos's own exit code for a run that stops before switching.
+  const command = `set -o pipefail; ${['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ')} | tee /dev/ttyS0`;
+  const ours = await timeToSwitch(guest, `bash -c ${shellQuote(command)}`);
   figures.x2nestosSeconds = ours.seconds;
   ctx.time('x2nestos-to-live-kernel', ours.seconds);
-  const events = ours.output?.stdout ?? '';
+  const events = fullerEvents(ours.output?.stdout ?? '', await guest.console());
   await writeFile(path.join(ctx.runDir, 'events.jsonl'), events);
-  // The switch may cut the SSH session before its last bytes arrive: the phases are then reported
-  // as missing, not failed (the times to switch above come from the console, not from the session).
+  // Phases missing from both copies are reported as missing, not failed (the times to switch above
+  // come from the console, not from the events).
   figures.phases = phasesFromEvents(events).map((p) => ({ stage: p.stage, seconds: p.seconds }));
   if (figures.phases.length === 0) ctx.log('bench-switch: no --events output reached us before the switch cut the session');
   await guest.kill();

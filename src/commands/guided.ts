@@ -11,7 +11,6 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { X2Error } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../effects/files.js';
-import { gatherFacts } from '../facts/gather.js';
 import { answersToOptions, replayConfig } from '../guided/answers.js';
 import { interview } from '../guided/interview.js';
 import { renderNextSteps } from '../guided/next-steps.js';
@@ -20,17 +19,15 @@ import { inquirerPrompter, isPromptInterrupt, type Prompter, type PromptRunner }
 import type { Checked } from '../guided/release.js';
 import { hashPassword } from '../guided/sha512-crypt.js';
 import { inheritableKeys } from '../identity/authorized-keys.js';
-import { gatherNetwork } from '../network/gather.js';
 import type { Options } from '../options/schema.js';
 import type { Plan } from '../plan/types.js';
-import { resolveRelease } from '../release/resolve.js';
-import { adapterFor } from '../../distro-adapters/select.js';
 import { VERSION } from '../version.js';
 import { abort } from './abort.js';
 import type { Context } from './context.js';
 import { convert } from './convert.js';
-import { pickKexecTool } from './kexec-tool-step.js';
+import { overlap } from './overlap.js';
 import { plan } from './plan.js';
+import { inspectHost, releaseFor } from './prepare.js';
 import { reboot } from './reboot.js';
 import { isRemote } from '../model/location.js';
 
@@ -45,11 +42,11 @@ export async function guided(ctx: Context): Promise<void> {
   }
   const ask = await terminalPrompter(ctx);
   const host = { runner: effects.runner, fs: effects.fs };
-  const facts = await reporter.step('Inspecting this host', () =>
-    gatherFacts(host, { workDir: ctx.workDir, uid: runtime.uid, gatherNetwork }),
-  );
-  const adapter = adapterFor(facts.family, facts.packageTool);
-  const kexecTool = await pickKexecTool({ ...host, ownFs: effects.ownFs, runtimeDir: runtime.runtimeDir }, facts, adapter, ctx.options);
+  // The same inspection as `plan` and `convert`, so the questions offer what the plan will accept.
+  const early = overlap(ctx.signal);
+  const { facts, kexecTool } = await inspectHost(ctx, early)
+    .then(async (inspected) => ({ ...inspected, kexecTool: await inspected.kexecTool }))
+    .finally(() => early.close());
   const pre = preflight(facts, ctx.options, {
     kexecTool,
     workDir: ctx.workDir,
@@ -59,13 +56,7 @@ export async function guided(ctx: Context): Promise<void> {
 
   const resolveWith = async (changes: Partial<Options>): Promise<Checked<string | undefined>> => {
     try {
-      const options = { ...ctx.options, iso: undefined, isoSha256: undefined, ...changes };
-      const release = await resolveRelease(options, {
-        http: effects.http,
-        arch: ctx.options.arch ?? facts.arch,
-        signal: ctx.signal,
-        cwd: runtime.cwd,
-      });
+      const release = await releaseFor(ctx, facts, { ...ctx.options, iso: undefined, isoSha256: undefined, ...changes });
       return { ok: release.release };
     } catch (e) {
       if (e instanceof X2Error) return { problem: tr.msg(e.message) };

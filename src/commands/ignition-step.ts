@@ -23,12 +23,19 @@ export interface PreparedIgnition {
   bytes: Uint8Array;
 }
 
-export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<PreparedIgnition> {
+/** The config as given, valid by Ignition's rules: needs nothing from the host, so it starts with the run. */
+export interface CheckedIgnition {
+  loaded: Awaited<ReturnType<typeof loadIgnition>>;
+  report: ReturnType<typeof validateIgnition>;
+}
+
+/** Loads --ignition and validates it; `signal` ends a fetch still running. */
+export async function checkIgnition(ctx: Pick<Context, 'options' | 'effects'>, signal: AbortSignal): Promise<CheckedIgnition> {
   const { options } = ctx;
   const source = options.ignition as string;
   const loaded = await loadIgnition(
     source,
-    { http: ctx.effects.http, readFile: readFileBounded, timeoutMs: options.ignitionTimeout * 1000, signal: ctx.signal },
+    { http: ctx.effects.http, readFile: readFileBounded, timeoutMs: options.ignitionTimeout * 1000, signal },
     { allowHttp: options.allowHttpIgnition },
   );
   const report = validateIgnition(loaded.text);
@@ -44,6 +51,13 @@ export async function prepareIgnition(ctx: Context, facts: HostFacts): Promise<P
       },
     );
   }
+  return { loaded, report };
+}
+
+/** Adds this host's identity as the options ask, validates again and checks for lock-out. */
+export async function finishIgnition(ctx: Context, facts: HostFacts, { loaded, report }: CheckedIgnition): Promise<PreparedIgnition> {
+  const { options } = ctx;
+  const source = options.ignition as string;
   const identity = await gatherIdentity(ctx, facts);
   const identified = applyIdentity(loaded.text, identity);
   const additions = identified.additions;

@@ -1,5 +1,8 @@
-/** The real Runner, on execa. Argv arrays only: no shell ever parses what we run. */
-import { execa } from 'execa';
+/**
+ * The real Runner, on execa. Argv arrays only: no shell ever parses what we run. execa is loaded on
+ * the first command, not with this module: it costs ~0.1 s of start-up that the first progress
+ * line would otherwise wait for (bench/startup.mjs).
+ */
 import { CommandError, type RunOptions, type RunResult, type Runner } from './runner.js';
 import type { HostGuard } from './guard.js';
 
@@ -8,6 +11,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 async function spawn(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty argv');
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     input: options.input,
     env: { LC_ALL: 'C', ...options.env },

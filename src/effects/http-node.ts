@@ -3,8 +3,10 @@
  * Content-Encoding on the fly, and a sha256 "of the file as served" must be taken over the bytes
  * as served. Redirects are followed here (the final URL is reported), and the proxy variables are
  * honoured only when set, through undici's EnvHttpProxyAgent (Node's fetch ignores them).
+ * undici is loaded on the first request: compiling it costs ~0.1 s of start-up, which commands
+ * and steps that need no network (status, abort, host inspection) should not wait for.
  */
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { X2Error } from '../errors.js';
 import type { Http, HttpResponse } from './http.js';
@@ -31,15 +33,18 @@ export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustS
         if (current.protocol !== 'http:' && current.protocol !== 'https:') {
           throw new Error(`unsupported URL scheme ${current.protocol} in ${current.href}`);
         }
-        dispatcher ??= dispatcherFor(env, trust);
-        const response = await request(current, {
-          method: 'GET',
-          dispatcher,
-          signal: options.signal,
-          headers: { 'user-agent': userAgent, 'accept-encoding': 'identity', ...options.headers },
-        }).catch((error: unknown) => {
-          throw certificateRefusal(error, current, trust) ?? error;
-        });
+        const undici = await import('undici');
+        dispatcher ??= dispatcherFor(undici, env, trust);
+        const response = await undici
+          .request(current, {
+            method: 'GET',
+            dispatcher,
+            signal: options.signal,
+            headers: { 'user-agent': userAgent, 'accept-encoding': 'identity', ...options.headers },
+          })
+          .catch((error: unknown) => {
+            throw certificateRefusal(error, current, trust) ?? error;
+          });
         const location = headerValue(response.headers, 'location');
         if (REDIRECT_STATUSES.has(response.statusCode) && location !== undefined) {
           discard(response.body);
@@ -53,7 +58,11 @@ export function nodeHttp(env: Record<string, string | undefined>, trust?: TrustS
   };
 }
 
-function dispatcherFor(env: Record<string, string | undefined>, trust: TrustStore | undefined): Dispatcher {
+function dispatcherFor(
+  { Agent, EnvHttpProxyAgent }: typeof import('undici'),
+  env: Record<string, string | undefined>,
+  trust: TrustStore | undefined,
+): Dispatcher {
   // Lower-case first, as curl and undici do; the upper-case HTTP_PROXY is honoured too because
   // this is not a CGI context (httpoxy does not apply).
   const httpProxy = proxyFromEnv(env, 'http_proxy');
