@@ -154,54 +154,61 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
     };
     const mirrorArgs = (...more: string[]) => ['--stream-base-url', env.server.streamBase, ...more];
 
-    // [what is wrong, the arguments, exit code, the one error line exactly as printed]
-    const REFUSALS: [string, () => string[], number, string][] = [
+    /** A refused download is deleted, not kept as if verified. */
+    const noRootfsKept = (sandbox: string) => {
+      const cache = path.join(sandbox, 'work/cache');
+      expect(existsSync(cache) ? readdirSync(cache).filter((f) => f.includes('rootfs') && !f.endsWith('.part')) : []).toEqual([]);
+    };
+
+    // [what is wrong, exit code, the arguments, the one error line exactly as printed, what else holds after]
+    const REFUSALS: [string, number, () => string[], string, ((sandbox: string) => void)?][] = [
       [
         'without an Ignition config',
-        () => ['plan', ...mirrorArgs()],
         2,
+        () => ['plan', ...mirrorArgs()],
         'x2nestos: error: no Ignition config given: pass --ignition URL|FILE (the config NestOS will boot with)',
       ],
       [
         'without a terminal and without --yes',
-        () => base(),
         2,
+        () => base(),
         'x2nestos: error: no terminal to ask for confirmation on: pass --yes to convert without asking (or `x2nestos plan` to only look)',
       ],
-      ['on an unknown flag', () => ['--frobnicate'], 2, "x2nestos: error: unknown option '--frobnicate': see `x2nestos --help`"],
+      ['on an unknown flag', 2, () => ['--frobnicate'], "x2nestos: error: unknown option '--frobnicate': see `x2nestos --help`"],
       [
         'on an invalid Ignition config',
-        () => mirrorArgs('--ignition', config('bad.ign', { ignition: { version: '2.2.0' } }), '--yes'),
         4,
+        () => mirrorArgs('--ignition', config('bad.ign', { ignition: { version: '2.2.0' } }), '--yes'),
         'x2nestos: error: the Ignition config <tmp>/bad.ign is invalid: $.ignition.version: unsupported config version: fix the config (`ignition-validate` reports the same errors) and run again (details: <sandbox>/work/x2nestos.log)',
       ],
       [
         'on a config nobody could log in with',
-        () => mirrorArgs('--ignition', config('lockout.ign', { ignition: { version: '3.3.0' } }), '--yes'),
         4,
+        () => mirrorArgs('--ignition', config('lockout.ign', { ignition: { version: '3.3.0' } }), '--yes'),
         'x2nestos: error: the Ignition config gives no user a usable SSH key, so nobody could log in to NestOS over SSH: add passwd.users[].sshAuthorizedKeys for user "nest", use --inherit-ssh-keys, or pass --allow-no-ssh-key',
       ],
       [
         'on a checksum mismatch from a tampered mirror',
-        () => mirrorArgs('--stream', 'tampered', '--ignition', ign, '--yes'),
         5,
+        () => mirrorArgs('--stream', 'tampered', '--ignition', ign, '--yes'),
         `x2nestos: error: the rootfs ${tampered.names.rootfs} from <mirror>/tampered/${tampered.names.rootfs} has sha256 ${sha256(flipLastByte(tampered.rootfs))}, but the stream metadata says ${sha256(tampered.rootfs)}: the mirror serves a damaged or different file: check the mirror, or choose another with --stream-base-url (the bad download was deleted) (details: <sandbox>/work/x2nestos.log)`,
+        noRootfsKept,
       ],
       [
         'on initramfs and rootfs from different builds',
-        () => mirrorArgs('--stream', 'mixed', '--ignition', ign, '--yes'),
         5,
+        () => mirrorArgs('--stream', 'mixed', '--ignition', ign, '--yes'),
         'x2nestos: error: initramfs is build mixed but rootfs is build other: they must come from the same NestOS build: fetch the initramfs and rootfs of one release (e.g. both from the same stream, ISO or release directory) (details: <sandbox>/work/x2nestos.log)',
       ],
       [
         'when the mirror is unreachable',
-        () => ['--stream-base-url', 'http://127.0.0.1:9/streams/', '--ignition', ign, '--yes'],
         6,
+        () => ['--stream-base-url', 'http://127.0.0.1:9/streams/', '--ignition', ign, '--yes'],
         'x2nestos: error: fetching the stream metadata of 2403-LTS from http://127.0.0.1:9/streams/2403-LTS.json failed after 3 attempts (connect ECONNREFUSED 127.0.0.1:9): check the network and proxy (HTTPS_PROXY) and --stream, point --stream-base-url at a reachable mirror, or use --release-dir DIR with files fetched elsewhere by `x2nestos fetch --to DIR` (details: <sandbox>/work/x2nestos.log)',
       ],
     ];
 
-    it.each(REFUSALS)('%s → exit %i, nothing changed, nothing kept', async (_, args, code, line) => {
+    it.each(REFUSALS)('%s → exit %i, nothing changed', async (_, code, args, line, after) => {
       const sandbox = sandboxHost(HOST);
       const r = await run([...args(), '--json'], { sandbox });
       expect(r.stderr).not.toMatch(/internal error/);
@@ -211,9 +218,7 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
       const work = path.join(sandbox, 'work');
       expect(existsSync(path.join(work, 'staged'))).toBe(false);
       expect(existsSync(path.join(work, 'state.json'))).toBe(false);
-      // A refused download is deleted, not kept as if verified.
-      const cache = path.join(work, 'cache');
-      expect(existsSync(cache) ? readdirSync(cache).filter((f) => f.includes('rootfs') && !f.endsWith('.part')) : []).toEqual([]);
+      after?.(sandbox);
     });
     it('when the kernel refuses the load, explaining why (7)', async () => {
       const sandbox = sandboxHost(HOST, { kexecStderr: 'kexec_file_load failed: Operation not permitted\n' });
