@@ -69,19 +69,7 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
         remedy: 'drop --kexec-from-packages to use the kexec carried in x2nestos, or install kexec-tools yourself',
       });
     }
-    return {
-      tool: {
-        ...tool(
-          'packages',
-          ['kexec'],
-          undefined,
-          undefined,
-          `--kexec-from-packages: kexec-tools will be installed with ${found.packages.tool}`,
-        ),
-        installArgv: found.packages.installArgv,
-      },
-      blockers: [],
-    };
+    return fromPackages(found.packages, `--kexec-from-packages: kexec-tools will be installed with ${found.packages.tool}`);
   }
   if (found.carried) {
     const c = found.carried;
@@ -104,19 +92,15 @@ export function chooseKexecTool(found: KexecToolFacts, options: KexecToolOptions
       remedy: 'run the release file (x2nestos-linux-<arch>), install kexec-tools, or pass --kexec PATH',
     });
   }
-  return {
-    tool: {
-      ...tool(
-        'packages',
-        ['kexec'],
-        undefined,
-        undefined,
-        `this x2nestos runs from the bundle and carries no kexec: kexec-tools will be installed with ${found.packages.tool}`,
-      ),
-      installArgv: found.packages.installArgv,
-    },
-    blockers: [],
-  };
+  return fromPackages(
+    found.packages,
+    `this x2nestos runs from the bundle and carries no kexec: kexec-tools will be installed with ${found.packages.tool}`,
+  );
+}
+
+/** kexec-tools installed through the distribution's package manager before the load. */
+function fromPackages(packages: NonNullable<KexecToolFacts['packages']>, reason: string): { tool: KexecTool; blockers: Blocker[] } {
+  return { tool: { ...tool('packages', ['kexec'], undefined, undefined, reason), installArgv: packages.installArgv }, blockers: [] };
 }
 
 function tool(source: KexecSource, argv: string[], path: string | undefined, version: string | undefined, reason: string): KexecTool {

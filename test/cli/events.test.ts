@@ -2,13 +2,10 @@
  * `--events jsonl` through the built binary on a sandboxed host: every stdout line is one event,
  * stages open and close in order, and the last line carries the document --json prints.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changes, fakeRelease, ignitionWithKey, mirror, run, sandboxHost, scratch } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { changes, mirrorFixture, run, sandboxHost } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
-const BUILD = '24.03-LTS.20241110.0';
 
 interface Event {
   schemaVersion: number;
@@ -26,20 +23,10 @@ function events(stdout: string): Event[] {
 }
 
 describe('--events jsonl (built binary, sandboxed host)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('events');
-  const ign = path.join(tmp.dir, 'node.ign');
+  const env = mirrorFixture('events');
+  const { ign } = env;
 
-  beforeAll(async () => {
-    server = await mirror([{ stream: '2403-LTS', build: BUILD, release: fakeRelease(BUILD) }]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-
-  const base = () => ['--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition'];
+  const base = () => ['--stream-base-url', env.server.streamBase, '--ignition', ign, '--allow-http-ignition'];
 
   it('streams the stages of a staging run and ends with the --json document', async () => {
     const sandbox = sandboxHost(HOST);

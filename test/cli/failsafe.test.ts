@@ -6,28 +6,17 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { changes, fakeRelease, ignitionWithKey, mirror, run, sandboxHost, scratch } from './harness.js';
+import { changes, mirrorFixture, run, sandboxHost } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
-const BUILD = '24.03-LTS.20241110.0';
 
 describe('the failsafe (built binary, sandboxed host)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('cli-failsafe');
-  const ign = path.join(tmp.dir, 'node.ign');
+  const env = mirrorFixture('cli-failsafe');
+  const { ign } = env;
 
-  beforeAll(async () => {
-    server = await mirror([{ stream: '2403-LTS', build: BUILD, release: fakeRelease(BUILD) }]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-
-  const base = () => ['plan', '--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'];
+  const base = () => ['plan', '--stream-base-url', env.server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'];
 
   it('plan --json: what the failsafe compares and where its outcome goes, or why it cannot', async () => {
     // A capture whose lsblk reports partition starts (the head region is then known).

@@ -8,21 +8,21 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   changes,
   fakeRelease,
   ignitionWithKey,
   invocations,
   mirror,
+  mirrorFixture,
   NEST_KEY,
   run,
+  type RunResult,
   sandboxHost,
-  scratch,
   slowKexecLoad,
   start,
   waitFor,
-  type RunResult,
 } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
@@ -460,23 +460,13 @@ async function hostAfter(env: Env, after: After, r: RunResult): Promise<void> {
 }
 
 describe('fault matrix (built binary, sandboxed host)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('matrix');
-  const ign = path.join(tmp.dir, 'node.ign');
-
-  beforeAll(async () => {
-    server = await mirror([
-      { stream: '2403-LTS', build: BUILD, release },
-      { stream: 'slowdoc', build: BUILD, release },
-      { stream: 'tampered', build: 'tampered', release: fakeRelease('tampered'), tamper: 'rootfs' },
-      { stream: 'mixed', build: 'mixed', release: fakeRelease('mixed', { rootfsBuild: 'other' }) },
-    ]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
+  const mirrored = mirrorFixture('matrix', [
+    { stream: '2403-LTS', build: BUILD, release },
+    { stream: 'slowdoc', build: BUILD, release },
+    { stream: 'tampered', build: 'tampered', release: fakeRelease('tampered'), tamper: 'rootfs' },
+    { stream: 'mixed', build: 'mixed', release: fakeRelease('mixed', { rootfsBuild: 'other' }) },
+  ]);
+  const { ign } = mirrored;
 
   it('lists every stage and fault, applicable or not', () => {
     const stages = new Set([...CELLS.map((c) => c.stage)]);
@@ -489,11 +479,11 @@ describe('fault matrix (built binary, sandboxed host)', () => {
     const sandbox = sandboxHost(HOST);
     const env: Env = {
       sandbox,
-      server,
-      baseline: server.requests.length,
-      args: (...extra) => ['--stream-base-url', server.streamBase, '--ignition', ign, ...extra],
+      server: mirrored.server,
+      baseline: mirrored.server.requests.length,
+      args: (...extra) => ['--stream-base-url', mirrored.server.streamBase, '--ignition', ign, ...extra],
     };
-    server.behave(`/${BUILD}/${release.names.rootfs}`, {});
+    mirrored.server.behave(`/${BUILD}/${release.names.rootfs}`, {});
     cell.setup?.(env);
     const child = start(cell.args(env), { sandbox, ...cell.runOpts });
     await cell.during?.(env, child);

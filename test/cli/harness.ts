@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 import { cpioArchive } from '../../src/formats/cpio.js';
 import { copyTree } from '../support/copy-tree.js';
 import { startServer, type TestServer } from '../unit/fetch/server.js';
@@ -238,6 +239,50 @@ export async function mirror(
     server.set(`/streams/${r.stream}.json`, Buffer.from(JSON.stringify(doc)));
   }
   return Object.assign(server, { streamBase: server.url('/streams/') });
+}
+
+/** The release most CLI tests convert to, on stream 2403-LTS of the loopback mirror. */
+export const BUILD = '24.03-LTS.20241110.0';
+
+type MirrorRelease = Parameters<typeof mirror>[0][number];
+
+export interface MirrorFixture {
+  /** The running mirror (set once the file's beforeAll ran). */
+  readonly server: TestServer & { streamBase: string };
+  /** An Ignition config with a login key for user nest, written before the tests. */
+  readonly ign: string;
+  /** A scratch directory for the file's own inputs, removed after its tests. */
+  readonly tmp: { dir: string; cleanup: () => void };
+}
+
+/**
+ * The opening CLI test files share: a loopback mirror serving `releases` (by default one release of
+ * BUILD on stream 2403-LTS), a scratch directory with an Ignition config in it, both made before the
+ * tests of the enclosing describe and gone after them. Call it at the top of that describe.
+ */
+export function mirrorFixture(
+  prefix: string,
+  releases: MirrorRelease[] = [{ stream: '2403-LTS', build: BUILD, release: fakeRelease(BUILD) }],
+): MirrorFixture {
+  const tmp = scratch(prefix);
+  const ign = path.join(tmp.dir, 'node.ign');
+  let server: (TestServer & { streamBase: string }) | undefined;
+  beforeAll(async () => {
+    server = await mirror(releases);
+    writeFileSync(ign, ignitionWithKey());
+  });
+  afterAll(async () => {
+    await server?.close();
+    tmp.cleanup();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the mirror is not up yet: use it inside a test or a later beforeAll');
+      return server;
+    },
+    ign,
+    tmp,
+  };
 }
 
 export function scratch(prefix: string): { dir: string; cleanup: () => void } {

@@ -6,11 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { changes, fakeRelease, ignitionWithKey, invocations, mirror, run, sandboxHost, scratch } from './harness.js';
-
-const BUILD = '24.03-LTS.20241110.0';
+import { changes, invocations, mirrorFixture, run, sandboxHost } from './harness.js';
 
 /**
  * The warnings about the host itself. A captured host has no disk bytes to read (the failsafe's
@@ -20,24 +18,14 @@ const BUILD = '24.03-LTS.20241110.0';
 const hostWarnings = (warnings: string[]) => warnings.filter((w) => !w.startsWith('the failsafe cannot'));
 
 describe('plan on old distributions (built binary, sandboxed hosts)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('old-hosts');
-  const ign = path.join(tmp.dir, 'node.ign');
-
-  beforeAll(async () => {
-    server = await mirror([{ stream: '2403-LTS', build: BUILD, release: fakeRelease(BUILD) }]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
+  const env = mirrorFixture('old-hosts');
+  const { ign } = env;
 
   async function plan(
     fixture: string,
     sandbox = sandboxHost(fixture),
   ): Promise<{ plan: Plan; code: number; stderr: string; sandbox: string }> {
-    const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'], {
+    const r = await run(['plan', '--stream-base-url', env.server.streamBase, '--ignition', ign, '--allow-http-ignition', '--json'], {
       sandbox,
     });
     expect(r.stderr).not.toMatch(/internal error|TypeError|at .*\.js:\d+/);

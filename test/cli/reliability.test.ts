@@ -6,44 +6,34 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  BUILD,
   changes,
   fakeRelease,
   ignitionWithKey,
   invocations,
   mirror,
+  mirrorFixture,
   run,
   sandboxHost,
-  scratch,
   slowKexecLoad,
   start,
   waitFor,
 } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
-const BUILD = '24.03-LTS.20241110.0';
 
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => /^x2nestos: (error|internal error)/.test(l));
 const loaded = (sandbox: string) => readFileSync(path.join(sandbox, 'root/sys/kernel/kexec_loaded'), 'utf8').trim() === '1';
 const work = (sandbox: string, ...p: string[]) => path.join(sandbox, 'work', ...p);
 
 describe('issue 13 defects (built binary, sandboxed host)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('reliability');
-  const ign = path.join(tmp.dir, 'node.ign');
   const release = fakeRelease(BUILD);
-
-  beforeAll(async () => {
-    server = await mirror([{ stream: '2403-LTS', build: BUILD, release }]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-  const base = () => ['--stream-base-url', server.streamBase, '--ignition', ign];
-  const artifactRequests = () => server.requests.filter((q) => q.path.includes(BUILD)).length;
+  const env = mirrorFixture('reliability', [{ stream: '2403-LTS', build: BUILD, release }]);
+  const { ign, tmp } = env;
+  const base = () => ['--stream-base-url', env.server.streamBase, '--ignition', ign];
+  const artifactRequests = () => env.server.requests.filter((q) => q.path.includes(BUILD)).length;
 
   describe('1, 8: a closed or full stdout', () => {
     it('1: the --events reader going away while "Loading" does not abort the conversion half-way', async () => {
@@ -228,11 +218,11 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
 
   describe('4, 5, 6, 9: usage errors before anything is fetched', () => {
     const refusedEarly = async (args: string[], code: number, line: RegExp, sandbox = sandboxHost(HOST)) => {
-      const before = server.requests.length;
+      const before = env.server.requests.length;
       const r = await run(args, { sandbox });
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect({ code: r.code, lines: errorLines(r.stderr) }).toEqual({ code, lines: [expect.stringMatching(line)] });
-      expect(server.requests.length).toBe(before);
+      expect(env.server.requests.length).toBe(before);
       expect(changes(sandbox)).toEqual([]);
     };
     it('4: a console carrying another argument', () =>
@@ -266,14 +256,14 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
 
   describe('7: the Ignition config is read with a bound', () => {
     it('refuses a character device without reading it', async () => {
-      const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', '/dev/zero'], { sandbox: sandboxHost(HOST) });
+      const r = await run(['plan', '--stream-base-url', env.server.streamBase, '--ignition', '/dev/zero'], { sandbox: sandboxHost(HOST) });
       expect(r.code).toBe(2);
       expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/the Ignition config \/dev\/zero is a character device, not a file/)]);
     });
     it('refuses a file over the cap by its size', async () => {
       const big = path.join(tmp.dir, 'big.ign');
       spawnSync('truncate', ['-s', '11M', big]);
-      const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', big], { sandbox: sandboxHost(HOST) });
+      const r = await run(['plan', '--stream-base-url', env.server.streamBase, '--ignition', big], { sandbox: sandboxHost(HOST) });
       expect(r.code).toBe(4);
       expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/is larger than 10 MiB/)]);
     });
@@ -297,7 +287,7 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
         passwd: { users: [{ name: 'nest', sshAuthorizedKeys: ['ssh-dss AAAAB3NzaC1kc3MAAACBAP admin'] }] },
       }),
     );
-    const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', bad], { sandbox: sandboxHost(HOST) });
+    const r = await run(['plan', '--stream-base-url', env.server.streamBase, '--ignition', bad], { sandbox: sandboxHost(HOST) });
     expect(r.code).toBe(4);
     expect(errorLines(r.stderr)).toEqual([
       expect.stringMatching(
@@ -335,7 +325,7 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
           },
         }),
       );
-      const r = await run(['plan', '--stream-base-url', server.streamBase, '--ignition', pw], { sandbox: sandboxHost(HOST) });
+      const r = await run(['plan', '--stream-base-url', env.server.streamBase, '--ignition', pw], { sandbox: sandboxHost(HOST) });
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/user "nest": passwordHash is not a crypt\(3\) hash/);
     });
@@ -367,15 +357,15 @@ describe('issue 13 defects (built binary, sandboxed host)', () => {
       expect(r.code).toBe(0);
     });
     it('the Ignition URL fetch has an overall deadline (--ignition-timeout)', async () => {
-      server.set('/trickle.ign', Buffer.from(ignitionWithKey()), { stallAfter: 10, stallTimes: 100 });
+      env.server.set('/trickle.ign', Buffer.from(ignitionWithKey()), { stallAfter: 10, stallTimes: 100 });
       const t0 = Date.now();
       const r = await run(
         [
           'plan',
           '--stream-base-url',
-          server.streamBase,
+          env.server.streamBase,
           '--ignition',
-          server.url('/trickle.ign'),
+          env.server.url('/trickle.ign'),
           '--allow-http-ignition',
           '--ignition-timeout',
           '2',

@@ -5,12 +5,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { changes, fakeRelease, ignitionWithKey, mirror, run, sandboxHost, scratch } from './harness.js';
+import { changes, mirrorFixture, run, sandboxHost } from './harness.js';
 
 const HOST = 'openeuler-22.03-lts-sp3';
-const BUILD = '24.03-LTS.20241110.0';
 const NO_BUS = 'Failed to connect to bus: No such file or directory';
 
 interface Canned {
@@ -49,20 +48,10 @@ function sysvinitHost(withKexecScript: boolean): string {
 const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('x2nestos: error:'));
 
 describe('the switch (built binary, sandboxed host)', () => {
-  let server: Awaited<ReturnType<typeof mirror>>;
-  const tmp = scratch('cli-switch');
-  const ign = path.join(tmp.dir, 'node.ign');
+  const env = mirrorFixture('cli-switch');
+  const { ign } = env;
 
-  beforeAll(async () => {
-    server = await mirror([{ stream: '2403-LTS', build: BUILD, release: fakeRelease(BUILD) }]);
-    writeFileSync(ign, ignitionWithKey());
-  });
-  afterAll(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-
-  const convert = () => ['--stream-base-url', server.streamBase, '--ignition', ign, '--allow-http-ignition', '--yes', '--json'];
+  const convert = () => ['--stream-base-url', env.server.streamBase, '--ignition', ign, '--allow-http-ignition', '--yes', '--json'];
 
   it('without D-Bus: `systemctl kexec` complains about the bus but the manager queued the kexec → exit 0, switching', async () => {
     const sandbox = answering(sandboxHost(HOST), [

@@ -106,6 +106,44 @@ export class ScenarioContext {
   }
 
   /**
+   * The opening of most conversions: DESTINATION (the Ignition config NestOS will boot with) as
+   * /root/dest.ign on the guest, readable by root alone, and the binary under test installed.
+   */
+  async prepareGuest(guest, destination) {
+    await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
+    await this.installBinary(guest);
+  }
+
+  /** `--stream` and `--stream-base-url` of RELEASE on the loopback mirror (or on BASE_URL, a stand-in for it). */
+  streamArgs(release, baseUrl = release.streamBaseUrl) {
+    return ['--stream', release.stream, '--stream-base-url', baseUrl];
+  }
+
+  /**
+   * What converts GUEST to RELEASE with /root/dest.ign (see prepareGuest): the stream on the loopback
+   * mirror, and the published checksums on the guest (EXTRA as in checksums()).
+   */
+  async releaseArgs(guest, release, extra = {}) {
+    return ['--ignition', '/root/dest.ign', ...this.streamArgs(release), ...(await this.checksums(guest, release, extra))];
+  }
+
+  /**
+   * The failsafe scenarios' opening: a debian12 guest without a data disk converts to RELEASE with a
+   * stand-in knob on the live command line that makes the install fail (KNOB), and x2nestos must get
+   * as far as the switch (exit 0, or 255 when the switch cut the SSH session). Returns the guest.
+   */
+  async switchIntoFailingInstall(destination, release, knob) {
+    const guest = await this.boot({ image: 'debian12', dataDisk: false });
+    await this.prepareGuest(guest, destination);
+    const result = await this.x2nestos(guest, convertArgs([...(await this.releaseArgs(guest, release)), '--live-karg', knob]));
+    assert.ok(
+      result.code === 0 || (result.code === 255 && !result.timedOut),
+      `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`,
+    );
+    return guest;
+  }
+
+  /**
    * Puts the binary under test (or FILE, e.g. the arm64 release file) on the guest as
    * /usr/local/bin/x2nestos (over HTTP: faster than SSH under TCG).
    */

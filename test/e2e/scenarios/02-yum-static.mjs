@@ -36,14 +36,8 @@ export async function run(ctx) {
   await ctx.installBinary(guest);
 
   const args = [
-    '--ignition',
-    '/root/dest.ign',
+    ...(await ctx.releaseArgs(guest, release)),
     '--kexec-from-packages',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-    ...(await ctx.checksums(guest, release)),
     // Issue 4: root's keys, found the way this host's sshd finds them, are added for `nest`.
     '--inherit-ssh-keys',
     // The live system fetches the rootfs itself, so it needs this host's static network (there is

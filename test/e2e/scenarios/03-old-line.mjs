@@ -13,17 +13,8 @@ export async function run(ctx) {
   // 22.03 systems run Ignition 2.9: the destination config is spec 3.2.0.
   const destination = destinationConfig(id, ctx.nestKey, '3.2.0');
   const guest = await ctx.boot({ image: 'debian12' });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
-  const { inspection } = await ctx.convert(guest, [
-    '--ignition',
-    '/root/dest.ign',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-    ...(await ctx.checksums(guest, release)),
-  ]);
+  await ctx.prepareGuest(guest, destination);
+  const { inspection } = await ctx.convert(guest, [...(await ctx.releaseArgs(guest, release))]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.16' });
   assert.equal(inspection.installer.build, release.build, 'live system build');
   assert.ok(!('secure-ipl' in (inspection.installer.config ?? {})), 'secure-ipl must never be written');

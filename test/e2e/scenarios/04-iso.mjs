@@ -10,8 +10,7 @@ export async function run(ctx) {
   const release = ctx.releases.r20;
   const destination = destinationConfig(id, ctx.nestKey);
   const guest = await ctx.boot({ image: 'debian12' });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
+  await ctx.prepareGuest(guest, destination);
   const iso = release.artifacts.iso;
   const { inspection } = await ctx.convert(guest, ['--ignition', '/root/dest.ign', '--iso', iso.url, '--iso-sha256', iso.sha256]);
   await ctx.expectConverted(guest, inspection, { destination, installer: '0.20' });

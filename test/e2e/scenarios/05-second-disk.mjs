@@ -13,23 +13,8 @@ export async function run(ctx) {
   const guest = await ctx.boot({ image: 'debian12' });
   const vdb = await guest.sshOk('readlink -f /dev/disk/by-id/virtio-HOSTDISK2');
   assert.equal(vdb.stdout.trim(), '/dev/vdb', 'second disk name in the guest');
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
-  const { inspection } = await ctx.convert(
-    guest,
-    [
-      '--ignition',
-      '/root/dest.ign',
-      '--disk',
-      '/dev/vdb',
-      '--stream',
-      release.stream,
-      '--stream-base-url',
-      release.streamBaseUrl,
-      ...(await ctx.checksums(guest, release)),
-    ],
-    { diskIndex: 1 },
-  );
+  await ctx.prepareGuest(guest, destination);
+  const { inspection } = await ctx.convert(guest, [...(await ctx.releaseArgs(guest, release)), '--disk', '/dev/vdb'], { diskIndex: 1 });
   await ctx.expectConverted(guest, inspection, { destination, serial: DATA_SERIAL, installer: '0.20' });
   await ctx.expectSystemDiskIntact(guest);
 }

@@ -15,24 +15,10 @@ export async function run(ctx) {
   const release = ctx.releases.r20pad;
   const destination = destinationConfig(id, ctx.nestKey);
   const guest = await ctx.boot({ image: 'debian12', memMiB: MEM_MIB });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
+  await ctx.prepareGuest(guest, destination);
   const rootfsPath = new URL(release.artifacts.rootfs.url).pathname;
 
-  const result = await ctx.x2nestos(
-    guest,
-    convertArgs([
-      '--ignition',
-      '/root/dest.ign',
-      '--rootfs-mode',
-      'auto',
-      '--stream',
-      release.stream,
-      '--stream-base-url',
-      release.streamBaseUrl,
-      ...(await ctx.checksums(guest, release)),
-    ]),
-  );
+  const result = await ctx.x2nestos(guest, convertArgs([...(await ctx.releaseArgs(guest, release)), '--rootfs-mode', 'auto']));
   const since = Date.now();
   if (result.code === EXIT.precondition) {
     // A refusal is acceptable only with the numbers that explain it.

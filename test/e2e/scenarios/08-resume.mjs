@@ -21,15 +21,11 @@ export async function run(ctx) {
   ctx.server.dropAfter(target, cut, { times: Infinity, absolute: true });
 
   const guest = await ctx.boot({ image: 'debian12' });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
+  await ctx.prepareGuest(guest, destination);
   const args = convertArgs([
     '--ignition',
     '/root/dest.ign',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    flaky.streamBaseUrl,
+    ...ctx.streamArgs(release, flaky.streamBaseUrl),
     ...(await ctx.checksums(guest, release)),
   ]);
 

@@ -72,21 +72,10 @@ export async function run(ctx) {
   const capture = await guest.sshOk('ip -j -d addr show; echo; ip -j -4 route show table main; echo; ip -j -6 route show table main');
   await writeFile(path.join(ctx.runDir, 'ip-capture.json.txt'), capture.stdout);
 
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destinationConfig(id, ctx.nestKey) });
-  await ctx.installBinary(guest);
+  await ctx.prepareGuest(guest, destinationConfig(id, ctx.nestKey));
   // The rootfs behind the bridge below is the same file under another name.
   const sums = await ctx.checksums(guest, release, { 'rootfs.img': release.artifacts.rootfs.sha256 });
-  const planned = await ctx.x2nestos(guest, [
-    'plan',
-    '--json',
-    '--ignition',
-    '/root/dest.ign',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-    ...sums,
-  ]);
+  const planned = await ctx.x2nestos(guest, ['plan', '--json', '--ignition', '/root/dest.ign', ...ctx.streamArgs(release), ...sums]);
   assert.equal(planned.code, 0, `plan --json exited ${planned.code}: ${planned.stderr.trim()}`);
   const { model, keyfiles } = JSON.parse(planned.stdout).plan.network;
   const link = (name) => {
@@ -160,10 +149,7 @@ export async function run(ctx) {
     '/root/dest.ign',
     '--rootfs-mode',
     'url',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1),
+    ...ctx.streamArgs(release, streamUrl.slice(0, streamUrl.lastIndexOf('/') + 1)),
     ...sums,
   ]);
   assert.equal(routed.code, 0, `plan --json (rootfs behind the bridge) exited ${routed.code}: ${routed.stderr.trim()}`);

@@ -25,17 +25,8 @@ export async function run(ctx) {
   const destination = destinationConfig(id, ctx.nestKey);
   const guest = await ctx.boot({ image: 'debian12' });
   await relabel(guest, 'boot');
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
-  const args = [
-    '--ignition',
-    '/root/dest.ign',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-    ...(await ctx.checksums(guest, release)),
-  ];
+  await ctx.prepareGuest(guest, destination);
+  const args = [...(await ctx.releaseArgs(guest, release))];
 
   const refused = await ctx.expectRefusal(guest, args, EXIT.precondition, 'boot-labelled data disk');
   assert.match(refused.stderr, /\/dev\/vdb2 \(ext4 on \/dev\/vdb\) is labelled "boot"/, 'the refusal names the device and the label');

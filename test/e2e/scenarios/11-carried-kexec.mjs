@@ -53,10 +53,7 @@ export async function run(ctx) {
     ignitionUrl,
     '--allow-http-ignition',
     '--no-keep-hostname',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
+    ...ctx.streamArgs(release),
     ...(await ctx.checksums(guest, release)),
   ];
   const planned = await ctx.x2nestos(guest, ['plan', '--json', ...args]);

@@ -6,7 +6,7 @@
 // the machine is powered on again on the same disks: the old system boots from its own disk,
 // `x2nestos status` explains what happened, and the disk's partition tables are as before.
 import { destinationConfig } from '../ignition.mjs';
-import { assert, byId, convertArgs, SYSTEM_SERIAL } from '../harness.mjs';
+import { assert, byId, SYSTEM_SERIAL } from '../harness.mjs';
 
 export const id = 'failsafe-disk-missing';
 export const title = 'disk missing under the live kernel → the failsafe reboots into the old system, x2nestos status explains';
@@ -14,29 +14,10 @@ export const weight = 2;
 export const needs = { images: ['debian12'], releases: ['r20'] };
 
 export async function run(ctx) {
-  const release = ctx.releases.r20;
-  const destination = destinationConfig(id, ctx.nestKey);
-  const guest = await ctx.boot({ image: 'debian12', dataDisk: false });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
-
-  const result = await ctx.x2nestos(
-    guest,
-    convertArgs([
-      '--ignition',
-      '/root/dest.ign',
-      '--stream',
-      release.stream,
-      '--stream-base-url',
-      release.streamBaseUrl,
-      ...(await ctx.checksums(guest, release)),
-      '--live-karg',
-      `nestos.standin.hide_disk=${SYSTEM_SERIAL}`,
-    ]),
-  );
-  assert.ok(
-    result.code === 0 || (result.code === 255 && !result.timedOut),
-    `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`,
+  const guest = await ctx.switchIntoFailingInstall(
+    destinationConfig(id, ctx.nestKey),
+    ctx.releases.r20,
+    `nestos.standin.hide_disk=${SYSTEM_SERIAL}`,
   );
   const since = Date.now();
   const exit = await guest.waitForExit(12 * 60_000);

@@ -25,8 +25,7 @@ export async function run(ctx) {
   const release = ctx.releases.r20;
   const destination = destinationConfig(id, ctx.nestKey);
   const guest = await ctx.boot({ image: 'debian12' });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
+  await ctx.prepareGuest(guest, destination);
 
   // Take D-Bus away: no bus daemon, no socket to activate it, and logind (which needs the bus) gone.
   await guest.sshOk(
@@ -42,17 +41,7 @@ export async function run(ctx) {
 
   // --kexec-from-packages: the host's own kexec, so that systemd (not x2nestos) executes the kernel;
   // with the carried kexec the switch is the direct one (scenario carried-kexec).
-  const args = convertArgs([
-    '--ignition',
-    '/root/dest.ign',
-    '--kexec-from-packages',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-    ...(await ctx.checksums(guest, release)),
-    '--json',
-  ]);
+  const args = convertArgs([...(await ctx.releaseArgs(guest, release)), '--kexec-from-packages', '--json']);
   const command = ['/usr/local/bin/x2nestos', ...args].map(shellQuote).join(' ');
   const wrapper = [
     "trap '' HUP TERM",

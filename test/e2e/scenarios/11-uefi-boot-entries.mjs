@@ -27,16 +27,7 @@ export async function run(ctx) {
   const release = ctx.releases.r20;
   const destination = destinationConfig(id, ctx.nestKey);
   const ignitionUrl = await ctx.publish('dest.ign', destination);
-  const args = [
-    '--ignition',
-    ignitionUrl,
-    '--allow-http-ignition',
-    '--no-keep-hostname',
-    '--stream',
-    release.stream,
-    '--stream-base-url',
-    release.streamBaseUrl,
-  ];
+  const args = ['--ignition', ignitionUrl, '--allow-http-ignition', '--no-keep-hostname', ...ctx.streamArgs(release)];
 
   const guest = await ctx.boot({ image: 'debian12-uefi', dataDisk: false });
   args.push(...(await ctx.checksums(guest, release)));

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { destinationConfig } from '../ignition.mjs';
-import { assert, byId, convertArgs, SYSTEM_SERIAL } from '../harness.mjs';
+import { assert, byId, SYSTEM_SERIAL } from '../harness.mjs';
 import { WORK_DIR } from '../prepare.mjs';
 
 export const id = 'failsafe-retry';
@@ -19,29 +19,10 @@ const STAYS_UP =
   /x2nestos failsafe: the installer failed after writing to \S+, again after one retry; this live system stays up: ssh nest@/;
 
 export async function run(ctx) {
-  const release = ctx.releases.r20;
-  const destination = destinationConfig(id, ctx.nestKey);
-  const guest = await ctx.boot({ image: 'debian12', dataDisk: false });
-  await guest.sshOk('install -m 0600 /dev/stdin /root/dest.ign', { input: destination });
-  await ctx.installBinary(guest);
-
-  const result = await ctx.x2nestos(
-    guest,
-    convertArgs([
-      '--ignition',
-      '/root/dest.ign',
-      '--stream',
-      release.stream,
-      '--stream-base-url',
-      release.streamBaseUrl,
-      ...(await ctx.checksums(guest, release)),
-      '--live-karg',
-      'nestos.standin.fail_after_write=2',
-    ]),
-  );
-  assert.ok(
-    result.code === 0 || (result.code === 255 && !result.timedOut),
-    `x2nestos exited ${result.code}:\n${result.stderr.trim().slice(-3000)}`,
+  const guest = await ctx.switchIntoFailingInstall(
+    destinationConfig(id, ctx.nestKey),
+    ctx.releases.r20,
+    'nestos.standin.fail_after_write=2',
   );
 
   // The live system must not end: wait for the failsafe's message while QEMU keeps running.
