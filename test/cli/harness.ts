@@ -15,6 +15,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpioArchive } from '../../src/payload/cpio.js';
 import { copyTree } from '../support/copy-tree.js';
+import { machineOutputProblems } from '../support/machine-output.js';
 import { startServer, type TestServer } from '../unit/fetch/server.js';
 import { throwawayCa, type ThrowawayCa } from '../support/throwaway-ca.js';
 
@@ -97,6 +98,12 @@ export function start(
         json = stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined;
       } catch {
         json = undefined;
+      }
+      // Whatever the test asserts, what the binary printed for programs must fit the published schema.
+      const problems = machineOutputProblems(args, stdout);
+      if (problems.length > 0) {
+        reject(new Error(`x2nestos ${args.join(' ')} printed output off its schema:\n${problems.join('\n')}\n${stdout.slice(0, 4000)}`));
+        return;
       }
       resolve({ code: code ?? -1, stdout, stderr, json });
     });
