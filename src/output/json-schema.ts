@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { EXIT_CODES, type ErrorKind } from '../errors.js';
+import type { NetworkModel } from '../network/model.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const strict = z.strictObject;
@@ -44,7 +45,7 @@ export const releaseJson = strict({
 
 // --- plan ----------------------------------------------------------------------------------------
 const errorKind = z.enum(Object.keys(EXIT_CODES) as [ErrorKind, ...ErrorKind[]]);
-const switchMethod = z.enum(['systemd', 'init-reboot', 'direct']);
+const switchPlan = strict({ method: z.enum(['systemd', 'init-reboot', 'direct']), argv: z.array(z.string()), reason: z.string() });
 
 export const planJson = strict({
   schemaVersion: z.literal(1),
@@ -133,8 +134,8 @@ export const planJson = strict({
   }),
   network: strict({
     mode: z.enum(['keep', 'dhcp', 'none']),
-    /** This host's network as read (src/network/model.ts): interfaces, addresses, routes, DNS. */
-    model: z.record(z.string(), z.unknown()),
+    /** This host's network as read (src/network/model.ts: interfaces, addresses, routes, DNS); its own shape, held by its tests. */
+    model: z.custom<NetworkModel>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
     keyfiles: z.array(strict({ name: z.string(), bytes: z.number().int(), preview: z.string() })),
     liveKargs: z.array(z.string()),
     notes: z.array(z.string()),
@@ -152,7 +153,7 @@ export const planJson = strict({
     method: z.enum(['file', 'syscall', 'file-then-syscall']),
     loadArgv: z.array(z.string()),
     switchArgv: z.array(z.string()),
-    switch: strict({ method: switchMethod, argv: z.array(z.string()), reason: z.string() }),
+    switch: switchPlan,
     toolInstalled: z.boolean(),
     installArgv: z.array(z.array(z.string())),
     source: z.enum(['host', 'carried', 'packages', 'user']),
@@ -195,17 +196,49 @@ const switchJson = strict({
   evidence: z.enum(['accepted', 'kexec-job', 'stopping', 'gone-down']),
 });
 
+const workDirFile = strict({ path: z.string(), bytes: z.number().int() });
+
+/** state.json as `convert --no-reboot` wrote it (src/stage/state.ts). */
+const stagedStateJson = strict({
+  version: z.literal(1),
+  stagedAt: z.string(),
+  bootId: z.string().optional(),
+  release: z.string().optional(),
+  kernel: z.string(),
+  initrd: z.string(),
+  initrdSha256: sha256,
+  cmdline: z.string(),
+  method: z.enum(['file', 'syscall']),
+  switchArgv: z.array(z.string()),
+  switch: switchPlan.optional(),
+  target: z.string().optional(),
+  kexecArgv: z.array(z.string()).optional(),
+});
+
+/** What a failed attempt's live system left for `status` (src/stage/outcome.ts). */
+const lastAttemptJson = strict({
+  at: z.string(),
+  reason: z.string(),
+  disk: z.string(),
+  action: z.string(),
+  destDevice: z.string(),
+  message: z.string(),
+  installerSaid: z.string().optional(),
+});
+
 const statusJson = strict({
   workDir: z.string(),
-  /** The staging record as written when the kernel was loaded (src/stage/state.ts); null when nothing is staged. */
-  staged: z.record(z.string(), z.unknown()).nullable(),
+  staged: stagedStateJson.nullable(),
   kernelLoaded: z.boolean(),
   stagedThisBoot: z.boolean(),
   stateCorrupt: z.string().nullable(),
-  leftovers: z.array(z.string()),
-  partialDownloads: z.array(z.unknown()),
-  /** What a failed attempt's live system left (README "After the switch"); null when nothing. */
-  lastAttempt: z.union([z.null(), strict({ unreadable: z.string() }), z.record(z.string(), z.unknown())]),
+  leftovers: z.array(workDirFile),
+  partialDownloads: z.array(workDirFile),
+  /** Filled in right after the rest (src/commands/last-attempt.ts), so optional only in the type. */
+  lastAttempt: z
+    .union([lastAttemptJson, strict({ unreadable: z.string() })])
+    .nullable()
+    .optional(),
 });
 
 const abortedJson = strict({
@@ -296,7 +329,10 @@ export const eventSchema = strict({
   document: jsonDocumentSchema.optional(),
 });
 
-export type JsonDocumentShape = z.output<typeof jsonDocumentSchema>;
+/** Any command's document, for the code that assembles it (validation uses the per-command schemas). */
+export const anyDocumentSchema = strict({ ...envelope, command: z.enum(COMMANDS), ...documentFields });
+
+export type JsonDocument = z.output<typeof anyDocumentSchema>;
 export type DocumentFields = z.output<typeof documentFieldsSchema>;
 export type PlanJson = z.output<typeof planJson>;
-export type EventShape = z.output<typeof eventSchema>;
+export type ProgressEvent = z.output<typeof eventSchema>;
