@@ -2,88 +2,13 @@
  * Entry point: parses arguments, builds the context, dispatches to a command, and maps the outcome
  * to an exit code and (with --json) one JSON document. Heavy modules load lazily per command.
  */
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command } from 'commander';
 import { EXIT_CODES, X2Error, exitCodeOf, isX2Error } from './errors.js';
 import { VERSION } from './version.js';
+import { declareOptions } from './options/declare.js';
+import type { CommandName } from './options/table.js';
 import type { Context } from './commands/context.js';
 import type { EventStream } from './output/events.js';
-
-type CommandName = 'convert' | 'plan' | 'fetch' | 'status' | 'abort' | 'reboot' | 'guided';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const integer = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new X2Error('usage', `"${value}" is not a whole number`, { remedy: 'pass a number of seconds' });
-  return n;
-};
-
-function releaseOptions(cmd: Command): Command {
-  return cmd
-    .option('--stream <name>', 'NestOS stream (default 2403-LTS)')
-    .option('--stream-base-url <url>', 'where stream documents live (default the NestOS mirror)')
-    .option('--iso <path|url>', 'take the live artifacts from a NestOS live ISO')
-    .option('--iso-sha256 <hex>', 'expected sha256 of the ISO')
-    .option('--release-dir <dir>', 'a directory written by `x2nestos fetch --to`')
-    .option('--release-url <url>', 'such a directory served over HTTP')
-    .option('--release-manifest-sha256 <hex>', 'sha256 of its release.json, as `x2nestos fetch` printed it')
-    .option('--checksums <file|url>', 'expected sha256 of the artifacts or the ISO, in sha256sum format (path or https URL)')
-    .option('--kernel <path|url>', 'live kernel')
-    .option('--initramfs <path|url>', 'live initramfs')
-    .option('--rootfs <path|url>', 'live rootfs')
-    .option('--kernel-sha256 <hex>', 'expected sha256 of --kernel')
-    .option('--initramfs-sha256 <hex>', 'expected sha256 of --initramfs')
-    .option('--rootfs-sha256 <hex>', 'expected sha256 of --rootfs')
-    .addOption(new Option('--arch <arch>', 'architecture of the release (default: this host)').choices(['x86_64', 'aarch64']))
-    .option('--signing-key <file>', 'verify detached OpenPGP signatures with this public key')
-    .option('--allow-unverified-artifacts', 'accept artifacts whose sha256 nothing trusted vouches for')
-    .option('--ca-file <file>', 'extra CA certificates (PEM) for https, on top of the system trust store');
-}
-
-function conversionOptions(cmd: Command): Command {
-  return releaseOptions(cmd)
-    .option('--ignition <url|file>', 'Ignition config NestOS will boot with')
-    .option('--allow-http-ignition', 'allow fetching the Ignition config over plain http')
-    .option('--ignition-timeout <seconds>', 'give up fetching an --ignition URL after this long (default 120)', integer)
-    .option('--allow-no-ssh-key', 'accept a config that gives no user an SSH key')
-    .option('--disk <dev>', 'target disk (default: the disk behind /)')
-    .option('--save-partlabel <glob>', 'keep partitions with matching labels (repeatable)', collect)
-    .option('--save-partindex <N|M-N>', 'keep partitions with these numbers (repeatable)', collect)
-    .option('--allow-removable-disk', 'allow a removable target disk')
-    .option('--console <spec>', 'console for the live and installed system (repeatable; default from /proc/cmdline)', collect)
-    .option('--append-karg <arg>', 'kernel argument for the installed system (repeatable)', collect)
-    .option('--live-karg <arg>', 'kernel argument for the live installer only (repeatable)', collect)
-    .addOption(new Option('--rootfs-mode <mode>', 'how the live system gets its rootfs').choices(['auto', 'append', 'url']))
-    .option('--skip-memory-check', 'skip the RAM check (risk: out of memory in the live system)')
-    .option('--live-timeout <duration>', 'the live system gives up on an installer still running after this long (default 30m)')
-    .addOption(new Option('--network <mode>', 'network of the installed system').choices(['keep', 'dhcp', 'none']))
-    .option('--network-keyfile <file>', 'NetworkManager keyfile to install instead of the rendered ones (repeatable)', collect)
-    .option('--inherit-ssh-keys', "add this host's authorized SSH keys to user nest")
-    .option('--keep-host-keys', "carry this host's SSH host keys")
-    .option('--no-keep-hostname', 'do not carry the hostname')
-    .option('--keep-boot-entries', "UEFI: keep the old system's boot entries on the target disk (moved last) instead of removing them")
-    .option('--skip-package-install', "never call the package manager (kexec: the host's, the carried one, or --kexec)")
-    .option(
-      '--kexec-from-packages',
-      "without kexec-tools on the host, install the distribution's instead of using the kexec carried in x2nestos",
-    )
-    .option('--kexec <path>', 'use this kexec binary')
-    .option('--allow-tmpfs-work-dir', 'allow a work directory on tmpfs (costs RAM the live system needs)');
-}
-
-function commonOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'YAML file with any of these options (flags win)')
-    .option('--work-dir <dir>', 'where artifacts and staged files go (default /var/lib/x2nestos)')
-    .option('--json', 'print one JSON document on stdout')
-    .addOption(
-      new Option(
-        '--events <format>',
-        'stream progress events on stdout, one JSON object per line; the last carries the --json document',
-      ).choices(['jsonl']),
-    )
-    .option('--log-file <file>', 'log file (default <work-dir>/x2nestos.log)')
-    .addOption(new Option('--lang <lang>', 'message language').choices(['en', 'zh']));
-}
 
 function build(run: (name: CommandName, flags: Record<string, unknown>) => Promise<void>): Command {
   const program = new Command('x2nestos')
@@ -93,38 +18,31 @@ function build(run: (name: CommandName, flags: Record<string, unknown>) => Promi
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
 
-  const convert = conversionOptions(commonOptions(program.command('convert', { isDefault: true })))
-    .description('convert this host (the default command)')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--dry-run', 'stop after printing the plan (same as `x2nestos plan`)')
-    .option('--no-reboot', 'stage only; `x2nestos reboot` switches later')
-    .option('--reboot-delay <seconds>', 'wait this long before switching', integer);
+  const convert = declareOptions(program.command('convert', { isDefault: true }), 'convert').description(
+    'convert this host (the default command)',
+  );
   convert.action((flags: Record<string, unknown>) => run(flags.dryRun ? 'plan' : 'convert', flags));
 
-  conversionOptions(commonOptions(program.command('plan')))
+  declareOptions(program.command('plan'), 'plan')
     .description('show what a conversion would do; changes nothing')
     .action((flags: Record<string, unknown>) => run('plan', flags));
 
-  releaseOptions(commonOptions(program.command('fetch')))
+  declareOptions(program.command('fetch'), 'fetch')
     .description('download and verify a release into a directory, for later or air-gapped use')
-    .option('--to <dir>', 'destination directory')
     .action((flags: Record<string, unknown>) => run('fetch', flags));
 
-  commonOptions(program.command('status'))
+  declareOptions(program.command('status'), 'status')
     .description('what is staged and loaded')
     .action((flags: Record<string, unknown>) => run('status', flags));
-  commonOptions(program.command('abort'))
+  declareOptions(program.command('abort'), 'abort')
     .description('unload a staged kernel and remove staged files')
     .action((flags: Record<string, unknown>) => run('abort', flags));
-  commonOptions(program.command('reboot'))
+  declareOptions(program.command('reboot'), 'reboot')
     .description('switch to the staged live installer')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('--reboot-delay <seconds>', 'wait this long before switching', integer)
     .action((flags: Record<string, unknown>) => run('reboot', flags));
 
-  conversionOptions(commonOptions(program.command('guided')))
+  declareOptions(program.command('guided'), 'guided')
     .description('convert this host by answering questions (bare `x2nestos` on a terminal does the same)')
-    .option('--dry-run', 'stop after printing the plan')
     .action((flags: Record<string, unknown>) => run('guided', flags));
   program
     .command('completion')

@@ -1,9 +1,11 @@
 /**
  * `x2nestos completion bash|zsh`: a shell completion script generated from the program as
- * src/cli.ts declares it, so every command and option (and the choices of enum options) is
- * completed, and nothing needs updating by hand when an option is added.
+ * src/cli.ts declares it from the options table (src/options/table.ts), so every command and option
+ * (and the choices of enum options) is completed, and nothing needs updating by hand when an
+ * option is added.
  */
 import type { Command, Option } from 'commander';
+import { longFlag, optionEntries } from '../options/table.js';
 
 interface OptionShape {
   long: string;
@@ -31,13 +33,9 @@ function valueOf(option: Option): OptionShape['value'] {
   return { free: true };
 }
 
-/** Options that collect into a list (--console, --append-karg ...) may be given again. */
-function collects(option: Option): boolean {
-  try {
-    return Array.isArray(option.parseArg?.('x', undefined as never));
-  } catch {
-    return false;
-  }
+/** Options that collect into a list (--console, --append-karg ...) may be given again: the table says which. */
+function repeatable(option: Option): boolean {
+  return option.variadic || optionEntries().some(([, spec]) => spec.parse === 'collect' && longFlag(spec) === option.long);
 }
 
 function shapeOf(cmd: Command): CommandShape {
@@ -51,7 +49,7 @@ function shapeOf(cmd: Command): CommandShape {
       short: o.short,
       description: o.description,
       value: valueOf(o),
-      repeatable: o.variadic || collects(o),
+      repeatable: repeatable(o),
     }));
   return {
     name: cmd.name(),

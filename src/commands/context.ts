@@ -4,6 +4,7 @@ import type { Effects } from '../effects/host.js';
 import type { Translator } from '../i18n/translate.js';
 import type { Runtime } from '../effects/runtime.js';
 import type { Options } from '../options/schema.js';
+import type { DocumentFields } from '../output/json-schema.js';
 import type { Logger } from '../output/log.js';
 import type { Reporter } from '../output/reporter.js';
 import type { SwitchDeps } from '../switch/switch.js';
@@ -22,8 +23,8 @@ export interface Context {
   signal: AbortSignal;
   /** Run `fn` with interrupts deferred to it: it must see `signal` and undo its changes itself. */
   critical: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** The --json document being built; cli.ts prints it at the end, success or not. */
-  doc: Record<string, unknown>;
+  /** The --json document's fields as the command fills them (src/output/json-schema.ts); cli.ts prints it at the end, success or not. */
+  doc: DocumentFields;
   /** Ask the user; only called when a TTY is attached (commands check first). */
   confirm: (question: string, expected?: string) => Promise<boolean>;
 }

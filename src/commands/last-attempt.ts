@@ -7,7 +7,7 @@ import type { Context } from './context.js';
 
 export async function lastAttemptStatus(ctx: Context): Promise<void> {
   const result = await readLastAttempt(ctx.workDir);
-  const status = ctx.doc.status as Record<string, unknown> | undefined;
+  const status = ctx.doc.status;
   if (status) status.lastAttempt = !result.found ? null : 'attempt' in result ? result.attempt : { unreadable: result.unreadable };
   if (!result.found) return;
   ctx.reporter.show(

@@ -1,8 +1,9 @@
 /**
  * `x2nestos manpage`: the x2nestos(8) manual page, in roff, generated from the program as src/cli.ts
- * declares it (like the shell completion), so an option added there is in the page with no edit
- * here. The packages (scripts/build/packages.sh) install what this prints; test/cli/manpage.test.ts
- * checks every option of every command's --help against it and renders it with groff -ww.
+ * declares it from the options table (like the shell completion), so an option added to the table
+ * is in the page with no edit here. The packages (scripts/build/packages.sh) install what this
+ * prints; test/cli/manpage.test.ts checks every option of every command's --help against it and
+ * renders it with groff -ww.
  */
 import type { Command, Option } from 'commander';
 import { EXIT_CODES } from '../errors.js';

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { X2Error } from '../errors.js';
 import { camelKey, flagName, optionsSchema, type Options } from './schema.js';
+import { OPTION_TABLE } from './table.js';
 
 export async function loadOptions(
   flags: Record<string, unknown>,
@@ -50,7 +51,12 @@ export function configFileOptions(text: string, file: string): Record<string, un
         remedy: 'use the long flag names without dashes in front, e.g. `stream-base-url`',
       });
     }
-    out[camelKey(key)] = value;
+    const name = camelKey(key);
+    // --config itself: a file does not name another file.
+    if (Object.hasOwn(OPTION_TABLE, name) && !OPTION_TABLE[name as keyof typeof OPTION_TABLE].configFile) {
+      throw new X2Error('usage', `unknown option config key ${key}`, { remedy: 'see `x2nestos --help` for the options and their values' });
+    }
+    out[name] = value;
   }
   return out;
 }

@@ -9,7 +9,8 @@
  * `document` is the very document --json would have printed. Asking for both is a usage error.
  * Human progress keeps going to stderr either way.
  *
- * Event, schemaVersion 1 (fields are only ever added within a version; ignore unknown types):
+ * Event, schemaVersion 1 (zod: `eventSchema` in ./json-schema.ts; fields are only ever added within a
+ * version; ignore unknown types):
  *   { "schemaVersion": 1,
  *     "time": "2026-11-28T08:15:02.123Z",     when it happened (UTC, ISO 8601)
  *     "type": "stage-start" | "stage-progress" | "stage-done" | "stage-failed"
@@ -25,24 +26,14 @@
  */
 import { isX2Error } from '../errors.js';
 import type { JsonDocument } from './json.js';
+import type { ProgressEvent as EventSchema } from './json-schema.js';
 import type { Progress, Reporter } from './reporter.js';
 
 export const EVENTS_SCHEMA_VERSION = 1;
 
-export type EventType = 'stage-start' | 'stage-progress' | 'stage-done' | 'stage-failed' | 'info' | 'warning' | 'result';
-
-export interface ProgressEvent {
-  schemaVersion: typeof EVENTS_SCHEMA_VERSION;
-  time: string;
-  type: EventType;
-  stage?: string;
-  step?: number;
-  detail?: string;
-  bytes?: number;
-  total?: number;
-  seconds?: number;
-  document?: JsonDocument;
-}
+/** One line of the stream; its schema is src/output/json-schema.ts (`eventSchema`). */
+export type ProgressEvent = EventSchema;
+export type EventType = ProgressEvent['type'];
 
 export type EventFields = Omit<ProgressEvent, 'schemaVersion' | 'time'>;
 

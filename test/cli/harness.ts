@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll } from 'vitest';
 import { cpioArchive } from '../../src/formats/cpio.js';
 import { copyTree } from '../support/copy-tree.js';
+import { machineOutputProblems } from '../support/machine-output.js';
 import { startServer, type TestServer } from '../unit/fetch/server.js';
 import { throwawayCa, type ThrowawayCa } from '../support/throwaway-ca.js';
 
@@ -98,6 +99,12 @@ export function start(
         json = stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : undefined;
       } catch {
         json = undefined;
+      }
+      // Whatever the test asserts, what the binary printed for programs must fit the published schema.
+      const problems = machineOutputProblems(args, stdout);
+      if (problems.length > 0) {
+        reject(new Error(`x2nestos ${args.join(' ')} printed output off its schema:\n${problems.join('\n')}\n${stdout.slice(0, 4000)}`));
+        return;
       }
       resolve({ code: code ?? -1, stdout, stderr, json });
     });

@@ -4,6 +4,7 @@ import { jsonDocument } from '../../../src/output/emit.js';
 import { eventStream, resultEvent, withEvents, type ProgressEvent } from '../../../src/output/events.js';
 import { nullLogger } from '../../../src/output/log.js';
 import { createReporter } from '../../../src/output/reporter.js';
+import type { PlanJson } from '../../../src/output/json-schema.js';
 
 function harness() {
   const lines: string[] = [];
@@ -80,7 +81,7 @@ describe('--events jsonl', () => {
   it('ends with a result event carrying the --json document', () => {
     const h = harness();
     const failure = new X2Error('precondition', '/dev/vda has no stable name', { remedy: 'give the disk a serial' });
-    h.events.emit(resultEvent(jsonDocument('plan', 3, failure, { result: 'planned', plan: { steps: [] } })));
+    h.events.emit(resultEvent(jsonDocument('plan', 3, failure, { result: 'planned', plan: { steps: [] } as unknown as PlanJson })));
     const [event] = h.parsed();
     expect(event).toMatchObject({ type: 'result', detail: 'refused' });
     expect(event!.document).toMatchObject({
