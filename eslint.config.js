@@ -22,7 +22,7 @@ const LAYERS = {
   plan: ['payload', 'facts', 'network', 'ignition', 'options', 'errors', 'model'],
   stage: ['plan', 'payload', 'facts', 'effects', 'errors', 'model'],
   switch: ['stage', 'plan', 'facts', 'effects', 'errors', 'model'],
-  output: ['plan', 'i18n', 'effects', 'errors', 'model', 'version'],
+  output: ['plan', 'network', 'i18n', 'effects', 'errors', 'model', 'version'],
   runtime: ['effects'],
   guided: ['plan', 'facts', 'identity', 'ignition', 'network', 'options', 'i18n', 'errors', 'model'],
   commands: null,

@@ -54,7 +54,8 @@ export function configFileOptions(text: string, file: string): Record<string, un
     const name = camelKey(key);
     // --config itself: a file does not name another file.
     if (Object.hasOwn(OPTION_TABLE, name) && !OPTION_TABLE[name as keyof typeof OPTION_TABLE].configFile) {
-      throw new X2Error('usage', `unknown option config key ${key}`, { remedy: 'see `x2nestos --help` for the options and their values' });
+      const where = `config key ${key}`;
+      throw new X2Error('usage', `unknown option ${where}`, { remedy: 'see `x2nestos --help` for the options and their values' });
     }
     out[name] = value;
   }

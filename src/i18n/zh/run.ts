@@ -229,4 +229,6 @@ export const RUN: Record<string, string> = {
     '请用 `mokutil --import <cert.der>` 登记为 NestOS 内核签名的证书并在下次启动时确认，或在固件设置中关闭安全启动，或改为通过虚拟介质启动 NestOS live ISO 而不是原地转换',
   "this kernel ({state}) only loads kernels signed with a key it trusts, and it refused the NestOS live kernel's signature; nothing was loaded":
     '当前内核（{state}）只加载由其信任的密钥签名的内核，它拒绝了 NestOS live 内核的签名；没有加载任何内容',
+  "cannot tell this machine's architecture: `uname -m` gave no answer": '无法确定本机的架构：`uname -m` 没有给出结果',
+  'pass --arch x86_64 or --arch aarch64': '请传入 --arch x86_64 或 --arch aarch64',
 };

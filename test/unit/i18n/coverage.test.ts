@@ -49,7 +49,7 @@ describe('the Chinese catalog', () => {
     expect(has('src/plan/target.ts', '{} is removable')).toBe(true); // a blocker
     expect(has('src/commands/convert.ts', 'no terminal to ask for confirmation on')).toBe(true); // an X2Error
     expect(has('src/commands/prepare.ts', 'Inspecting this host')).toBe(true); // a step title
-    expect(has('src/cli.ts', 'do not ask for confirmation')).toBe(true); // help
+    expect(has('src/options/table.ts', 'do not ask for confirmation')).toBe(true); // help, from the options table
     expect(has('src/output/render-plan.ts', 'EVERYTHING ON IT WILL BE ERASED')).toBe(true); // a label
     expect(has('src/guided/disk.ts', 'Disk to install NestOS on (everything on it is erased)')).toBe(true); // a prompt
     expect(has('src/commands/convert.ts', 'appended')).toBe(true); // a branch inside a message
