@@ -90,16 +90,12 @@ export function withFiles(text: string, files: AddedFile[], opts: { skipExisting
       }
     }
   }
-  let added = false;
-  for (const f of files) {
-    if (defined.has(f.path)) continue;
-    const entry: FileAddition = { path: f.path, mode: f.mode, overwrite: true, contents: { source: encodeDataUrl(f.contents) } };
-    const at = wrapper.files.findIndex((e) => e.path === f.path);
-    if (at >= 0) wrapper.files[at] = entry;
-    else wrapper.files.push(entry);
-    added = true;
-  }
-  return added ? serialize(wrapper) : text;
+  const entries = files
+    .filter((f) => !defined.has(f.path))
+    .map((f): FileAddition => ({ path: f.path, mode: f.mode, overwrite: true, contents: { source: encodeDataUrl(f.contents) } }));
+  if (entries.length === 0) return text;
+  upsert(wrapper.files, entries, (e) => e.path);
+  return serialize(wrapper);
 }
 
 /**
@@ -112,16 +108,21 @@ export function withUnits(text: string, units: { name: string; contents: string 
   for (const config of userConfigs(wrapper)) {
     for (const unit of array(record(record(config)['systemd'])['units'])) defined.add(String(record(unit)['name']));
   }
-  let added = false;
-  for (const u of units) {
-    if (defined.has(u.name)) continue;
-    const entry: UnitAddition = { name: u.name, enabled: true, contents: u.contents };
-    const at = wrapper.units.findIndex((e) => e.name === u.name);
-    if (at >= 0) wrapper.units[at] = entry;
-    else wrapper.units.push(entry);
-    added = true;
+  const entries = units
+    .filter((u) => !defined.has(u.name))
+    .map((u): UnitAddition => ({ name: u.name, enabled: true, contents: u.contents }));
+  if (entries.length === 0) return text;
+  upsert(wrapper.units, entries, (e) => e.name);
+  return serialize(wrapper);
+}
+
+/** Our own earlier addition under the same key is replaced; anything new is appended. */
+function upsert<T>(list: T[], entries: T[], key: (entry: T) => string): void {
+  for (const entry of entries) {
+    const at = list.findIndex((e) => key(e) === key(entry));
+    if (at >= 0) list[at] = entry;
+    else list.push(entry);
   }
-  return added ? serialize(wrapper) : text;
 }
 
 /** The wrapper this text already is, or a new empty one around it. */
