@@ -112,7 +112,7 @@ export async function inspectHost(
 export function releaseFor(ctx: Context, facts: HostFacts, options: Options = ctx.options): Promise<ResolvedRelease> {
   return resolveRelease(options, {
     http: ctx.effects.http,
-    arch: ctx.options.arch ?? facts.arch,
+    arch: options.arch ?? facts.arch,
     signal: ctx.signal,
     cwd: ctx.runtime.cwd,
   });
