@@ -10,6 +10,8 @@
  * the console and journal and recorded on the installed boot partition (x2nestos/boot-entries.log).
  */
 export const BOOT_ENTRIES_UNIT = 'x2nestos-boot-entries.service';
+import { postInstallHookUnit } from './post-install-hook.js';
+
 export const BOOT_ENTRIES_SCRIPT_PATH = '/etc/x2nestos/boot-entries.sh';
 export const BOOT_ENTRIES_ENV_PATH = '/etc/x2nestos/boot-entries.env';
 
@@ -137,23 +139,9 @@ efibootmgr -v >>"$RECORD" 2>&1
 finish "OK Boot$NEW first in BootOrder $(boot_order)"
 `;
 
-/**
- * Ordered like nestos-installer's own post-install hooks (contract §9): after the install service,
- * before its target, required by it, so the reboot unit (after the target) waits for it.
- */
-export const BOOT_ENTRIES_UNIT_TEXT = `[Unit]
-Description=x2nestos: put NestOS first in the UEFI boot menu
-After=nestos-installer.service
-Before=nestos-installer.target
-ConditionPathExists=/sys/firmware/efi
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/bin/sh ${BOOT_ENTRIES_SCRIPT_PATH}
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-RequiredBy=nestos-installer.target
-`;
+/** A post-install hook (src/payload/post-install-hook.ts), only where the firmware is UEFI. */
+export const BOOT_ENTRIES_UNIT_TEXT = postInstallHookUnit({
+  description: 'x2nestos: put NestOS first in the UEFI boot menu',
+  script: BOOT_ENTRIES_SCRIPT_PATH,
+  condition: 'ConditionPathExists=/sys/firmware/efi',
+});

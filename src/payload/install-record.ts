@@ -18,6 +18,7 @@
  */
 import { LIVE_UNIT_NAMES, OUTCOME_HISTORY } from './failsafe.js';
 import { shQuote } from './failsafe-script.js';
+import { postInstallHookUnit } from './post-install-hook.js';
 import type { LiveFile, LiveUnit } from '../ignition/live-config.js';
 
 /** On the installed system's boot partition (mounted at /boot in NestOS). */
@@ -38,22 +39,11 @@ export interface InstallRecordInputs {
   sourceHost: string;
 }
 
-export const INSTALL_RECORD_LIVE_UNIT_TEXT = `# Written by x2nestos: a post-install hook (contract §9); it never fails, see the script.
-[Unit]
-Description=x2nestos: record this install on the new boot partition, for NestOS's first boot
-After=nestos-installer.service
-Before=nestos-installer.target
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/bin/sh ${INSTALL_RECORD_LIVE_SCRIPT}
-StandardOutput=journal+console
-StandardError=journal+console
-
-[Install]
-RequiredBy=nestos-installer.target
-`;
+export const INSTALL_RECORD_LIVE_UNIT_TEXT = postInstallHookUnit({
+  comment: 'Written by x2nestos: a post-install hook (contract §9); it never fails, see the script.',
+  description: "x2nestos: record this install on the new boot partition, for NestOS's first boot",
+  script: INSTALL_RECORD_LIVE_SCRIPT,
+});
 
 const bootRecord = `/boot/${INSTALL_RECORD_DIR}/${INSTALL_RECORD_FILE}`;
 

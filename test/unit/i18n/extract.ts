@@ -41,6 +41,8 @@ const CODE_FILES = new Set([
   'src/payload/failsafe.ts',
   // The install record: a live-system script and units; NestOS's journal shows its lines in English.
   'src/payload/install-record.ts',
+  // The unit template both post-install hooks share.
+  'src/payload/post-install-hook.ts',
 ]);
 
 const VALIDATOR_FILES = new Set(
