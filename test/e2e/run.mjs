@@ -100,7 +100,6 @@ async function loadScenarios() {
       weight: mod.weight ?? 1,
       exclusive: mod.exclusive === true,
       needs: mod.needs ?? null,
-      optIn: mod.optIn ?? null,
     });
   }
   return scenarios;
@@ -172,21 +171,13 @@ async function main() {
   }
 
   const binary = await inspectBinary();
-  let optedOut = [];
   if (args.only) {
     const unknown = args.only.filter((id) => !scenarios.some((s) => s.id === id));
     if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')} (see --list)`);
     scenarios = scenarios.filter((s) => args.only.includes(s.id));
-  } else {
-    if (!args.withManual && !binary.placeholder) {
-      // The hand-made conversion only proves the harness; with a real binary the scenarios do that.
-      scenarios = scenarios.filter((s) => s.needsBinary);
-    }
-    // Opt-in scenarios (`export const optIn = 'why'`) run only when named with --only: said here,
-    // and counted in the summary, never dropped in silence.
-    for (const s of scenarios.filter((s) => s.optIn)) log(`not run by default: ${s.id} (${s.optIn}); run it with --only ${s.id}`);
-    optedOut = scenarios.filter((s) => s.optIn).map((s) => s.id);
-    scenarios = scenarios.filter((s) => !s.optIn);
+  } else if (!args.withManual && !binary.placeholder) {
+    // The hand-made conversion only proves the harness; with a real binary the scenarios do that.
+    scenarios = scenarios.filter((s) => s.needsBinary);
   }
   log(`binary: ${binary.file} (${binary.exists ? binary.version : 'missing'}${binary.placeholder ? ', cannot convert yet' : ''})`);
 
@@ -194,7 +185,7 @@ async function main() {
   await mkdir(runDir, { recursive: true });
   await pruneRuns(path.join(WORK_DIR, 'runs'), 3);
 
-  // Cached inputs. Image builds are sequential: they share the .deb cache and both CPU cores.
+  // Cached inputs. The x86 image builds are sequential: they share one .deb cache.
   const prep = {};
   const images = {};
   // A scenario may declare the cached inputs it uses (`export const needs = { images, releases }`);
@@ -203,6 +194,20 @@ async function main() {
   // Inputs of another architecture are prepared only for a scenario that names them.
   const ownArchOnly = new Set(['debian12-arm64', ...RELEASES.filter((r) => r.arch && r.arch !== 'x86_64').map((r) => r.id)]);
   const wanted = (kind, name) => (!declared && !ownArchOnly.has(name)) || scenarios.some((s) => s.needs?.[kind]?.includes(name));
+  // aarch64 (images/build-arm64-image.sh): debootstrap runs Debian's arm64 maintainer scripts under
+  // qemu-user-static, about 7 min on one core. It starts first and builds while the x86 images (one
+  // core, mostly dpkg and I/O) and then the other scenarios run: the entry is a promise, which
+  // ctx.boot() awaits, and the aarch64 scenario has the lowest weight, so it is scheduled last.
+  if (wanted('images', 'debian12-arm64')) {
+    const building = ensureArm64Image().then((image) => {
+      prep['image debian12-arm64'] = image.built ? `built in ${image.seconds.toFixed(0)} s` : 'cached';
+      log(`image debian12-arm64: ${prep['image debian12-arm64']}`);
+      return image;
+    });
+    // A failed build fails the scenario that awaits it, never the runner (no unhandled rejection).
+    building.catch(() => {});
+    images['debian12-arm64'] = building;
+  }
   for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter(
     (n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')),
   )) {
@@ -215,20 +220,6 @@ async function main() {
     images['debian12-uefi'] = await ensureUefiImage(images.debian12);
     prep['image debian12-uefi'] = images['debian12-uefi'].built ? `built in ${images['debian12-uefi'].seconds.toFixed(0)} s` : 'cached';
     log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
-  }
-  // aarch64 (images/build-arm64-image.sh): debootstrap runs Debian's arm64 maintainer scripts under
-  // qemu-user-static, which takes far longer than the x86 images (over 50 min measured on a loaded
-  // 2-core machine). It builds while the other scenarios run: the entry is a promise, which ctx.boot()
-  // awaits, and the aarch64 scenario has the lowest weight, so it is scheduled last.
-  if (wanted('images', 'debian12-arm64')) {
-    const building = ensureArm64Image().then((image) => {
-      prep['image debian12-arm64'] = image.built ? `built in ${image.seconds.toFixed(0)} s` : 'cached';
-      log(`image debian12-arm64: ${prep['image debian12-arm64']}`);
-      return image;
-    });
-    // A failed build fails the scenario that awaits it, never the runner (no unhandled rejection).
-    building.catch(() => {});
-    images['debian12-arm64'] = building;
   }
   const repos = await ensureRepos();
   prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
@@ -276,7 +267,6 @@ async function main() {
   console.log(`\n${table(results)}\n`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s for the scenarios; logs in ${runDir}`);
   const failed = results.filter((r) => r.result !== 'passed').length;
-  if (optedOut.length) console.log(`not run (opt-in, see above): ${optedOut.join(', ')}`);
   console.log(`${results.length - failed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }
