@@ -1,19 +1,22 @@
 /**
  * `x2nestos convert`: prepare → confirm → fetch & verify → re-plan with real sizes → kexec-tools →
- * payload & stage → load → switch. Nothing changes on the host before the confirmation and the
- * verification; anything that fails after a load unloads it again.
+ * payload & stage → load → switch. The downloads start as soon as the release is resolved and
+ * staging as soon as the confirmation is given, each running on while the steps before it finish;
+ * they are shown and judged in that order all the same. Nothing changes on the host before the
+ * confirmation (what the downloads fetched by then is removed again if the run stops there);
+ * from it on, an interrupt or a failure undoes what was done, down to unloading a loaded kernel.
  */
 import { X2Error } from '../errors.js';
 import { lockWorkDir } from '../stage/lock.js';
 import { loadKernel, unloadKernel } from '../stage/load.js';
-import { removeStaged, stageFiles } from '../stage/stage.js';
+import { removeStaged, startStaging, type StagingUnderWay } from '../stage/stage.js';
 import { bootId, clearState, writeState } from '../stage/state.js';
 import type { Plan } from '../plan/types.js';
 import { sleep, switchToLive } from '../switch/switch.js';
 import { renderPlan } from '../output/render-plan.js';
 import { formatBytes } from '../plan/memory.js';
 import { cacheDir, switchDeps, type Context } from './context.js';
-import { downloadRelease, withLocalSizes, type LocalRelease } from './download.js';
+import { startDownloads, withLocalSizes, type Downloads, type LocalRelease } from './download.js';
 import { throwFirstBlocker } from './plan.js';
 import { planWith, prepare, type Prepared } from './prepare.js';
 
@@ -26,22 +29,50 @@ export async function convert(ctx: Context): Promise<void> {
   }
   const lock = await lockWorkDir(ctx.workDir);
   try {
-    const prepared = await prepare(ctx, 'convert');
-    const first = prepared.result.plan;
-    reporter.show(renderPlan(first));
-    throwFirstBlocker(first.blockers);
-    await confirmConversion(ctx, first.target?.device ?? '', first.target?.installerName ?? '');
-
-    const local = await downloadRelease(ctx, prepared.release, cacheDir(ctx));
-    // Now the sizes are exact: decide the rootfs mode and check memory again.
-    const { plan, payload } = planWith({ ...prepared, release: withLocalSizes(prepared.release, local), ctx, purpose: 'convert' });
-    throwFirstBlocker(plan.blockers);
-    if (!payload || !plan.target) throw new X2Error('internal', 'plan without payload or target after passing every check');
-
-    await ctx.critical(() => changeHost(ctx, prepared, local, plan, payload));
+    let downloads: Downloads | undefined;
+    let prepared: Prepared;
+    try {
+      prepared = await prepare(ctx, 'convert', async (release) => {
+        downloads = await startDownloads(ctx, release, cacheDir(ctx));
+      });
+      const first = prepared.result.plan;
+      reporter.show(renderPlan(first));
+      throwFirstBlocker(first.blockers);
+      await confirmConversion(ctx, first.target?.device ?? '', first.target?.installerName ?? '');
+    } catch (e) {
+      // Refused, declined or failed before the confirmation: what the downloads fetched goes too.
+      await downloads?.abandon();
+      throw e;
+    }
+    if (!downloads) throw new X2Error('internal', 'the release was resolved but its downloads never started');
+    await ctx.critical(() => finishAndChange(ctx, prepared, downloads!));
   } finally {
     await lock.release();
   }
+}
+
+/** After the confirmation: downloads finished and checked, the plan made again with real sizes, the host changed. */
+async function finishAndChange(ctx: Context, prepared: Prepared, downloads: Downloads): Promise<void> {
+  const staging = startStaging(ctx.workDir, downloads, prepared.result.plan.memory.rootfsMode, {
+    signal: ctx.signal,
+    log: (line) => ctx.log.write(line),
+  });
+  let local: LocalRelease;
+  let plan: Plan;
+  let payload: Buffer | undefined;
+  try {
+    local = await downloads.finish();
+    // Now the sizes are exact: decide the rootfs mode and check memory again.
+    ({ plan, payload } = planWith({ ...prepared, release: withLocalSizes(prepared.release, local), ctx, purpose: 'convert' }));
+    throwFirstBlocker(plan.blockers);
+    if (!payload || !plan.target) throw new X2Error('internal', 'plan without payload or target after passing every check');
+  } catch (e) {
+    await staging.cancel();
+    // Interrupted while downloading: the head start is gone again, only resumable .part files stay.
+    if (ctx.signal.aborted) throw nothingChanged(ctx.signal.reason, e);
+    throw e;
+  }
+  await changeHost(ctx, prepared, local, plan, payload, staging);
 }
 
 /**
@@ -49,7 +80,14 @@ export async function convert(ctx: Context): Promise<void> {
  * Whatever fails, from the first staged byte to the switch, leaves nothing behind: the staged
  * initrd carries the destination Ignition config and keyfiles, so it never outlives a failed run.
  */
-async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease, plan: Plan, payload: Buffer): Promise<void> {
+async function changeHost(
+  ctx: Context,
+  prepared: Prepared,
+  local: LocalRelease,
+  plan: Plan,
+  payload: Buffer,
+  staging: StagingUnderWay,
+): Promise<void> {
   const { options, reporter, effects } = ctx;
   const target = plan.target!;
   // Set once the host holds what it should keep: staged on purpose (--no-reboot) or handed over.
@@ -74,7 +112,7 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     const staged = await reporter.step(
       `Staging the live system (rootfs ${plan.memory.rootfsMode === 'append' ? 'appended' : 'by URL'})`,
       (update) =>
-        stageFiles(ctx.workDir, local, payload, plan.memory.rootfsMode, {
+        staging.finish(local, payload, plan.memory.rootfsMode, {
           signal: ctx.signal,
           onProgress: (done, total) => update(`${formatBytes(done)} of ${formatBytes(total)}`, { bytes: done, total }),
         }),
@@ -137,7 +175,10 @@ async function changeHost(ctx: Context, prepared: Prepared, local: LocalRelease,
     keep = true;
   } catch (e) {
     // Leave the host as it was: nothing loaded, nothing staged (the initrd holds the user's config).
-    if (!keep) await undoStaging(ctx, plan.kexec.toolArgv);
+    if (!keep) {
+      await staging.cancel();
+      await undoStaging(ctx, plan.kexec.toolArgv);
+    }
     throw e;
   }
 }
@@ -149,6 +190,12 @@ async function undoStaging(ctx: Context, kexecArgv: readonly string[]): Promise<
   await removeStaged(ctx.workDir).catch((u: unknown) => ctx.log.write(`removing the staged files after failure failed: ${String(u)}`));
   await clearState(ctx.workDir).catch(() => undefined);
   ctx.log.write('after the failure: the live kernel is unloaded and the staged files are removed');
+}
+
+/** The line an interrupt before any change gives (src/cli.ts), for one that came during the downloads. */
+function nothingChanged(reason: unknown, cause: unknown): X2Error {
+  const what = reason instanceof Error ? reason.message : 'interrupted';
+  return new X2Error('interrupted', `${what}; nothing was changed`, { cause });
 }
 
 function switchFailed(e: unknown): unknown {

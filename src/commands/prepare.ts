@@ -42,11 +42,14 @@ export interface Prepared {
   result: PlanResult;
 }
 
-export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promise<Prepared> {
+/** What a command starts as soon as the release is known (convert: the downloads). */
+export type OnRelease = (release: ResolvedRelease) => Promise<void>;
+
+export async function prepare(ctx: Context, purpose: 'plan' | 'convert', onRelease?: OnRelease): Promise<Prepared> {
   await preflight(ctx);
   const early = overlap(ctx.signal);
   try {
-    return await prepareOverlapped(ctx, purpose, early);
+    return await prepareOverlapped(ctx, purpose, early, onRelease);
   } finally {
     // After a failure: the branches still running stop before the error is reported.
     await early.close();
@@ -57,7 +60,7 @@ export async function prepare(ctx: Context, purpose: 'plan' | 'convert'): Promis
  * The steps are shown, and their failures reported, in pipeline order; the work of those that
  * need less than the step before them starts earlier (src/commands/overlap.ts).
  */
-async function prepareOverlapped(ctx: Context, purpose: 'plan' | 'convert', early: Overlap): Promise<Prepared> {
+async function prepareOverlapped(ctx: Context, purpose: 'plan' | 'convert', early: Overlap, onRelease?: OnRelease): Promise<Prepared> {
   const { effects, options, reporter } = ctx;
   // The Ignition config needs nothing from the host: fetched and validated while it is inspected.
   const checkedIgnition = options.ignition ? early.start((signal) => checkIgnition(ctx, signal)) : undefined;
@@ -72,7 +75,11 @@ async function prepareOverlapped(ctx: Context, purpose: 'plan' | 'convert', earl
 
   const [kexecTool, release] = await inOrder(
     pickedKexecTool,
-    reporter.step('Resolving the NestOS release', () => resolveAndSize(ctx, facts)),
+    reporter.step('Resolving the NestOS release', async () => {
+      const resolved = await resolveAndSize(ctx, facts);
+      await onRelease?.(resolved);
+      return resolved;
+    }),
   );
   ctx.doc.release = release;
 

@@ -128,7 +128,9 @@ async function fetchFromVerifiedIso(
     const isoTarget = path.join(dir, isoRef.name);
     const lock = await pidLock(`${isoTarget}.lock`, isoTarget, WRITER_REMEDY);
     try {
-      isoPath = (await fetchWhole(isoRef, isoTarget, deps, 'iso')).path;
+      // The ISO's own .part is not the artifact a reader may be following.
+      const { onWritten: _notTheArtifact, ...isoDeps } = deps;
+      isoPath = (await fetchWhole(isoRef, isoTarget, isoDeps, 'iso')).path;
     } finally {
       await lock.release();
     }

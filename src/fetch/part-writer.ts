@@ -22,6 +22,8 @@ export class PartWriter {
     private readonly file: () => Promise<FileHandle>,
     /** End of everything handed to a write so far. */
     private position: number,
+    /** Told the length of the file each time a write lands (for a reader following the download). */
+    private readonly onWritten?: (bytesOnDisk: number) => void,
   ) {}
 
   /** Bytes received so far, written or about to be. */
@@ -58,6 +60,7 @@ export class PartWriter {
     this.inFlight = this.handle!.writev(chunks, at).then(
       ({ bytesWritten }) => {
         if (bytesWritten !== length) this.failure = new Error(`short write (${bytesWritten} of ${length} bytes)`);
+        else this.onWritten?.(at + length);
       },
       (error: unknown) => {
         this.failure = error;

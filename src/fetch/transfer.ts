@@ -35,6 +35,8 @@ export interface FetchProgress {
 export interface FetchDeps {
   http: Http;
   onProgress?: (p: FetchProgress) => void;
+  /** The length of the `.part` on disk whenever it changes; smaller than before when it starts over. */
+  onWritten?: (bytesOnDisk: number) => void;
   signal?: AbortSignal;
   policy?: Partial<RetryPolicy>;
 }
@@ -111,6 +113,7 @@ async function transfer(
     return handle;
   };
   if (have > 0) await partFile();
+  deps.onWritten?.(have);
   let resumed = false;
   try {
     let hash = await hashRange(part, 0, have, deps.signal);
@@ -125,6 +128,7 @@ async function transfer(
           await (await partFile()).truncate(0);
           hash = await hashRange(part, 0, 0);
           have = 0;
+          deps.onWritten?.(0);
         } else if (have > 0) {
           resumed = true;
         }
@@ -134,7 +138,7 @@ async function transfer(
           });
         }
         const total = opened.total ?? expectedSize;
-        const writer = new PartWriter(partFile, have);
+        const writer = new PartWriter(partFile, have, deps.onWritten);
         const reclaim = reclaimer();
         try {
           for await (const chunk of opened.chunks) {

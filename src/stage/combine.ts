@@ -10,7 +10,11 @@ import path from 'node:path';
 import { X2Error } from '../errors.js';
 import { commitFile } from '../effects/files.js';
 
-export type InitrdPart = { path: string } | { data: Uint8Array };
+export type InitrdPart =
+  | { path: string }
+  | { data: Uint8Array }
+  /** Bytes that arrive while the initrd is written (a download being followed, a payload built meanwhile); the hint is for progress. */
+  | { stream: AsyncIterable<Uint8Array>; sizeHint?: number };
 
 export interface CombineOptions {
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
@@ -39,7 +43,12 @@ export async function combineInitrd(parts: InitrdPart[], outPath: string, opts: 
     try {
       await out.chmod(0o600);
       for (const part of parts) {
-        const written = 'data' in part ? await sink.write(out, part.data) : await copyFile(part.path, out, sink);
+        const written =
+          'data' in part
+            ? await sink.write(out, part.data)
+            : 'stream' in part
+              ? await copyStream(part.stream, out, sink)
+              : await copyFile(part.path, out, sink);
         await sink.write(out, ZEROS.subarray(0, padding(written)));
       }
     } finally {
@@ -105,6 +114,12 @@ async function copyFile(file: string, out: FileHandle, sink: HashingSink): Promi
   }
 }
 
+async function copyStream(chunks: AsyncIterable<Uint8Array>, out: FileHandle, sink: HashingSink): Promise<number> {
+  let total = 0;
+  for await (const chunk of chunks) total += await sink.write(out, chunk);
+  return total;
+}
+
 async function writeAll(out: FileHandle, data: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
@@ -114,6 +129,7 @@ async function writeAll(out: FileHandle, data: Uint8Array): Promise<void> {
 }
 
 async function partSize(part: InitrdPart): Promise<number> {
+  if ('stream' in part) return part.sizeHint ?? 0;
   return 'data' in part ? part.data.length : (await stat(part.path)).size;
 }
 

@@ -2,7 +2,7 @@
  * The built binary, end to end, on sandboxed hosts: what a user sees (exit code, stdout, stderr)
  * and what the host would have had done to it (the sandbox records every command).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,7 +31,10 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
   const release = fakeRelease(BUILD);
   const slow = fakeRelease('slow');
   const tampered = fakeRelease('tampered');
+  // Big enough that its download is written to disk in several batches before the mirror pauses.
+  const paused = fakeRelease('paused', { rootfsBytes: 3 * 1024 * 1024 });
   const env = mirrorFixture('cli', [
+    { stream: 'paused', build: 'paused', release: paused },
     { stream: '2403-LTS', build: BUILD, release },
     { stream: 'mixed', build: 'mixed', release: fakeRelease('mixed', { rootfsBuild: 'other' }) },
     { stream: 'tampered', build: 'tampered', release: tampered, tamper: 'rootfs' },
@@ -40,6 +43,8 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
   const { ign, tmp } = env;
   // The rootfs download stalls, so an interrupt arrives mid-download.
   beforeAll(() => env.server.behave(`/slow/${slow.names.rootfs}`, { stallAfter: 4096, stallTimes: 100 }));
+  // The mirror holds the rest of this rootfs for a moment: the steps after the downloads can be seen overlapping them.
+  const pauseRootfs = () => env.server.behave(`/paused/${paused.names.rootfs}`, { pauseAfter: 1536 * 1024, pauseMs: 2000 });
 
   /** The error lines of a run, with its paths and port written as <sandbox>, <tmp> and <mirror>. */
   const errorLines = (stderr: string, sandbox: string) =>
@@ -122,6 +127,60 @@ describe('x2nestos convert (built binary, sandboxed host)', () => {
     expect(existsSync(staged.initrd)).toBe(false);
     const after = await run(['status', '--json'], { sandbox });
     expect(after.json).toMatchObject({ status: { kernelLoaded: false, staged: null } });
+  });
+
+  it('stages while the rootfs is still downloading, into the same initrd staging from the files gives', async () => {
+    pauseRootfs();
+    const sandbox = sandboxHost(HOST);
+    const child = start(
+      ['--stream-base-url', env.server.streamBase, '--stream', 'paused', '--ignition', ign, '--yes', '--no-reboot', '--json'],
+      {
+        sandbox,
+      },
+    );
+    const initrdPart = path.join(sandbox, 'work/staged/initrd.img.part');
+    const rootfsPart = path.join(sandbox, 'work/cache', `${paused.names.rootfs}.part`);
+    // Both at once: the initrd is being written (past the initramfs) while the rootfs is not yet complete.
+    await waitFor(() => existsSync(rootfsPart) && existsSync(initrdPart) && statSync(initrdPart).size > paused.initramfs.length + 4);
+    const r = await child.done;
+    expect(r.code).toBe(0);
+    const initrd = readFileSync((r.json!.staged as { initrd: string }).initrd);
+    const pad = (n: number) => (4 - (n % 4)) % 4;
+    const rootfsAt = paused.initramfs.length + pad(paused.initramfs.length);
+    expect(initrd.subarray(0, paused.initramfs.length)).toEqual(paused.initramfs);
+    expect(initrd.subarray(rootfsAt, rootfsAt + paused.rootfs.length).equals(paused.rootfs)).toBe(true);
+    expect(readFileSync(path.join(sandbox, 'work/x2nestos.log'), 'utf8')).not.toContain('staging from the downloaded files');
+  });
+
+  it('downloads while it checks the Ignition config, and removes what it fetched when the config is refused', async () => {
+    pauseRootfs();
+    const lockout = path.join(tmp.dir, 'slow-lockout.ign');
+    writeFileSync(lockout, JSON.stringify({ ignition: { version: '3.3.0' } }));
+    env.server.set('/slow-lockout.ign', readFileSync(lockout), { delayMs: 2500 });
+    const sandbox = sandboxHost(HOST);
+    const rootfsGets = () => env.server.requestsFor(`/paused/${paused.names.rootfs}`).filter((q) => q.range !== 'bytes=0-0').length;
+    const before = rootfsGets();
+    const r = await run(
+      [
+        '--stream-base-url',
+        env.server.streamBase,
+        '--stream',
+        'paused',
+        '--ignition',
+        env.server.url('/slow-lockout.ign'),
+        '--allow-http-ignition',
+        '--yes',
+      ],
+      { sandbox },
+    );
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^x2nestos: error: the Ignition config gives no user a usable SSH key/m);
+    // The rootfs was being fetched while the config was (it comes later in the pipeline)...
+    expect(rootfsGets()).toBeGreaterThan(before);
+    // ...and nothing of it, nor of the kernel and initramfs before it, stays.
+    expect(existsSync(path.join(sandbox, 'work/cache'))).toBe(false);
+    expect(readFileSync(path.join(sandbox, 'work/x2nestos.log'), 'utf8')).toMatch(/removed what this run had downloaded/);
+    expect(changes(sandbox)).toEqual([]);
   });
 
   it('switches with systemctl kexec after staging when --yes is given', async () => {

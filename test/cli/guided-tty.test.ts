@@ -297,6 +297,8 @@ describe('guided mode in a real terminal (built binary, sandboxed host)', () => 
     expect(await term.waitExit()).toBe(9);
     expect(term.screen()).toContain('x2nestos: error: not confirmed; nothing was changed: run again and type the disk name, or pass --yes');
     expect(changes(sandbox)).toEqual([]);
+    // The downloads started while the question was open; declining removes what they fetched.
+    expect(existsSync(path.join(sandbox, 'work/cache'))).toBe(false);
   });
 
   it('after the typed name, stages and loads, shows what happens next, and unloads again on Ctrl-C', async () => {

@@ -27,6 +27,9 @@ export interface Behaviour {
   redirectTo?: string;
   /** Delay before the headers, in ms. */
   delayMs?: number;
+  /** Hold the body for `pauseMs` after this many bytes, then send the rest (a slow stretch of a link). */
+  pauseAfter?: number;
+  pauseMs?: number;
 }
 
 export interface RecordedRequest {
@@ -119,7 +122,10 @@ export async function startServer(options: { tls?: { key: string; cert: string }
     const probe = b.spareProbes === true && slice.length === 1;
     const stallAt = b.stallAfter !== undefined && hit < (b.stallTimes ?? 1) && !probe ? b.stallAfter : undefined;
     const limit = Math.min(slice.length, dropAt ?? Infinity, stallAt ?? Infinity);
+    const pauseAt = b.pauseAfter !== undefined && !probe ? b.pauseAfter : undefined;
     for (let offset = 0; offset < limit; offset += CHUNK) {
+      if (pauseAt !== undefined && offset >= pauseAt && offset - CHUNK < pauseAt)
+        await new Promise((r) => setTimeout(r, b.pauseMs ?? 1000));
       const piece = slice.subarray(offset, Math.min(offset + CHUNK, limit));
       if (!res.write(piece)) await new Promise((r) => res.once('drain', r));
       if (res.destroyed) return;
