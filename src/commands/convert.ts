@@ -68,9 +68,9 @@ async function finishAndChange(ctx: Context, prepared: Prepared, downloads: Down
     if (!payload || !plan.target) throw new X2Error('internal', 'plan without payload or target after passing every check');
   } catch (e) {
     await staging.cancel();
-    // Interrupted while downloading: the head start is gone again, only resumable .part files stay.
-    if (ctx.signal.aborted) throw nothingChanged(ctx.signal.reason, e);
-    throw e;
+    // Interrupted while downloading: the head start is gone again, only resumable .part files stay,
+    // and the interrupt is what is reported (not the download it cut short).
+    throw ctx.signal.aborted ? ctx.signal.reason : e;
   }
   await changeHost(ctx, prepared, local, plan, payload, staging);
 }
@@ -190,12 +190,6 @@ async function undoStaging(ctx: Context, kexecArgv: readonly string[]): Promise<
   await removeStaged(ctx.workDir).catch((u: unknown) => ctx.log.write(`removing the staged files after failure failed: ${String(u)}`));
   await clearState(ctx.workDir).catch(() => undefined);
   ctx.log.write('after the failure: the live kernel is unloaded and the staged files are removed');
-}
-
-/** The line an interrupt before any change gives (src/cli.ts), for one that came during the downloads. */
-function nothingChanged(reason: unknown, cause: unknown): X2Error {
-  const what = reason instanceof Error ? reason.message : 'interrupted';
-  return new X2Error('interrupted', `${what}; nothing was changed`, { cause });
 }
 
 function switchFailed(e: unknown): unknown {

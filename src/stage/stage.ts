@@ -116,13 +116,18 @@ export function startStaging(
   };
   return {
     async finish(artifacts, bytes, mode, finishOpts) {
-      const stageAnew = async (why: string) => {
-        opts.log(`staging from the downloaded files: ${why}`);
+      const stageAnew = async () => {
         await cancel();
         return stageFiles(workDir, artifacts, bytes, mode, finishOpts);
       };
-      if (finished) return stageAnew('the head start was cancelled');
-      if (mode !== rootfsMode) return stageAnew(`the rootfs is ${mode === 'append' ? 'appended' : 'fetched by URL'} after all`);
+      if (finished) {
+        opts.log('staging from the downloaded files: the head start was cancelled');
+        return stageAnew();
+      }
+      if (mode !== rootfsMode) {
+        opts.log(`staging from the downloaded files: the rootfs is ${mode === 'append' ? 'appended' : 'fetched by URL'} after all`);
+        return stageAnew();
+      }
       progress = finishOpts.onProgress;
       givePayload(bytes);
       try {
@@ -134,7 +139,8 @@ export function startStaging(
           await cancel();
           throw error;
         }
-        return stageAnew(error instanceof Error ? error.message : String(error));
+        opts.log(`staging from the downloaded files: ${error instanceof Error ? error.message : String(error)}`);
+        return stageAnew();
       }
     },
     cancel,

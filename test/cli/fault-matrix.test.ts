@@ -190,7 +190,8 @@ const CELLS: Cell[] = [
     args: ({ args }) => args('--yes'),
     during: signalAt(partExists, sig),
     code: 130,
-    line: interrupted(sig),
+    // After the confirmation: staging may be under way beside the download, so it is undone first.
+    line: undone(sig),
     after: 'untouched',
   })),
   {
