@@ -9,6 +9,7 @@ import type { Command, Option } from 'commander';
 import { EXIT_CODES } from '../errors.js';
 import { examples } from '../i18n/help.js';
 import { english } from '../i18n/translate.js';
+import { RESULTS } from '../output/json-schema.js';
 
 /** What each exit code means, for EXIT STATUS. Keyed by the codes' own table: a new kind must be described here. */
 const EXIT_MEANINGS: Record<keyof typeof EXIT_CODES, string> = {
@@ -167,7 +168,7 @@ export function manPage(program: Command, version: string): string {
     '.TP',
     '.B schemaVersion, tool, command, ok, exitCode, result',
     'the document version; \\fBtool.name\\fR and \\fBtool.version\\fR; the command run; success; the exit code;',
-    'and what came of it: \\fBplanned\\fR, \\fBstaged\\fR, \\fBswitching\\fR, \\fBfetched\\fR, \\fBstatus\\fR, \\fBaborted\\fR, \\fBrefused\\fR or \\fBfailed\\fR.',
+    `and what came of it: ${RESULTS.map((r) => `\\fB${r}\\fR`).join(', ')}.`,
     '.TP',
     '.B release',
     'the release used: source, stream, version, architecture, and per artifact its location, sha256 and size.',
@@ -177,8 +178,16 @@ export function manPage(program: Command, version: string): string {
     'key fingerprints, never contents), installer configuration, live kernel arguments, network, memory,',
     'kexec commands, steps, warnings and \\fBblockers\\fR (each with \\fBkind\\fR, \\fBmessage\\fR and \\fBremedy\\fR).',
     '.TP',
-    '.B artifacts, staged, status, aborted, directory',
-    'per command: the verified files, what was staged, what is loaded, what was removed, the fetched directory.',
+    '.B artifacts, staged, switch, status, aborted',
+    'per command: the verified files; what was staged; how the switch was made (\\fBmethod\\fR) and what showed it',
+    'under way (\\fBevidence\\fR); what is loaded; what was removed.',
+    '.TP',
+    '.B directory, manifestSha256',
+    '\\fBfetch\\fR: the directory written, and the sha256 of its \\fIrelease.json\\fR that hosts pass as',
+    '\\fB\\-\\-release\\-manifest\\-sha256\\fR.',
+    '.TP',
+    '.B guided',
+    '\\fBguided\\fR: whether it was a dry run (\\fBdryRun\\fR) and where the answers were saved (\\fBanswersFile\\fR, or null).',
     '.TP',
     '.B error',
     'when \\fBok\\fR is false: \\fBkind\\fR (the exit status class above), \\fBmessage\\fR, \\fBremedy\\fR, \\fBdetails\\fR.',

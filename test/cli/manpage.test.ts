@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './harness.js';
+import { documentFields, RESULTS } from '../../src/output/json-schema.js';
 
 /** Long flags at the start of help lines: `  -y, --yes  ...` or `  --stream <name>  ...`. */
 function helpFlags(help: string): string[] {
@@ -94,6 +95,14 @@ describe('x2nestos(8) (built binary)', () => {
     ]) {
       expect(safety).toContain(`\\fB\\-\\-${flag.replace(/-/g, '\\-')}\\fR`);
     }
+  });
+
+  it('names every field and result of the --json document (src/output/json-schema.ts)', () => {
+    const section = roff.split(/^\.SH JSON OUTPUT$/m)[1]!.split(/^\.SH /m)[0]!;
+    const named = new Set([...section.matchAll(/^\.B (.+)$/gm)].flatMap((m) => m[1]!.split(/,\s*/)));
+    const fields = ['schemaVersion', 'tool', 'command', 'ok', 'exitCode', 'result', 'error', ...Object.keys(documentFields)];
+    expect(fields.filter((f) => !named.has(f))).toEqual([]);
+    for (const result of RESULTS) expect(section).toContain(`\\fB${result}\\fR`);
   });
 
   it('renders with groff -ww and man --warnings without a warning', () => {
