@@ -44,8 +44,9 @@ export async function convert(ctx: Context): Promise<void> {
       await downloads?.abandon();
       throw e;
     }
-    if (!downloads) throw new X2Error('internal', 'the release was resolved but its downloads never started');
-    await ctx.critical(() => finishAndChange(ctx, prepared, downloads!));
+    const started: Downloads | undefined = downloads;
+    if (!started) throw new X2Error('internal', 'the release was resolved but its downloads never started');
+    await ctx.critical(() => finishAndChange(ctx, prepared, started));
   } finally {
     await lock.release();
   }

@@ -120,10 +120,6 @@ export function startStaging(
         await cancel();
         return stageFiles(workDir, artifacts, bytes, mode, finishOpts);
       };
-      if (finished) {
-        opts.log('staging from the downloaded files: the head start was cancelled');
-        return stageAnew();
-      }
       if (mode !== rootfsMode) {
         opts.log(`staging from the downloaded files: the rootfs is ${mode === 'append' ? 'appended' : 'fetched by URL'} after all`);
         return stageAnew();
