@@ -15,6 +15,8 @@ export const REPO_DIR = path.resolve(E2E_DIR, '../..');
 export const WORK_DIR = path.resolve(process.env.X2NESTOS_E2E_WORK ?? path.join(E2E_DIR, '.work'));
 
 const IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-image.sh');
+/** Sourced by both debootstrap scripts (the debootstrap itself and the guest set-up): in both keys. */
+const IMAGE_LIB = path.join(E2E_DIR, 'images/lib.sh');
 const UEFI_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-uefi-image.sh');
 const ARM64_IMAGE_SCRIPT = path.join(E2E_DIR, 'images/build-arm64-image.sh');
 const REPOS_SCRIPT = path.join(E2E_DIR, 'images/build-repos.sh');
@@ -93,8 +95,10 @@ async function buildInto(parent, name, key, dir, build) {
   await rm(dir, { recursive: true, force: true });
   await build(dir);
   await runOk('touch', [path.join(dir, '.done')]);
+  // Only this name's other keys: `debian12-<key>` must never take `debian12-uefi-<key>` with it.
+  const olderKey = (entry) => entry.startsWith(`${name}-`) && /^[0-9a-f]{12}$/.test(entry.slice(name.length + 1));
   for (const entry of await readdir(parent).catch(() => [])) {
-    if (entry !== `${name}-${key}` && entry.startsWith(`${name}-`) && !entry.endsWith('.tmp') && !entry.endsWith('.lock')) {
+    if (entry !== `${name}-${key}` && olderKey(entry)) {
       await rm(path.join(parent, entry), { recursive: true, force: true });
     }
   }
@@ -106,15 +110,27 @@ async function buildInto(parent, name, key, dir, build) {
  *   key: string, built: boolean, seconds: number }} HostImage
  */
 
-/** A host image (debian12, openeuler2203) or the data disk (datadisk); built once per script version. */
-export async function ensureImage(name) {
-  const key = await keyOf([IMAGE_SCRIPT], name);
-  const parent = path.join(WORK_DIR, 'images');
-  const { dir, built, seconds } = await cachedDir(parent, name, key, (out) =>
-    runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs')], {
-      // ~5 min alone; eight engineers' runs on two cores have taken it past 20.
+/**
+ * The root filesystem debian12 and openeuler2203 share (build-image.sh --name base): one debootstrap
+ * for both. Concurrent callers wait on the same build (the cache lock).
+ */
+async function ensureBase() {
+  const key = await keyOf([IMAGE_SCRIPT, IMAGE_LIB], 'base');
+  return cachedDir(path.join(WORK_DIR, 'images'), 'bookworm-base', key, (out) =>
+    runOk('bash', [IMAGE_SCRIPT, '--name', 'base', '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs')], {
+      // ~5 min alone; eight engineers' runs on two cores have taken a whole debootstrap past 20.
       timeoutMs: 45 * 60_000,
     }),
+  );
+}
+
+/** A host image (debian12, openeuler2203) or the data disk (datadisk); built once per script version. */
+export async function ensureImage(name) {
+  const base = name === 'datadisk' ? null : await ensureBase();
+  const key = await keyOf([IMAGE_SCRIPT, IMAGE_LIB], name);
+  const parent = path.join(WORK_DIR, 'images');
+  const { dir, built, seconds } = await cachedDir(parent, name, key, (out) =>
+    runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, ...(base ? ['--base', base.dir] : [])], { timeoutMs: 20 * 60_000 }),
   );
   const image = { name, dir, disk: path.join(dir, 'disk.qcow2'), built, seconds };
   if (name === 'datadisk') return image;
@@ -154,7 +170,7 @@ export async function ensureUefiImage(base) {
  * (images/build-arm64-image.sh, debootstrap under qemu-user-static). Keyed by that script alone.
  */
 export async function ensureArm64Image() {
-  const key = await keyOf([ARM64_IMAGE_SCRIPT]);
+  const key = await keyOf([ARM64_IMAGE_SCRIPT, IMAGE_LIB]);
   const { dir, built, seconds } = await cachedDir(path.join(WORK_DIR, 'images'), 'debian12-arm64', key, (out) =>
     runOk('bash', [ARM64_IMAGE_SCRIPT, '--out', out, '--deb-cache', path.join(WORK_DIR, 'cache/debs-arm64')], { timeoutMs: 45 * 60_000 }),
   );

@@ -185,7 +185,7 @@ async function main() {
   await mkdir(runDir, { recursive: true });
   await pruneRuns(path.join(WORK_DIR, 'runs'), 3);
 
-  // Cached inputs. The x86 image builds are sequential: they share one .deb cache.
+  // Cached inputs.
   const prep = {};
   const images = {};
   // A scenario may declare the cached inputs it uses (`export const needs = { images, releases }`);
@@ -208,13 +208,18 @@ async function main() {
     building.catch(() => {});
     images['debian12-arm64'] = building;
   }
-  for (const name of ['debian12', 'openeuler2203', 'datadisk'].filter(
+  // debian12 and openeuler2203 start from one shared debootstrap (build-image.sh --name base), built
+  // once by whichever asks first; after it, each adds its own packages, side by side.
+  const x86 = ['debian12', 'openeuler2203', 'datadisk'].filter(
     (n) => wanted('images', n) || (n === 'debian12' && wanted('images', 'debian12-uefi')),
-  )) {
-    images[name] = await ensureImage(name);
-    prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
-    log(`image ${name}: ${prep[`image ${name}`]}`);
-  }
+  );
+  await Promise.all(
+    x86.map(async (name) => {
+      images[name] = await ensureImage(name);
+      prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
+      log(`image ${name}: ${prep[`image ${name}`]}`);
+    }),
+  );
   // Derived from debian12 (images/build-uefi-image.sh): an ESP with Debian's signed boot chain.
   if (wanted('images', 'debian12-uefi')) {
     images['debian12-uefi'] = await ensureUefiImage(images.debian12);

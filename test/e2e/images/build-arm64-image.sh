@@ -39,12 +39,8 @@ mkdir -p "$tmp"
 started=$(date +%s)
 log() { printf '[build-arm64-image] %s\n' "$*" >&2; }
 
-unmount_under() {
-  local dir
-  dir=$(realpath "$1" 2>/dev/null) || return 0
-  awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r |
-    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 trap 'unmount_under "$tmp"' EXIT
 
 # debootstrap's second stage runs arm64 programs in the chroot: the kernel hands them to
@@ -62,44 +58,15 @@ include=systemd,systemd-sysv,udev,openssh-server,iproute2,curl,efibootmgr,initra
 root="$tmp/root"
 cache_args=()
 if [ -n "$deb_cache" ]; then mkdir -p "$deb_cache"; cache_args=(--cache-dir="$(realpath "$deb_cache")"); fi
-# Two stages so the initramfs is configured before the kernel package's postinst builds one: with
-# Debian's default MODULES=most, mkinitramfs copies most of the kernel's modules and runs depmod over
-# them under qemu-user, which alone took most of an hour here. MODULES=list with the few drivers a
-# virt machine boots from keeps it to a minute or two. Neither file belongs to a package, so dpkg
-# leaves them alone.
-log "debootstrap bookworm arm64 from $mirror (first stage)"
-debootstrap --arch=arm64 --variant=minbase --foreign "${cache_args[@]}" --include="$include" bookworm "$root" "$mirror" \
-  >"$tmp/debootstrap.log" 2>&1 || { tail -30 "$tmp/debootstrap.log" >&2; exit 1; }
-mkdir -p "$root/etc/initramfs-tools/conf.d" "$root/usr/share/initramfs-tools/modules.d"
-printf 'MODULES=list\n' >"$root/etc/initramfs-tools/conf.d/e2e-modules"
-printf '%s\n' virtio_pci virtio_blk virtio_net ext4 crc32c_generic >"$root/usr/share/initramfs-tools/modules.d/e2e"
-log "first stage done after $(( $(date +%s) - started )) s; second stage under qemu-aarch64"
-chroot "$root" /debootstrap/debootstrap --second-stage >>"$tmp/debootstrap.log" 2>&1 ||
-  { tail -30 "$tmp/debootstrap.log" >&2; exit 1; }
-unmount_under "$root"
+# Two stages, the initramfs configured in between (lib.sh): most of the time is the second stage,
+# which runs Debian's arm64 maintainer scripts under qemu-aarch64.
+log "debootstrap bookworm arm64 from $mirror"
+lean_debootstrap arm64 "$include" "$root" "$mirror" "$tmp/debootstrap.log" "${cache_args[@]}"
 log "debootstrap done after $(( $(date +%s) - started )) s"
 
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
-echo debian12-arm64 >"$root/etc/hostname"
-printf '127.0.0.1 localhost\n127.0.1.1 debian12-arm64\n' >"$root/etc/hosts"
-printf 'LABEL=hostroot / ext4 errors=remount-ro 0 1\n' >"$root/etc/fstab"
-: >"$root/etc/machine-id"
-
-ssh-keygen -q -t ed25519 -N '' -C x2nestos-e2e-debian12-arm64 -f "$tmp/id_ed25519"
-install -d -m 0700 "$root/root/.ssh"
-install -m 0600 "$tmp/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
-in_root passwd -l root >/dev/null
-printf 'PermitRootLogin prohibit-password\nUseDNS no\n' >"$root/etc/ssh/sshd_config.d/e2e.conf"
-
-# Same reasons as build-image.sh: no getty on the logged console, journald in RAM, no timers.
-ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyAMA0.service"
-mkdir -p "$root/etc/systemd/journald.conf.d"
-printf '[Journal]\nStorage=volatile\nForwardToConsole=no\n' >"$root/etc/systemd/journald.conf.d/e2e.conf"
-for unit in e2scrub_all.timer e2scrub_reap.service fstrim.timer apt-daily.timer apt-daily-upgrade.timer \
-            systemd-timesyncd.service; do
-  ln -sf /dev/null "$root/etc/systemd/system/$unit"
-done
+guest_basics "$root" debian12-arm64 ttyAMA0 "$tmp/id_ed25519"
 
 # DHCP on the one NIC with systemd-networkd (part of the systemd package: no extra packages).
 mkdir -p "$root/etc/systemd/network"
