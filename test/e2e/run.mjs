@@ -195,9 +195,10 @@ async function main() {
   const ownArchOnly = new Set(['debian12-arm64', ...RELEASES.filter((r) => r.arch && r.arch !== 'x86_64').map((r) => r.id)]);
   const wanted = (kind, name) => (!declared && !ownArchOnly.has(name)) || scenarios.some((s) => s.needs?.[kind]?.includes(name));
   // aarch64 (images/build-arm64-image.sh): debootstrap runs Debian's arm64 maintainer scripts under
-  // qemu-user-static, about 7 min on one core (10 min beside the x86 builds in CI). It starts first and
-  // builds while the x86 images (one core, mostly dpkg and I/O) build: the entry is a promise, which
-  // ctx.boot() awaits, so a scenario that needs it before it is done waits for it.
+  // qemu-user-static, about 7 min on one core (11 min beside the rest of the preparation in CI). It
+  // starts first and builds while the x86 images and the releases do, and on into the first scenarios:
+  // the entry is a promise, which ctx.boot() awaits, so a scenario that needs it before it is done
+  // waits for it.
   if (wanted('images', 'debian12-arm64')) {
     const building = ensureArm64Image().then((image) => {
       prep['image debian12-arm64'] = image.built ? `built in ${image.seconds.toFixed(0)} s` : 'cached';
