@@ -10,7 +10,7 @@ export default defineConfig({
     env: guardEnv,
     // Vitest's default is one worker per core less one: a single worker on a 2-core CI machine. The
     // CLI test files spend most of their time waiting on the binaries they start, so two files at a
-    // time fit on two cores (measured: 418 s → 310 s for the whole suite there).
+    // time fit on two cores (measured in a CI run there: 418 s → 243 s for the whole suite).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/guard-setup.ts'],
     projects: [

@@ -126,12 +126,13 @@ async function ensureBase() {
 
 /** A host image (debian12, openeuler2203) or the data disk (datadisk); built once per script version. */
 export async function ensureImage(name) {
-  const base = name === 'datadisk' ? null : await ensureBase();
   const key = await keyOf([IMAGE_SCRIPT, IMAGE_LIB], name);
   const parent = path.join(WORK_DIR, 'images');
-  const { dir, built, seconds } = await cachedDir(parent, name, key, (out) =>
-    runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, ...(base ? ['--base', base.dir] : [])], { timeoutMs: 20 * 60_000 }),
-  );
+  // The base is needed only to build a host image, never when the image is cached.
+  const { dir, built, seconds } = await cachedDir(parent, name, key, async (out) => {
+    const base = name === 'datadisk' ? [] : ['--base', (await ensureBase()).dir];
+    return runOk('bash', [IMAGE_SCRIPT, '--name', name, '--out', out, ...base], { timeoutMs: 20 * 60_000 });
+  });
   const image = { name, dir, disk: path.join(dir, 'disk.qcow2'), built, seconds };
   if (name === 'datadisk') return image;
   return {
@@ -167,7 +168,7 @@ export async function ensureUefiImage(base) {
 
 /**
  * debian12-arm64: a Debian 12 arm64 host booted through AAVMF and GRUB on its ESP
- * (images/build-arm64-image.sh, debootstrap under qemu-user-static). Keyed by that script alone.
+ * (images/build-arm64-image.sh, debootstrap under qemu-user-static). Keyed by that script and lib.sh.
  */
 export async function ensureArm64Image() {
   const key = await keyOf([ARM64_IMAGE_SCRIPT, IMAGE_LIB]);

@@ -185,9 +185,14 @@ async function main() {
   await mkdir(runDir, { recursive: true });
   await pruneRuns(path.join(WORK_DIR, 'runs'), 3);
 
-  // Cached inputs.
+  // Cached inputs, each noted in the summary as built (and how long it took) or cached.
   const prep = {};
   const images = {};
+  const noted = (label, input) => {
+    prep[label] = input.built ? `built in ${input.seconds.toFixed(0)} s` : 'cached';
+    log(`${label}: ${prep[label]}`);
+    return input;
+  };
   // A scenario may declare the cached inputs it uses (`export const needs = { images, releases }`);
   // a run of only such scenarios prepares only those. Any scenario without it needs everything.
   const declared = scenarios.every((s) => s.needs);
@@ -200,11 +205,7 @@ async function main() {
   // the entry is a promise, which ctx.boot() awaits, so a scenario that needs it before it is done
   // waits for it.
   if (wanted('images', 'debian12-arm64')) {
-    const building = ensureArm64Image().then((image) => {
-      prep['image debian12-arm64'] = image.built ? `built in ${image.seconds.toFixed(0)} s` : 'cached';
-      log(`image debian12-arm64: ${prep['image debian12-arm64']}`);
-      return image;
-    });
+    const building = ensureArm64Image().then((image) => noted('image debian12-arm64', image));
     // A failed build fails the scenario that awaits it, never the runner (no unhandled rejection).
     building.catch(() => {});
     images['debian12-arm64'] = building;
@@ -216,19 +217,14 @@ async function main() {
   );
   await Promise.all(
     x86.map(async (name) => {
-      images[name] = await ensureImage(name);
-      prep[`image ${name}`] = images[name].built ? `built in ${images[name].seconds.toFixed(0)} s` : 'cached';
-      log(`image ${name}: ${prep[`image ${name}`]}`);
+      images[name] = noted(`image ${name}`, await ensureImage(name));
     }),
   );
   // Derived from debian12 (images/build-uefi-image.sh): an ESP with Debian's signed boot chain.
   if (wanted('images', 'debian12-uefi')) {
-    images['debian12-uefi'] = await ensureUefiImage(images.debian12);
-    prep['image debian12-uefi'] = images['debian12-uefi'].built ? `built in ${images['debian12-uefi'].seconds.toFixed(0)} s` : 'cached';
-    log(`image debian12-uefi: ${prep['image debian12-uefi']}`);
+    images['debian12-uefi'] = noted('image debian12-uefi', await ensureUefiImage(images.debian12));
   }
-  const repos = await ensureRepos();
-  prep.repos = repos.built ? `built in ${repos.seconds.toFixed(0)} s` : 'cached';
+  const repos = noted('repos', await ensureRepos());
   const releases = {};
   for (const spec of RELEASES.filter((r) => wanted('releases', r.id))) {
     releases[spec.id] = await ensureRelease(spec);

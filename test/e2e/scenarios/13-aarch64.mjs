@@ -14,7 +14,7 @@ import { REPO_DIR } from '../prepare.mjs';
 export const id = 'aarch64';
 export const title = 'aarch64 Debian 12 (AAVMF, GRUB, no kexec_file_load, console from SPCR) → converted with the arm64 release file';
 // Among the first in the queue, as one of the longest (equal weights keep file order, so it starts
-// fifth). Its image builds beside the whole x86 preparation (about 10 min there) and is ready a few
+// fifth). Its image builds beside the whole x86 preparation (about 11 min there) and is ready a few
 // minutes after the scenarios start, before this one does; were it not, ctx.boot() would wait for it.
 export const weight = 3;
 export const needs = { images: ['debian12-arm64'], releases: ['r20arm'] };
