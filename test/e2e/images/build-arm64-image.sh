@@ -56,15 +56,13 @@ grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 ||
 include=systemd,systemd-sysv,udev,openssh-server,iproute2,curl,efibootmgr,initramfs-tools,linux-image-arm64,kmod,grub-efi-arm64-bin
 
 root="$tmp/root"
-cache_args=()
-if [ -n "$deb_cache" ]; then mkdir -p "$deb_cache"; cache_args=(--cache-dir="$(realpath "$deb_cache")"); fi
 # Two stages, the initramfs configured in between (lib.sh): most of the time is the second stage,
 # which runs Debian's arm64 maintainer scripts under qemu-aarch64.
 log "debootstrap bookworm arm64 from $mirror"
-lean_debootstrap arm64 "$include" "$root" "$mirror" "$tmp/debootstrap.log" "${cache_args[@]}"
+lean_debootstrap arm64 "$include" "$root" "$mirror" "$tmp/debootstrap.log" "$deb_cache"
 log "debootstrap done after $(( $(date +%s) - started )) s"
 
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+in_root() { chroot_run "$root" "$@"; }
 
 guest_basics "$root" debian12-arm64 ttyAMA0 "$tmp/id_ed25519"
 
@@ -121,7 +119,5 @@ mkfs.ext4 -q -F -L hostroot -b 4096 -E "offset=$((root_first * 512))" -d "$root"
 qemu-img convert -f raw -O qcow2 "$raw" "$tmp/disk.qcow2"
 rm -f "$raw"
 rm -rf "$root"
-printf '{"name":"debian12-arm64","kernel":"%s","espPartition":1,"buildSeconds":%d}\n' "$kver" $(( $(date +%s) - started )) >"$tmp/meta.json"
-rm -rf "$out"
-mv "$tmp" "$out"
+finish_build "$tmp" "$out" "$(printf '{"name":"debian12-arm64","kernel":"%s","espPartition":1,"buildSeconds":%d}' "$kver" $(( $(date +%s) - started )))"
 log "done in $(( $(date +%s) - started )) s"

@@ -2,7 +2,7 @@
 # Builds one throwaway host image for the end-to-end suite, from Debian packages only.
 #
 #   build-image.sh --name base --out DIR [--deb-cache DIR] [--mirror URL]
-#   build-image.sh --name debian12|openeuler2203 --base DIR --out DIR [--mirror URL]
+#   build-image.sh --name debian12|openeuler2203 --base DIR --out DIR
 #   build-image.sh --name datadisk --out DIR
 #
 # `base` is the root filesystem both host images share (DIR/root): debootstrap of bookworm, minbase
@@ -47,6 +47,11 @@ log() { printf '[build-image %s] %s\n' "$name" "$*" >&2; }
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 trap 'unmount_under "$tmp"' EXIT
 
+finish() {
+  finish_build "$tmp" "$out" "$1"
+  log "done in $(( $(date +%s) - started )) s"
+}
+
 # GPT disk file with partition 1 = BIOS boot (1 MiB), partition 2 = ext4 from ROOT_DIR (label LABEL),
 # filling the rest. mkfs.ext4 writes straight into the partition's range of the image file.
 make_disk() {
@@ -71,31 +76,26 @@ if [ "$name" = datadisk ]; then
   rm -rf "$tmp/data"
   qemu-img convert -f raw -O qcow2 "$tmp/disk.raw" "$tmp/disk.qcow2"
   rm -f "$tmp/disk.raw"
-  printf '{"name":"datadisk","buildSeconds":%d}\n' $(( $(date +%s) - started )) >"$tmp/meta.json"
-  rm -rf "$out"; mv "$tmp" "$out"
+  finish "$(printf '{"name":"datadisk","buildSeconds":%d}' $(( $(date +%s) - started )))"
   exit 0
 fi
 
 common=systemd,systemd-sysv,udev,dbus,ifupdown,iproute2,openssh-server,python3,sudo,curl,wget,ca-certificates
 common=$common,initramfs-tools,linux-image-amd64,kmod,procps,util-linux,xz-utils,zstd,less,netbase,cpio
 root="$tmp/root"
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+in_root() { chroot_run "$root" "$@"; }
 
 if [ "$name" = base ]; then
-  cache_args=()
-  if [ -n "$deb_cache" ]; then mkdir -p "$deb_cache"; cache_args=(--cache-dir="$(realpath "$deb_cache")"); fi
   log "debootstrap bookworm from $mirror"
-  lean_debootstrap amd64 "$common" "$root" "$mirror" "$tmp/debootstrap.log" "${cache_args[@]}"
+  lean_debootstrap amd64 "$common" "$root" "$mirror" "$tmp/debootstrap.log" "$deb_cache"
   # The package lists debootstrap fetched stay: the images install their own packages from them.
-  printf '{"name":"base","buildSeconds":%d}\n' $(( $(date +%s) - started )) >"$tmp/meta.json"
-  rm -rf "$out"; mv "$tmp" "$out"
-  log "done in $(( $(date +%s) - started )) s"
+  finish "$(printf '{"name":"base","buildSeconds":%d}' $(( $(date +%s) - started )))"
   exit 0
 fi
 
 case "$name" in
   debian12) extra=isc-dhcp-client ;;
-  # No DHCP client at all on the yum-family host: its address is static (see configure_static_net).
+  # No DHCP client at all on the yum-family host: its address is static (the else branch below).
   openeuler2203) extra='dnf rpm' ;;
   *) echo "build-image.sh: unknown image $name" >&2; exit 2 ;;
 esac
@@ -248,8 +248,4 @@ make_disk "$tmp/disk.raw" 10240 hostroot "$root"
 qemu-img convert -f raw -O qcow2 "$tmp/disk.raw" "$tmp/disk.qcow2"
 rm -f "$tmp/disk.raw"
 rm -rf "$root"
-printf '{"name":"%s","kernel":"%s","buildSeconds":%d}\n' "$name" "$kver" $(( $(date +%s) - started )) \
-  >"$tmp/meta.json"
-rm -rf "$out"
-mv "$tmp" "$out"
-log "done in $(( $(date +%s) - started )) s"
+finish "$(printf '{"name":"%s","kernel":"%s","buildSeconds":%d}' "$name" "$kver" $(( $(date +%s) - started )))"

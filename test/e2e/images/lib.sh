@@ -12,16 +12,25 @@ unmount_under() {
     while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
 }
 
-# lean_debootstrap ARCH INCLUDE ROOT MIRROR LOG [debootstrap options...]
+# chroot_run ROOT COMMAND...: COMMAND inside ROOT with a clean environment (nothing of the build
+# machine's leaks into the image's maintainer scripts).
+chroot_run() {
+  local root="$1"
+  shift
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
+}
+
+# lean_debootstrap ARCH INCLUDE ROOT MIRROR LOG [DEB_CACHE]
 # Debian bookworm minbase plus INCLUDE into ROOT, in two stages so the initramfs is configured before
 # the kernel package's postinst builds one: MODULES=list with the few drivers a QEMU guest boots from
 # (virtio disk and NIC, ext4), instead of Debian's MODULES=most, which copies most of the kernel's
 # modules and runs depmod over them (under qemu-user on arm64 that alone took most of an hour; on x86
 # it was built and then thrown away). Neither file belongs to a package, so dpkg leaves them alone.
+# DEB_CACHE, when given, keeps the downloaded .debs for the next build.
 lean_debootstrap() {
-  local arch="$1" include="$2" root="$3" mirror="$4" logfile="$5"
-  shift 5
-  debootstrap --arch="$arch" --variant=minbase --foreign "$@" --include="$include" bookworm "$root" "$mirror" \
+  local arch="$1" include="$2" root="$3" mirror="$4" logfile="$5" deb_cache="${6:-}" cache_args=()
+  if [ -n "$deb_cache" ]; then mkdir -p "$deb_cache"; cache_args=(--cache-dir="$(realpath "$deb_cache")"); fi
+  debootstrap --arch="$arch" --variant=minbase --foreign "${cache_args[@]}" --include="$include" bookworm "$root" "$mirror" \
     >"$logfile" 2>&1 || { tail -30 "$logfile" >&2; return 1; }
   mkdir -p "$root/etc/initramfs-tools/conf.d" "$root/usr/share/initramfs-tools/modules.d"
   printf 'MODULES=list\n' >"$root/etc/initramfs-tools/conf.d/e2e-modules"
@@ -44,7 +53,7 @@ guest_basics() {
   ssh-keygen -q -t ed25519 -N '' -C "x2nestos-e2e-$name" -f "$key"
   install -d -m 0700 "$root/root/.ssh"
   install -m 0600 "$key.pub" "$root/root/.ssh/authorized_keys"
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin passwd -l root >/dev/null
+  chroot_run "$root" passwd -l root >/dev/null
   printf 'PermitRootLogin prohibit-password\nUseDNS no\n' >"$root/etc/ssh/sshd_config.d/e2e.conf"
   ln -sf /dev/null "$root/etc/systemd/system/serial-getty@$console.service"
   mkdir -p "$root/etc/systemd/journald.conf.d"
@@ -53,4 +62,12 @@ guest_basics() {
               systemd-timesyncd.service; do
     ln -sf /dev/null "$root/etc/systemd/system/$unit"
   done
+}
+
+# finish_build TMP OUT META_JSON: the build in TMP is complete; it becomes OUT in one rename, so an
+# interrupted build never leaves an OUT that looks done.
+finish_build() {
+  printf '%s\n' "$3" >"$1/meta.json"
+  rm -rf "$2"
+  mv "$1" "$2"
 }
